@@ -1,0 +1,22 @@
+//! ARMv7-M (Cortex-M3/M4) core support for kernel-rig, one small file per core block.
+//!
+//! `unsafe_code` is denied here except in the modules named after the paper's trusted kinds:
+//! `exception_handlers` (vector table, reset, faults), `context_switch` (entering and leaving
+//! processes) and `mmio` (the System Control Space base addresses). The peripheral drivers
+//! (`systick`, `nvic`, `scb`) are safe code over kernel's typed registers.
+//!
+//! Link-time contract with the board: it defines `rig_main() -> !` (called after .data and
+//! .bss are set up) and `rig_fault(pc: u32, ipsr: u32) -> !` (called from every fault or
+//! unexpected exception), both `extern "C"`, and its linker script provides `_stack_top`,
+//! `_sidata`, `_sdata`, `_edata`, `_sbss`, `_ebss` and keeps `.vector_table` at address 0.
+#![no_std]
+#![deny(unsafe_code)]
+
+pub mod context_switch;
+pub mod exception_handlers;
+mod mmio;
+pub mod nvic;
+pub mod scb;
+pub mod systick;
+
+pub use context_switch::CortexM;

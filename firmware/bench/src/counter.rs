@@ -1,0 +1,14 @@
+//! `counter/overhead`: the cost of reading the counter itself.
+//!
+//! An empty region, reported raw (overhead 0): the same measurement the harness calibrates
+//! with, so the host can see the value every other benchmark had subtracted.
+
+use kernel::harness::{Counter, Sampler};
+use kernel::process::UserspaceKernelBoundary;
+
+use crate::Fixture;
+
+/// Two back-to-back counter reads.
+pub fn overhead<C: Counter, B: UserspaceKernelBoundary>(sampler: &Sampler<C>, _: &mut Fixture<B>) -> u32 {
+    sampler.measure(|| ()).0
+}

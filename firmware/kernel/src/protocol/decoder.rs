@@ -1,0 +1,163 @@
+//! The host-command decoder: finds PING and RUN frames in a byte stream that may hold garbage.
+//!
+//! Bytes are `push`ed one at a time as the UART delivers them; `poll` then yields every frame
+//! the buffer completes. Resynchronisation follows the protocol: while the buffer does not start
+//! with `A5 5A`, or its length field is over 512, or its CRC fails, exactly one byte is dropped
+//! and the search starts again, so a real frame hidden inside garbage is still found. A
+//! truncated frame is resolved the same way once the bytes after it arrive.
+
+use super::{CRC_LEN, HEADER_LEN, MAX_FRAME, MAX_PAYLOAD, SYNC0, SYNC1, crc, kind};
+
+/// Largest repetition count RUN may ask for.
+pub const MAX_REPETITIONS: u16 = 1000;
+
+/// A benchmark-name prefix from RUN (empty matches everything).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Filter {
+    bytes: [u8; 255],
+    len: u8,
+}
+
+impl Filter {
+    /// A filter from raw bytes (at most 255 are kept).
+    pub fn new(prefix: &[u8]) -> Self {
+        let len = prefix.len().min(255);
+        let mut bytes = [0; 255];
+        bytes[..len].copy_from_slice(&prefix[..len]);
+        Self { bytes, len: len as u8 }
+    }
+
+    /// The prefix.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+
+    /// Whether benchmark `name` is selected.
+    pub fn matches(&self, name: &str) -> bool {
+        name.as_bytes().starts_with(self.as_bytes())
+    }
+}
+
+/// A decoded host command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Answer with PONG.
+    Ping,
+    /// Run every benchmark `filter` selects, `repetitions` samples each.
+    Run {
+        /// Samples per benchmark, 1..=1000.
+        repetitions: u16,
+        /// Benchmark-name prefix.
+        filter: Filter,
+    },
+}
+
+/// A frame arrived intact (its CRC matched) but is not a command this firmware understands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    /// A message type the host may not send.
+    UnknownType(u8),
+    /// A known type whose payload is malformed or out of range.
+    BadPayload(u8),
+}
+
+/// Streaming decoder state: the bytes of at most one frame in progress.
+pub struct CommandDecoder {
+    buffer: [u8; MAX_FRAME],
+    len: usize,
+    dropped: u32,
+}
+
+impl Default for CommandDecoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CommandDecoder {
+    /// An empty decoder.
+    pub const fn new() -> Self {
+        Self { buffer: [0; MAX_FRAME], len: 0, dropped: 0 }
+    }
+
+    /// Bytes skipped as garbage so far.
+    pub fn dropped(&self) -> u32 {
+        self.dropped
+    }
+
+    /// Adds one received byte; call `poll` afterwards.
+    pub fn push(&mut self, byte: u8) {
+        // A buffer can never fill: a complete frame is always consumed by `poll` first.
+        if self.len == MAX_FRAME {
+            self.drop_first();
+        }
+        self.buffer[self.len] = byte;
+        self.len += 1;
+    }
+
+    /// The next complete frame in the buffer, if any; garbage before it is dropped.
+    pub fn poll(&mut self) -> Option<Result<Command, DecodeError>> {
+        loop {
+            let b = &self.buffer[..self.len];
+            if b.is_empty() {
+                return None;
+            }
+            if b[0] != SYNC0 || (b.len() >= 2 && b[1] != SYNC1) {
+                self.drop_first();
+                continue;
+            }
+            if b.len() < HEADER_LEN {
+                return None;
+            }
+            let n = usize::from(u16::from_le_bytes([b[3], b[4]]));
+            if n > MAX_PAYLOAD {
+                self.drop_first();
+                continue;
+            }
+            let total = HEADER_LEN + n + CRC_LEN;
+            if b.len() < total {
+                return None;
+            }
+            let sent = u16::from_le_bytes([b[total - 2], b[total - 1]]);
+            if crc::checksum(&b[2..HEADER_LEN + n]) != sent {
+                self.drop_first();
+                continue;
+            }
+            let command = parse(b[2], &b[HEADER_LEN..HEADER_LEN + n]);
+            self.consume(total);
+            return Some(command);
+        }
+    }
+
+    fn drop_first(&mut self) {
+        self.consume(1);
+        self.dropped = self.dropped.wrapping_add(1);
+    }
+
+    fn consume(&mut self, count: usize) {
+        self.buffer.copy_within(count..self.len, 0);
+        self.len -= count;
+    }
+}
+
+fn parse(message: u8, payload: &[u8]) -> Result<Command, DecodeError> {
+    match message {
+        kind::PING if payload.is_empty() => Ok(Command::Ping),
+        kind::RUN => match payload {
+            [r0, r1, len, filter @ ..] if filter.len() == usize::from(*len) => {
+                let repetitions = u16::from_le_bytes([*r0, *r1]);
+                if (1..=MAX_REPETITIONS).contains(&repetitions) {
+                    Ok(Command::Run { repetitions, filter: Filter::new(filter) })
+                } else {
+                    Err(DecodeError::BadPayload(message))
+                }
+            }
+            _ => Err(DecodeError::BadPayload(message)),
+        },
+        kind::PING => Err(DecodeError::BadPayload(message)),
+        other => Err(DecodeError::UnknownType(other)),
+    }
+}
+
+#[cfg(test)]
+mod tests;

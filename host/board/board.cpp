@@ -1,0 +1,240 @@
+#include "host/board/board.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+#include <toml++/toml.h>
+
+namespace rig::board {
+namespace {
+
+// Raised inside the parser and turned into one Error naming file and key at the boundary.
+struct BadKey {
+    std::string key;
+    std::string expected;
+};
+
+const char* type_name(const toml::node* node) {
+    if (!node) return "nothing";
+    switch (node->type()) {
+        case toml::node_type::string: return "a string";
+        case toml::node_type::integer: return "an integer";
+        case toml::node_type::floating_point: return "a number";
+        case toml::node_type::boolean: return "a boolean";
+        case toml::node_type::table: return "a table";
+        case toml::node_type::array: return "an array";
+        default: return "a date or time";
+    }
+}
+
+class Reader {
+public:
+    explicit Reader(const toml::table& root) : root_(root) {}
+
+    std::string string(const std::string& key, bool required = true) {
+        const toml::node* node = root_.at_path(key).node();
+        if (!node && !required) return {};
+        if (auto v = node ? node->value<std::string>() : std::nullopt; v && (!required || !v->empty()))
+            return *v;
+        fail(key, "a non-empty string", node);
+    }
+
+    std::int64_t integer(const std::string& key, std::int64_t min, std::int64_t max, const std::string& what) {
+        const toml::node* node = root_.at_path(key).node();
+        if (node && node->is_integer()) {
+            const auto v = node->as_integer()->get();
+            if (v >= min && v <= max) return v;
+            throw BadKey{key, what + " between " + std::to_string(min) + " and " + std::to_string(max) +
+                                  ", got " + std::to_string(v)};
+        }
+        fail(key, what, node);
+    }
+
+    template <typename Enum>
+    Enum choice(const std::string& key, std::initializer_list<std::pair<const char*, Enum>> options) {
+        const toml::node* node = root_.at_path(key).node();
+        const auto v = node ? node->value<std::string>() : std::nullopt;
+        std::string names;
+        for (const auto& [name, value] : options) {
+            if (v && *v == name) return value;
+            names += names.empty() ? "" : ", ";
+            names += '"' + std::string(name) + '"';
+        }
+        if (v) throw BadKey{key, "one of " + names + ", got \"" + *v + "\""};
+        fail(key, "one of " + names, node);
+    }
+
+    bool has(const std::string& key) const { return root_.at_path(key).node() != nullptr; }
+
+    bool boolean(const std::string& key, bool fallback) {
+        const toml::node* node = root_.at_path(key).node();
+        if (!node) return fallback;
+        if (auto v = node->value<bool>(); v && node->is_boolean()) return *v;
+        fail(key, "true or false", node);
+    }
+
+    // A string that becomes part of a probe program's command line: printable, no spaces or quotes.
+    std::string word(const std::string& key, bool required) {
+        std::string v = string(key, required);
+        const bool plain = std::all_of(v.begin(), v.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_-.:/+").find(c) != std::string_view::npos;
+        });
+        if (!plain || (has(key) && v.empty()))
+            throw BadKey{key, "letters, digits and _-.:/+ only, got \"" + v + "\""};
+        return v;
+    }
+
+    MemoryRegion region(const std::string& key) {
+        MemoryRegion r;
+        r.origin = static_cast<std::uint32_t>(integer(key + ".origin", 0, 0xFFFF'FFFF, "an address"));
+        r.length = static_cast<std::uint32_t>(integer(key + ".length", 1, 0x1'0000'0000 - r.origin, "a size in bytes"));
+        return r;
+    }
+
+private:
+    [[noreturn]] static void fail(const std::string& key, const std::string& expected, const toml::node* got) {
+        throw BadKey{key, expected + (got ? std::string(", got ") + type_name(got) : ", but it is missing")};
+    }
+    const toml::table& root_;
+};
+
+Board parse(const toml::table& root) {
+    Reader r(root);
+    Board b;
+    b.name = r.string("board.name");
+    b.description = r.string("board.description", false);
+    b.chip = r.string("board.chip");
+    b.firmware_package = r.string("board.firmware");
+    b.cpu_hz = static_cast<std::uint64_t>(r.integer("clock.cpu_hz", 1'000, 1'000'000'000, "a clock in Hz"));
+    b.flash = r.region("memory.flash");
+    b.ram = r.region("memory.ram");
+    b.probe.kind = r.choice<ProbeKind>("probe.kind", {{"qemu-gdb", ProbeKind::qemu_gdb},
+                                                      {"openocd", ProbeKind::openocd},
+                                                      {"pyocd", ProbeKind::pyocd}});
+    b.counter = r.choice<CounterUnit>("counter.kind", {{"cycles", CounterUnit::cycles},
+                                                       {"instructions", CounterUnit::instructions}});
+    if (b.counter == CounterUnit::instructions && b.probe.kind != ProbeKind::qemu_gdb)
+        throw BadKey{"counter.kind", "\"cycles\" (exact instruction counts exist only on QEMU with -icount)"};
+    if (b.probe.kind == ProbeKind::qemu_gdb) {
+        b.probe.machine = r.string("probe.machine");
+        b.probe.icount_shift = static_cast<int>(r.integer("probe.icount_shift", 0, 10, "an icount shift"));
+    } else if (b.probe.kind == ProbeKind::openocd) {
+        b.probe.config = r.has("probe.config") ? r.word("probe.config", true) : default_openocd_config(b.chip);
+        if (b.probe.config.empty())
+            throw BadKey{"probe.config", "an OpenOCD config such as \"board/nordic_nrf52_dk.cfg\" (no default for chip \"" +
+                                             b.chip + "\"), but it is missing"};
+        b.probe.transport = r.has("probe.transport")
+                                ? (r.choice<int>("probe.transport", {{"swd", 0}, {"jtag", 1}}) == 0 ? "swd" : "jtag")
+                                : "swd";
+        if (r.has("probe.speed_khz"))
+            b.probe.speed_khz = static_cast<std::uint32_t>(r.integer("probe.speed_khz", 1, 100'000, "an adapter speed in kHz"));
+        b.probe.adapter_serial = r.word("probe.adapter_serial", false);
+    } else {
+        b.probe.target = r.word("probe.target", true);
+        b.probe.adapter_serial = r.word("probe.adapter_serial", false);
+    }
+    b.uart.kind = r.choice<UartKind>("uart.kind", {{"tcp", UartKind::tcp}, {"serial", UartKind::serial}});
+    if (b.uart.kind == UartKind::serial) {
+        b.uart.device = r.string("uart.device");
+        if (r.has("uart.parity"))
+            b.uart.parity = r.choice<Parity>("uart.parity", {{"none", Parity::none}, {"even", Parity::even}, {"odd", Parity::odd}});
+        if (r.has("uart.flow_control"))
+            b.uart.flow_control = r.choice<FlowControl>("uart.flow_control", {{"none", FlowControl::none},
+                                                                              {"hardware", FlowControl::hardware}});
+        b.uart.assert_dtr = r.boolean("uart.assert_dtr", false);
+    }
+    b.uart.baud = static_cast<std::uint32_t>(r.integer("uart.baud", 300, 12'000'000, "a baud rate"));
+    return b;
+}
+
+}  // namespace
+
+const char* to_string(CounterUnit unit) {
+    return unit == CounterUnit::cycles ? "cycles" : "instructions";
+}
+
+const char* to_string(ProbeKind kind) {
+    switch (kind) {
+        case ProbeKind::qemu_gdb: return "qemu-gdb";
+        case ProbeKind::openocd: return "openocd";
+        case ProbeKind::pyocd: return "pyocd";
+    }
+    return "?";
+}
+
+std::string default_openocd_config(const std::string& chip) {
+    std::string lower;
+    for (char c : chip) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.find("nrf52") != std::string::npos) return "board/nordic_nrf52_dk.cfg";
+    if (lower.find("sam4l") != std::string::npos) return "board/atmel_sam4l8_xplained_pro.cfg";
+    return {};
+}
+
+double Board::ns_per_count() const {
+    if (counter == CounterUnit::instructions) return std::ldexp(1.0, probe.icount_shift);
+    return 1e9 / static_cast<double>(cpu_hz);
+}
+
+Result<Board> parse_board(std::string_view toml_text, const std::filesystem::path& file) {
+    toml::table root;
+    try {
+        root = toml::parse(toml_text, file.string());
+    } catch (const toml::parse_error& e) {
+        std::ostringstream msg;
+        msg << file.string() << ":" << e.source().begin.line << ":" << e.source().begin.column
+            << ": not valid TOML: " << e.description();
+        return make_error(ErrorKind::malformed, msg.str());
+    }
+    try {
+        Board b = parse(root);
+        b.file = file;
+        if (b.name != file.stem().string())
+            throw BadKey{"board.name", "\"" + file.stem().string() + "\" (the file's name), got \"" + b.name + "\""};
+        return b;
+    } catch (const BadKey& bad) {
+        return make_error(ErrorKind::malformed,
+                          file.string() + ": key '" + bad.key + "': expected " + bad.expected);
+    }
+}
+
+Result<Board> load_board(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return make_error(ErrorKind::not_found, file.string() + ": cannot open board file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) return make_error(ErrorKind::io, file.string() + ": cannot read board file");
+    return parse_board(text.str(), file);
+}
+
+Result<Board> find_board(const std::string& name, const std::filesystem::path& boards_dir) {
+    // Board names become file names: refuse anything that could walk out of boards/.
+    const bool plain = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    });
+    if (!plain) return make_error(ErrorKind::invalid_argument, "board name '" + name + "' may only use letters, digits, '_' and '-'");
+    const auto file = boards_dir / (name + ".toml");
+    if (!std::filesystem::exists(file)) {
+        std::string known;
+        for (const auto& b : load_all_boards(boards_dir))
+            if (b) known += (known.empty() ? "" : ", ") + b->name;
+        return make_error(ErrorKind::not_found, "no board '" + name + "' in " + boards_dir.string() +
+                                                    " (known: " + (known.empty() ? "none" : known) + ")");
+    }
+    return load_board(file);
+}
+
+std::vector<Result<Board>> load_all_boards(const std::filesystem::path& boards_dir) {
+    std::vector<std::filesystem::path> files;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(boards_dir, ec))
+        if (entry.path().extension() == ".toml") files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    std::vector<Result<Board>> boards;
+    for (const auto& f : files) boards.push_back(load_board(f));
+    return boards;
+}
+
+}  // namespace rig::board

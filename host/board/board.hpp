@@ -1,0 +1,91 @@
+#pragma once
+// A board as its file in boards/ describes it: passive data (labgrid's "resource") that the
+// probe, the UART transport and the results writer read. Nothing here talks to hardware.
+
+#include "host/util/result.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rig::board {
+
+// What the firmware's samples count. Never mixed: a result file holds one unit.
+enum class CounterUnit { cycles, instructions };
+const char* to_string(CounterUnit unit);
+
+enum class ProbeKind { qemu_gdb, openocd, pyocd };
+const char* to_string(ProbeKind kind);
+
+enum class UartKind { tcp, serial };
+enum class Parity { none, even, odd };
+enum class FlowControl { none, hardware };
+
+struct MemoryRegion {
+    std::uint32_t origin = 0;
+    std::uint32_t length = 0;
+
+    std::uint64_t end() const { return std::uint64_t{origin} + length; }
+    bool contains(std::uint64_t address, std::uint64_t size = 0) const {
+        return address >= origin && address + size <= end();
+    }
+};
+
+struct Probe {
+    ProbeKind kind = ProbeKind::qemu_gdb;
+    std::string machine;          // qemu-gdb: the -M machine
+    int icount_shift = 7;         // qemu-gdb: one instruction = 2^shift ns of virtual time
+    std::string config;           // openocd: board or target cfg for -f (default chosen by chip)
+    std::string transport;        // openocd: "swd" or "jtag", checked against the running OpenOCD
+    std::uint32_t speed_khz = 0;  // openocd: adapter speed; 0 = what the config sets
+    std::string target;           // pyocd: target type (nrf52840, nrf52832)
+    std::string adapter_serial;   // openocd, pyocd: the probe's USB serial number; empty = the only one
+};
+
+struct Uart {
+    UartKind kind = UartKind::tcp;
+    std::string device;           // serial: /dev/ttyACM0 …
+    std::uint32_t baud = 115200;
+    Parity parity = Parity::none;                  // serial: 8 data bits, 1 stop bit always
+    FlowControl flow_control = FlowControl::none;  // serial: RTS/CTS when hardware
+    bool assert_dtr = false;      // serial: raise DTR after opening (nRF52 DK's J-Link stays silent otherwise)
+};
+
+struct Board {
+    std::filesystem::path file;
+    std::string name;
+    std::string description;
+    std::string chip;
+    std::string firmware_package;  // cargo package that builds this board's image
+    std::uint64_t cpu_hz = 0;
+    MemoryRegion flash;
+    MemoryRegion ram;
+    Probe probe;
+    Uart uart;
+    CounterUnit counter = CounterUnit::cycles;
+
+    // Nanoseconds one count stands for: 1e9 / cpu_hz for cycles, 2^shift for QEMU instructions
+    // (the virtual time icount advances per instruction).
+    double ns_per_count() const;
+};
+
+// The OpenOCD config for a chip when the board file names none: the nRF52 DK file (J-Link, SWD,
+// target/nrf52.cfg, which covers nRF52832 and nRF52840) or the SAM4L8 Xplained Pro file.
+std::string default_openocd_config(const std::string& chip);
+
+// Reads and checks one board file. Errors name the file, the key and what was expected.
+Result<Board> load_board(const std::filesystem::path& file);
+
+// The same checks on board-file text already in memory; `file` names it in errors, becomes
+// Board::file, and its stem must equal board.name. load_board reads the file and calls this.
+Result<Board> parse_board(std::string_view toml_text, const std::filesystem::path& file);
+
+// Finds boards/<name>.toml under `boards_dir`.
+Result<Board> find_board(const std::string& name, const std::filesystem::path& boards_dir);
+
+// Every *.toml in `boards_dir`, sorted by name; bad files come back as errors, not skipped.
+std::vector<Result<Board>> load_all_boards(const std::filesystem::path& boards_dir);
+
+}  // namespace rig::board

@@ -1,0 +1,22 @@
+// rig: the kernel-rig command line. Each subcommand lives in its own file beside this one.
+#include "host/cli/list_command.hpp"
+#include "host/cli/run_command.hpp"
+#include "host/cli/signals.hpp"
+
+#include <CLI/CLI.hpp>
+
+int main(int argc, char** argv) {
+    CLI::App app{"kernel-rig: flash boards, run the kernel benchmarks, collect and compare results"};
+    app.require_subcommand(1);
+    int exit_code = rig::cli::exit_ok;
+    rig::cli::add_run_command(app, exit_code);
+    rig::cli::add_list_command(app, exit_code);
+    rig::cli::install_signal_handlers();
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? 0 : rig::cli::exit_bad_input;
+    }
+    return exit_code;
+}

@@ -1,0 +1,98 @@
+#include "host/cli/run_command.hpp"
+
+#include "host/board/board.hpp"
+#include "host/cli/paths.hpp"
+#include "host/cli/signals.hpp"
+#include "host/results/gbench_json.hpp"
+#include "host/results/summary_table.hpp"
+#include "host/session/run_session.hpp"
+
+#include <fmt/format.h>
+#include <memory>
+
+namespace rig::cli {
+namespace {
+
+struct RunArgs {
+    std::string board = "qemu_mps2_an386";
+    std::string image;
+    std::string boards_dir = (source_dir() / "boards").string();
+    std::string results_dir = (source_dir() / "results").string();
+    unsigned repetitions = 15;
+    std::string filter;
+    bool quiet = false;
+};
+
+int exit_code_for(const Error& e) {
+    switch (e.kind) {
+        case ErrorKind::cancelled: return exit_cancelled;
+        case ErrorKind::invalid_argument: return exit_bad_input;
+        default: return exit_run_failed;
+    }
+}
+
+int run(const RunArgs& args) {
+    auto board = board::find_board(args.board, args.boards_dir);
+    if (!board) {
+        fmt::print(stderr, "rig run: {}\n", board.error().message);
+        return exit_bad_input;
+    }
+    const std::filesystem::path image = args.image.empty() ? default_image(board->firmware_package)
+                                                               : std::filesystem::path(args.image);
+    const auto logs = std::filesystem::path(args.results_dir) / board->name / "logs";
+    std::error_code ec;
+    std::filesystem::create_directories(logs, ec);
+    const auto log_file = logs / "last-run.log";
+    std::filesystem::remove(log_file, ec);
+
+    session::RunOptions options;
+    options.repetitions = args.repetitions;
+    options.filter = args.filter;
+    options.cancel = &cancel_requested();
+
+    session::Progress progress;
+    progress.step = [&](session::Step step, const std::string& note) {
+        if (args.quiet) return;
+        fmt::print(stderr, "[{}] {}{}{}\n", board->name, session::to_string(step), note.empty() ? "" : ": ", note);
+    };
+    progress.flash = [&](std::size_t done, std::size_t total) {
+        if (!args.quiet && done == total) fmt::print(stderr, "[{}] flash: {} bytes written and verified\n", board->name, total);
+    };
+    progress.result = [&](const results::Measurement& m) {
+        if (!args.quiet) fmt::print(stderr, "[{}] result: {} ({} samples)\n", board->name, m.full_name(), m.samples.size());
+    };
+
+    auto report = session::run_on_board(*board, image, options, log_file, progress);
+    if (!report) {
+        fmt::print(stderr, "rig run: {}\n", report.error().message);
+        fmt::print(stderr, "rig run: board log: {}\n", log_file.string());
+        return exit_code_for(report.error());
+    }
+    const auto out = result_file(args.results_dir, board->name, report->info.firmware_commit);
+    if (auto written = results::write_gbench_json(*report, out); !written) {
+        fmt::print(stderr, "rig run: results not written: {}\n", written.error().message);
+        return exit_write_failed;
+    }
+    fmt::print("{}", results::summary_table(*report));
+    fmt::print("results: {}\n", out.string());
+    return exit_ok;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, int& exit_code) {
+    auto args = std::make_shared<RunArgs>();
+    auto* cmd = app.add_subcommand("run", "Flash a board, run the benchmark suite, write results/<board>/<commit>.json");
+    cmd->add_option("-b,--board", args->board, "Board name (a file in the boards folder)")->capture_default_str();
+    cmd->add_option("--image", args->image, "Firmware ELF (default: the one this build made for the board)");
+    cmd->add_option("-r,--repetitions", args->repetitions, "Samples per benchmark")
+        ->check(CLI::Range(1, 100))
+        ->capture_default_str();
+    cmd->add_option("-f,--filter", args->filter, "Only benchmarks whose name starts with this");
+    cmd->add_option("--boards-dir", args->boards_dir, "Folder of board files")->capture_default_str();
+    cmd->add_option("--results-dir", args->results_dir, "Folder results are written to")->capture_default_str();
+    cmd->add_flag("-q,--quiet", args->quiet, "Print only the summary");
+    cmd->callback([args, &exit_code] { exit_code = run(*args); });
+}
+
+}  // namespace rig::cli

@@ -1,0 +1,45 @@
+#include "host/probes/gdb_flash.hpp"
+
+#include <algorithm>
+#include <iomanip>
+#include <sstream>
+
+namespace rig::probes {
+namespace {
+
+// Big enough to keep the packet count low, small enough that progress moves.
+constexpr std::size_t chunk_size = 4096;
+
+std::string hex(std::uint64_t v) {
+    std::ostringstream s;
+    s << "0x" << std::hex << std::setw(8) << std::setfill('0') << v;
+    return s.str();
+}
+
+}  // namespace
+
+Result<void> flash_with_memory_writes(gdb_rsp::RspClient& gdb, const elf::Image& image, const FlashProgress& progress) {
+    const std::size_t total = image.flash_bytes();
+    std::size_t done = 0;
+    for (const auto& segment : image.segments) {
+        for (std::size_t at = 0; at < segment.data.size(); at += chunk_size) {
+            const std::size_t n = std::min(chunk_size, segment.data.size() - at);
+            const auto address = std::uint64_t{segment.load_address} + at;
+            const std::span<const std::uint8_t> chunk(segment.data.data() + at, n);
+            if (auto written = gdb.write_memory(address, chunk); !written)
+                return written.error().context("flash write at " + hex(address));
+            auto back = gdb.read_memory(address, n);
+            if (!back) return back.error().context("flash verify at " + hex(address));
+            const auto mismatch = std::mismatch(chunk.begin(), chunk.end(), back->begin(), back->end());
+            if (mismatch.first != chunk.end())
+                return make_error(ErrorKind::remote,
+                                  "flash verify failed at " + hex(address + (mismatch.first - chunk.begin())) +
+                                      ": the probe acknowledged the write but the memory did not change");
+            done += n;
+            if (progress) progress(done, total);
+        }
+    }
+    return {};
+}
+
+}  // namespace rig::probes

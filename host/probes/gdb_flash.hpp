@@ -1,0 +1,15 @@
+#pragma once
+// Flashing through any GDB server that maps flash (or RAM standing in for it) into the memory
+// write packets: QEMU's gdbstub, and OpenOCD's GDB server with `gdb_memory_map disable`.
+// Every byte is read back and compared: a probe that acknowledges writes and drops them (QEMU
+// does that for MMIO) must not pass for a flashed board.
+
+#include "host/elf/elf_image.hpp"
+#include "host/probes/gdb_rsp/client.hpp"
+#include "host/probes/probe.hpp"
+
+namespace rig::probes {
+
+Result<void> flash_with_memory_writes(gdb_rsp::RspClient& gdb, const elf::Image& image, const FlashProgress& progress);
+
+}  // namespace rig::probes

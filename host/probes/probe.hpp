@@ -1,0 +1,38 @@
+#pragma once
+// What a session needs from a debug probe, whichever program is behind it (QEMU's gdbstub,
+// OpenOCD, pyOCD): put an image into flash, reset the core and let it run. One file per backend
+// implements it (probes/qemu/, later probes/openocd/ and probes/pyocd/).
+
+#include "host/elf/elf_image.hpp"
+#include "host/util/result.hpp"
+
+#include <cstddef>
+#include <functional>
+#include <string>
+
+namespace rig::probes {
+
+// Called as flashing proceeds: bytes done of bytes total.
+using FlashProgress = std::function<void(std::size_t done, std::size_t total)>;
+
+class Probe {
+public:
+    virtual ~Probe() = default;
+
+    // Writes every loadable segment at its load address and reads it back to verify.
+    virtual Result<void> flash(const elf::Image& image, const FlashProgress& progress) = 0;
+
+    // Resets the core so it starts from the vector table, and lets it run.
+    virtual Result<void> reset_and_run() = 0;
+
+    // Still able to drive the board? (QEMU has not exited, the probe is still attached.)
+    virtual bool alive() = 0;
+
+    // Why not, for error messages.
+    virtual std::string why_not_alive() = 0;
+
+    // "qemu-gdb (qemu-system-arm pid 1234, gdb 127.0.0.1:40321)"
+    virtual std::string describe() const = 0;
+};
+
+}  // namespace rig::probes

@@ -1,0 +1,110 @@
+#include "host/probes/qemu/qemu_board.hpp"
+
+#include <arpa/inet.h>
+#include <fstream>
+#include <netinet/in.h>
+#include <sstream>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+
+namespace rig::probes {
+namespace {
+
+constexpr int max_port_attempts = 5;
+
+std::vector<std::string> qemu_argv(const board::Board& board, const QemuPorts& ports) {
+    const std::string loopback = "tcp:127.0.0.1:";
+    return {
+        "qemu-system-arm",
+        "-M", board.probe.machine,
+        "-display", "none",
+        "-monitor", "none",
+        "-nodefaults",
+        // Exact, repeatable instruction counts: every instruction advances virtual time by
+        // 2^shift ns, and SysTick on the CPU clock follows virtual time.
+        "-icount", "shift=" + std::to_string(board.probe.icount_shift),
+        "-serial", loopback + std::to_string(ports.uart) + ",server=on,wait=off",
+        "-gdb", loopback + std::to_string(ports.gdb),
+        "-S",  // halted until the host has flashed the image and continues
+    };
+}
+
+}  // namespace
+
+Result<std::uint16_t> pick_free_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return make_error(ErrorKind::io, "socket() failed while picking a port");
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t len = sizeof addr;
+    const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+                    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+    ::close(fd);
+    if (!ok) return make_error(ErrorKind::io, "no free loopback TCP port");
+    return static_cast<std::uint16_t>(ntohs(addr.sin_port));
+}
+
+bool port_listening(std::uint16_t port) {
+    // Lines look like: "  0: 0100007F:1F90 00000000:0000 0A ..." (local address, remote, state).
+    std::ifstream tcp("/proc/net/tcp");
+    std::string line;
+    std::getline(tcp, line);  // header
+    while (std::getline(tcp, line)) {
+        std::istringstream fields(line);
+        std::string slot, local, remote, state;
+        fields >> slot >> local >> remote >> state;
+        const auto colon = local.find(':');
+        if (colon == std::string::npos || state != "0A") continue;  // 0A = LISTEN
+        if (std::stoul(local.substr(colon + 1), nullptr, 16) == port) return true;
+    }
+    return false;
+}
+
+std::string QemuBoard::exit_reason() {
+    std::string why = process_->running() ? "QEMU is still running"
+                                          : "QEMU " + process_->exit_description().value_or("exited");
+    const auto log = util::tail_of_file(log_file_);
+    if (!log.empty()) why += "; its log ends with: " + log;
+    return why;
+}
+
+Result<std::unique_ptr<QemuBoard>> QemuBoard::start(const board::Board& board, const std::filesystem::path& log_file,
+                                                    std::chrono::milliseconds timeout) {
+    if (board.probe.kind != board::ProbeKind::qemu_gdb)
+        return make_error(ErrorKind::invalid_argument, "board " + board.name + " is not a QEMU board");
+    if (!util::program_available("qemu-system-arm"))
+        return make_error(ErrorKind::not_found, "qemu-system-arm is not installed (run scripts/bootstrap.sh --deps)");
+
+    std::string last_failure;
+    for (int attempt = 1; attempt <= max_port_attempts; ++attempt) {
+        auto gdb = pick_free_port();
+        auto uart = pick_free_port();
+        if (!gdb) return gdb.error();
+        if (!uart) return uart.error();
+        if (*gdb == *uart) continue;
+        const QemuPorts ports{*gdb, *uart};
+        auto process = std::make_unique<util::ChildProcess>(qemu_argv(board, ports), log_file);
+        std::unique_ptr<QemuBoard> qemu(new QemuBoard(std::move(process), ports, log_file));
+
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (qemu->running() && !(port_listening(ports.gdb) && port_listening(ports.uart))) {
+            if (std::chrono::steady_clock::now() > deadline)
+                return make_error(ErrorKind::timeout, "QEMU did not open its GDB and UART ports within " +
+                                                          std::to_string(timeout.count()) + " ms");
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        if (qemu->running()) return qemu;
+        last_failure = qemu->exit_reason();
+        // Only a port clash is worth another try; any other early exit is final.
+        if (last_failure.find("ddress already in use") == std::string::npos &&
+            last_failure.find("Failed to bind") == std::string::npos)
+            return make_error(ErrorKind::io, "QEMU failed to start: " + last_failure);
+    }
+    return make_error(ErrorKind::io, "QEMU could not bind its ports after " + std::to_string(max_port_attempts) +
+                                         " attempts: " + last_failure);
+}
+
+}  // namespace rig::probes

@@ -1,0 +1,33 @@
+#include "host/probes/qemu/qemu_probe.hpp"
+
+#include "host/probes/gdb_flash.hpp"
+#include "host/transport/tcp_stream.hpp"
+
+namespace rig::probes {
+
+Result<std::unique_ptr<QemuProbe>> QemuProbe::start(const board::Board& board, const std::filesystem::path& log_file) {
+    auto qemu = QemuBoard::start(board, log_file);
+    if (!qemu) return qemu.error();
+    auto stream = transport::TcpStream::connect("127.0.0.1", (*qemu)->ports().gdb, std::chrono::seconds(5));
+    if (!stream) return stream.error().context("connecting to QEMU's GDB server");
+    auto gdb = std::make_unique<gdb_rsp::RspClient>(std::move(*stream));
+    if (auto stop = gdb->connect(); !stop) return stop.error().context("GDB handshake with QEMU");
+    return std::unique_ptr<QemuProbe>(new QemuProbe(std::move(*qemu), std::move(gdb)));
+}
+
+Result<void> QemuProbe::flash(const elf::Image& image, const FlashProgress& progress) {
+    return flash_with_memory_writes(*gdb_, image, progress);
+}
+
+Result<void> QemuProbe::reset_and_run() {
+    if (auto out = gdb_->monitor("system_reset"); !out) return out.error().context("reset (monitor system_reset)");
+    if (auto c = gdb_->cont(); !c) return c.error().context("continue after reset");
+    return {};
+}
+
+std::string QemuProbe::describe() const {
+    return "qemu-gdb (qemu-system-arm pid " + std::to_string(qemu_->process().pid()) + ", gdb 127.0.0.1:" +
+           std::to_string(qemu_->ports().gdb) + ", uart 127.0.0.1:" + std::to_string(qemu_->ports().uart) + ")";
+}
+
+}  // namespace rig::probes

@@ -1,0 +1,91 @@
+#include "host/protocol/frame.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "host/protocol/crc16.hpp"
+
+namespace rig::protocol {
+
+Bytes encode_frame(std::uint8_t type, std::span<const std::uint8_t> payload) {
+    if (payload.size() > max_payload) {
+        throw std::invalid_argument("frame payload of " + std::to_string(payload.size()) + " bytes exceeds " +
+                                    std::to_string(max_payload));
+    }
+    const auto length = static_cast<std::uint16_t>(payload.size());
+    Bytes out{sync_first, sync_second, type, static_cast<std::uint8_t>(length & 0xFF),
+              static_cast<std::uint8_t>(length >> 8)};
+    out.insert(out.end(), payload.begin(), payload.end());
+    const std::uint16_t crc = crc16_ccitt_false(std::span(out).subspan(2));
+    out.push_back(static_cast<std::uint8_t>(crc & 0xFF));
+    out.push_back(static_cast<std::uint8_t>(crc >> 8));
+    return out;
+}
+
+Bytes encode_frame(const Frame& frame) { return encode_frame(frame.type, frame.payload); }
+
+std::string describe(const DecoderStats& stats) {
+    std::string text;
+    auto add = [&text](std::uint64_t count, const char* what) {
+        if (count == 0) return;
+        if (!text.empty()) text += ", ";
+        text += std::to_string(count) + " " + what;
+    };
+    if (stats.dropped_bytes > 0) text = "skipped " + std::to_string(stats.dropped_bytes) + " garbage bytes";
+    add(stats.bad_crc, "bad CRC");
+    add(stats.oversize, "oversize length");
+    return text;
+}
+
+void FrameDecoder::feed(std::span<const std::uint8_t> bytes) {
+    // Compact before growing so a long-running stream does not keep consumed bytes around.
+    if (start_ > 0 && start_ >= buffer_.size() / 2) {
+        buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(start_));
+        start_ = 0;
+    }
+    buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
+}
+
+void FrameDecoder::drop(std::size_t count) {
+    start_ += count;
+    stats_.dropped_bytes += count;
+}
+
+std::optional<Frame> FrameDecoder::next() {
+    while (true) {
+        const std::span<const std::uint8_t> view = std::span(buffer_).subspan(start_);
+        // Skip to the next candidate first sync byte in one step.
+        const auto sync = std::find(view.begin(), view.end(), sync_first);
+        if (sync != view.begin()) {
+            drop(static_cast<std::size_t>(sync - view.begin()));
+            continue;
+        }
+        if (view.size() < 2) return std::nullopt;
+        if (view[1] != sync_second) {
+            drop(1);
+            continue;
+        }
+        if (view.size() < header_size) return std::nullopt;
+        const std::size_t length = view[3] | (std::size_t{view[4]} << 8);
+        if (length > max_payload) {
+            ++stats_.oversize;
+            drop(1);
+            continue;
+        }
+        const std::size_t total = header_size + length + trailer_size;
+        if (view.size() < total) return std::nullopt;  // truncated so far: wait for more bytes
+        const std::uint16_t expected = crc16_ccitt_false(view.subspan(2, 3 + length));
+        const std::uint16_t received = static_cast<std::uint16_t>(view[total - 2] | (view[total - 1] << 8));
+        if (expected != received) {
+            ++stats_.bad_crc;
+            drop(1);
+            continue;
+        }
+        Frame frame{view[2], Bytes(view.begin() + header_size, view.begin() + header_size + length)};
+        start_ += total;
+        ++stats_.frames;
+        return frame;
+    }
+}
+
+}  // namespace rig::protocol

@@ -1,0 +1,47 @@
+#pragma once
+// One run's data contract (after Google Benchmark's reporter design): everything the board sent,
+// with where and how it was measured. Every output format (JSON, the summary table, later the
+// history database) is written from this and nothing else.
+
+#include "host/board/board.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rig::results {
+
+// One RESULT frame: the samples of one benchmark at one parameter, in the run's unit, with the
+// counter overhead already subtracted on the target.
+struct Measurement {
+    std::string name;                 // "family/case", e.g. "cell/takecell_map"
+    std::uint32_t param = 0;          // payload bytes; 0 when the benchmark has no parameter
+    std::uint32_t overhead = 0;       // counter read overhead that was subtracted
+    std::vector<std::uint32_t> samples;
+
+    // "cell/copy/64", or "syscall/null" without a parameter: the name results are keyed by.
+    std::string full_name() const;
+};
+
+struct RunInfo {
+    std::string board;
+    std::string chip;
+    board::CounterUnit unit = board::CounterUnit::cycles;
+    std::uint64_t cpu_hz = 0;
+    double ns_per_count = 0;          // how real_time is derived from a count
+    std::string probe;                // "qemu-gdb", "openocd", …
+    std::string firmware_version;
+    std::string firmware_commit;      // what the image says it was built from
+    std::string toolchain;            // rustc that built the image
+    std::string image_sha256;
+    std::string started_at;           // ISO 8601, UTC
+    unsigned repetitions = 0;
+    std::uint64_t uart_garbage_bytes = 0;  // bytes the frame decoder had to skip
+};
+
+struct RunReport {
+    RunInfo info;
+    std::vector<Measurement> measurements;
+};
+
+}  // namespace rig::results

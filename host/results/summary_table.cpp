@@ -1,0 +1,47 @@
+#include "host/results/summary_table.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <numeric>
+
+namespace rig::results {
+
+Statistics statistics_of(const std::vector<std::uint32_t>& samples) {
+    Statistics s;
+    if (samples.empty()) return s;
+    std::vector<double> v(samples.begin(), samples.end());
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    s.min = v.front();
+    s.max = v.back();
+    s.median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    s.mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(n);
+    double squares = 0;
+    for (double x : v) squares += (x - s.mean) * (x - s.mean);
+    // Sample standard deviation, as Google Benchmark's _stddev aggregate computes it.
+    s.stddev = n > 1 ? std::sqrt(squares / static_cast<double>(n - 1)) : 0;
+    return s;
+}
+
+std::string summary_table(const RunReport& report) {
+    const auto& info = report.info;
+    std::size_t width = 9;
+    for (const auto& m : report.measurements) width = std::max(width, m.full_name().size());
+
+    std::string out = fmt::format("{} — {} — commit {} — {} per sample, {} repetitions\n", info.board, info.chip,
+                                  info.firmware_commit, board::to_string(info.unit), info.repetitions);
+    out += fmt::format("{:<{}}  {:>4}  {:>10}  {:>10}  {:>10}  {:>8}  {:>8}\n", "benchmark", width, "n", "min",
+                       "median", "mean", "stddev", "overhead");
+    out += std::string(width + 62, '-') + "\n";
+    for (const auto& m : report.measurements) {
+        const auto s = statistics_of(m.samples);
+        out += fmt::format("{:<{}}  {:>4}  {:>10.0f}  {:>10.1f}  {:>10.2f}  {:>8.2f}  {:>8}\n", m.full_name(), width,
+                           m.samples.size(), s.min, s.median, s.mean, s.stddev, m.overhead);
+    }
+    if (info.uart_garbage_bytes)
+        out += fmt::format("note: the UART carried {} bytes that were not part of a good frame\n", info.uart_garbage_bytes);
+    return out;
+}
+
+}  // namespace rig::results

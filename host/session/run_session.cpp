@@ -1,0 +1,211 @@
+#include "host/session/run_session.hpp"
+
+#include "host/elf/elf_image.hpp"
+#include "host/probes/qemu/qemu_probe.hpp"
+#include "host/session/target_link.hpp"
+#include "host/transport/tcp_stream.hpp"
+#include "host/util/sha256.hpp"
+
+#include <ctime>
+#include <variant>
+
+namespace rig::session {
+namespace {
+
+using namespace std::chrono_literals;
+using protocol::Message;
+
+// How often a long wait wakes up to look at the cancel flag and at the board process.
+constexpr auto poll_interval = 250ms;
+
+std::string utc_now() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return text;
+}
+
+// Runs one session; the public function adds "board X, step Y:" to whatever fails here.
+class Session {
+public:
+    Session(const board::Board& board, const RunOptions& options, const Progress& progress)
+        : board_(board), options_(options), progress_(progress) {}
+
+    Result<results::RunReport> run(const std::filesystem::path& image_file, const std::filesystem::path& log_file);
+    Step step() const { return step_; }
+
+private:
+    void begin(Step step, const std::string& note = {}) {
+        step_ = step;
+        if (progress_.step) progress_.step(step, note);
+    }
+    // The next message, waiting up to `timeout` of silence, but waking to notice a cancel or a
+    // dead board; a PANIC from the target is turned into an error here.
+    Result<Message> receive(std::chrono::milliseconds timeout);
+    Result<void> greet(results::RunInfo& info);
+    Result<void> collect(results::RunReport& report);
+
+    const board::Board& board_;
+    const RunOptions& options_;
+    const Progress& progress_;
+    Step step_ = Step::load_image;
+    std::unique_ptr<probes::QemuProbe> probe_;
+    std::unique_ptr<TargetLink> link_;
+};
+
+Result<Message> Session::receive(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+        if (options_.cancel && options_.cancel->load()) return make_error(ErrorKind::cancelled, "cancelled by the user");
+        if (!probe_->alive()) return make_error(ErrorKind::closed, probe_->why_not_alive());
+        const auto left = deadline - std::chrono::steady_clock::now();
+        if (left <= 0ms)
+            return make_error(ErrorKind::timeout, "the firmware sent nothing for " + std::to_string(timeout.count()) +
+                                                      " ms (hung, or not running?)");
+        auto message = link_->next_message(std::min<transport::Timeout>(left, poll_interval));
+        if (!message && message.error().kind == ErrorKind::timeout) continue;
+        if (message) {
+            if (const auto* panic = std::get_if<protocol::Panic>(&*message)) {
+                char pc[16];
+                std::snprintf(pc, sizeof pc, "0x%08x", panic->pc);
+                return make_error(ErrorKind::target, "firmware panicked at pc " + std::string(pc) + ": " + panic->message);
+            }
+            if (const auto* log = std::get_if<protocol::Log>(&*message)) {
+                if (progress_.step) progress_.step(step_, "target: " + log->text);
+                continue;
+            }
+        }
+        return message;
+    }
+}
+
+Result<void> Session::greet(results::RunInfo& info) {
+    begin(Step::hello);
+    auto message = receive(options_.hello_timeout);
+    if (!message) return message.error();
+    const auto* hello = std::get_if<protocol::Hello>(&*message);
+    if (!hello) return make_error(ErrorKind::malformed, "expected HELLO first, got another message");
+    const auto unit = hello->unit == protocol::CounterUnit::instructions ? board::CounterUnit::instructions
+                                                                           : board::CounterUnit::cycles;
+    if (hello->board != board_.name)
+        return make_error(ErrorKind::malformed, "the firmware says it was built for board '" + hello->board + "'");
+    if (unit != board_.counter)
+        return make_error(ErrorKind::malformed, std::string("the firmware counts ") + board::to_string(unit) +
+                                                    " but the board file says " + board::to_string(board_.counter));
+    info.firmware_version = hello->firmware_version;
+    info.firmware_commit = hello->commit;
+    info.toolchain = hello->toolchain;
+    begin(Step::hello, "firmware " + hello->firmware_version + " (" + hello->commit + ", " + hello->toolchain + ")");
+    return {};
+}
+
+Result<void> Session::collect(results::RunReport& report) {
+    begin(Step::run, std::to_string(options_.repetitions) + " repetitions" +
+                         (options_.filter.empty() ? "" : ", filter '" + options_.filter + "'"));
+    if (auto sent = link_->send(protocol::Run{static_cast<std::uint16_t>(options_.repetitions), options_.filter}); !sent)
+        return sent.error();
+    begin(Step::collect);
+    std::size_t frames = 0;
+    while (true) {
+        auto message = receive(options_.silence_timeout);
+        if (!message) return message.error();
+        if (const auto* result = std::get_if<protocol::BenchmarkResult>(&*message)) {
+            ++frames;
+            // Samples that do not fit one frame come in consecutive RESULTs with the same name.
+            auto& all = report.measurements;
+            if (!all.empty() && all.back().name == result->name && all.back().param == result->parameter) {
+                all.back().samples.insert(all.back().samples.end(), result->samples.begin(), result->samples.end());
+            } else {
+                if (!all.empty() && progress_.result) progress_.result(all.back());
+                all.push_back({result->name, result->parameter, result->overhead, result->samples});
+            }
+        } else if (const auto* done = std::get_if<protocol::Done>(&*message)) {
+            if (!report.measurements.empty() && progress_.result) progress_.result(report.measurements.back());
+            if (done->result_count != frames)
+                return make_error(ErrorKind::malformed, "DONE says " + std::to_string(done->result_count) +
+                                                            " RESULT frames were sent, " + std::to_string(frames) +
+                                                            " arrived");
+            if (done->status != 0)
+                return make_error(ErrorKind::target, "firmware finished with status " + std::to_string(done->status));
+            return {};
+        }
+    }
+}
+
+Result<results::RunReport> Session::run(const std::filesystem::path& image_file, const std::filesystem::path& log_file) {
+    results::RunReport report;
+    auto& info = report.info;
+    info.board = board_.name;
+    info.chip = board_.chip;
+    info.unit = board_.counter;
+    info.cpu_hz = board_.cpu_hz;
+    info.ns_per_count = board_.ns_per_count();
+    info.probe = board::to_string(board_.probe.kind);
+    info.repetitions = options_.repetitions;
+    info.started_at = utc_now();
+
+    begin(Step::load_image, image_file.string());
+    auto image = elf::load_image(image_file);
+    if (!image) return image.error();
+    info.image_sha256 = util::sha256_of_file(image_file);
+
+    begin(Step::check_image);
+    if (auto fits = elf::check_fits_board(*image, board_); !fits) return fits.error();
+
+    begin(Step::start_probe);
+    if (board_.probe.kind != board::ProbeKind::qemu_gdb)
+        return make_error(ErrorKind::unsupported, std::string("probe kind '") + board::to_string(board_.probe.kind) +
+                                                      "' is not implemented yet (only qemu-gdb)");
+    auto probe = probes::QemuProbe::start(board_, log_file);
+    if (!probe) return probe.error();
+    probe_ = std::move(*probe);
+    begin(Step::start_probe, probe_->describe());
+
+    begin(Step::connect_uart);
+    auto uart = transport::TcpStream::connect("127.0.0.1", probe_->uart_port(), 5s);
+    if (!uart) return uart.error();
+    link_ = std::make_unique<TargetLink>(std::move(*uart));
+
+    begin(Step::flash, std::to_string(image->flash_bytes()) + " bytes");
+    if (auto flashed = probe_->flash(*image, progress_.flash); !flashed) return flashed.error();
+
+    begin(Step::reset);
+    if (auto reset = probe_->reset_and_run(); !reset) return reset.error();
+
+    if (auto greeted = greet(info); !greeted) return greeted.error();
+    if (auto collected = collect(report); !collected) return collected.error();
+    info.uart_garbage_bytes = link_->stats().dropped_bytes;
+    return report;
+}
+
+}  // namespace
+
+const char* to_string(Step step) {
+    switch (step) {
+        case Step::load_image: return "load image";
+        case Step::check_image: return "check image";
+        case Step::start_probe: return "start probe";
+        case Step::connect_uart: return "connect UART";
+        case Step::flash: return "flash";
+        case Step::reset: return "reset";
+        case Step::hello: return "hello";
+        case Step::run: return "run";
+        case Step::collect: return "collect";
+    }
+    return "?";
+}
+
+Result<results::RunReport> run_on_board(const board::Board& board, const std::filesystem::path& image_file,
+                                        const RunOptions& options, const std::filesystem::path& log_file,
+                                        const Progress& progress) {
+    if (options.repetitions < 1 || options.repetitions > 100)
+        return make_error(ErrorKind::invalid_argument, "repetitions must be 1..100, got " + std::to_string(options.repetitions));
+    Session session(board, options, progress);
+    auto report = session.run(image_file, log_file);
+    if (!report) return report.error().context("board " + board.name + ", step " + to_string(session.step()));
+    return report;
+}
+
+}  // namespace rig::session

@@ -1,0 +1,54 @@
+#pragma once
+// A program the rig starts (QEMU, OpenOCD, a GDB server): started from an argv, never through a
+// shell, and always stopped and reaped — by the destructor on every path, and by the kernel
+// (PR_SET_PDEATHSIG) if the rig itself dies without running destructors.
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rig::util {
+
+class ChildProcess {
+public:
+    // Starts argv[0] (looked up on PATH) with its stdout and stderr appended to log_file.
+    // Throws std::system_error when the program cannot be started at all (fork failure);
+    // a program missing from PATH shows up as an early exit with status 127.
+    ChildProcess(std::vector<std::string> argv, const std::filesystem::path& log_file);
+    ~ChildProcess();
+
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+
+    int pid() const { return pid_; }
+    const std::vector<std::string>& argv() const { return argv_; }
+
+    // True while the process has not exited; reaps it (and records its status) if it has.
+    bool running();
+
+    // How it ended, once it has: "exited with status 1", "killed by signal 9".
+    std::optional<std::string> exit_description() const { return exit_description_; }
+
+    // SIGTERM, then SIGKILL after `grace`; waits until the process is reaped.
+    void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
+
+    // Sends a signal without waiting (fault-injection tests kill QEMU mid-run with this).
+    void signal(int signo);
+
+private:
+    void record_status(int status);
+
+    std::vector<std::string> argv_;
+    int pid_ = -1;
+    std::optional<std::string> exit_description_;
+};
+
+// True when `program` can be found on PATH (or is an executable path).
+bool program_available(const std::string& program);
+
+// The last `max_bytes` of a log file, for error messages ("QEMU said: ...").
+std::string tail_of_file(const std::filesystem::path& file, std::size_t max_bytes = 800);
+
+}  // namespace rig::util

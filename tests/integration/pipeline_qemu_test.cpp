@@ -1,0 +1,172 @@
+// The whole pipeline against a real qemu-system-arm: flash through the GDB server, reset,
+// collect over the UART, write Google Benchmark JSON. QEMU counts instructions exactly, so two
+// runs must agree to the instruction, and Google Benchmark's compare.py must call them equal.
+#include "host/board/board.hpp"
+#include "host/results/gbench_json.hpp"
+#include "host/session/run_session.hpp"
+#include "host/util/child_process.hpp"
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sys/wait.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path firmware_image = fs::path(RIG_BINARY_DIR) / "firmware/thumbv7em-none-eabi/release/qemu_mps2_an386";
+const fs::path rig_binary = fs::path(RIG_BINARY_DIR) / "bin/rig";
+constexpr unsigned repetitions = 9;
+
+fs::path scratch_dir(const std::string& name) {
+    const auto dir = fs::temp_directory_path() / ("rig_pipeline_" + name + "_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+// Runs a command (argv, no shell), returns exit status and everything it printed.
+std::pair<int, std::string> run_program(const std::vector<std::string>& argv) {
+    const auto out = scratch_dir("cmd") / "output.txt";
+    int status = -1;
+    {
+        rig::util::ChildProcess child(argv, out);
+        while (child.running()) ::usleep(20'000);
+        const auto how = child.exit_description().value_or("");
+        std::smatch m;
+        if (std::regex_search(how, m, std::regex("exited with status (\\d+)"))) status = std::stoi(m[1]);
+    }
+    std::ifstream in(out);
+    return {status, std::string(std::istreambuf_iterator<char>(in), {})};
+}
+
+class PipelineOnQemu : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        ASSERT_TRUE(rig::util::program_available("qemu-system-arm"))
+            << "qemu-system-arm is missing: run scripts/bootstrap.sh --deps (package qemu-system-arm)";
+        ASSERT_TRUE(fs::exists(firmware_image)) << firmware_image << " was not built (cmake --build build)";
+        auto board = rig::board::find_board("qemu_mps2_an386", fs::path(RIG_SOURCE_DIR) / "boards");
+        ASSERT_TRUE(board) << board.error().message;
+        board_ = new rig::board::Board(*board);
+    }
+    static void TearDownTestSuite() { delete board_; }
+
+    rig::results::RunReport run_once(const std::string& name) {
+        rig::session::RunOptions options;
+        options.repetitions = repetitions;
+        auto report = rig::session::run_on_board(*board_, firmware_image, options, scratch_dir(name) / "qemu.log");
+        EXPECT_TRUE(report) << report.error().message;
+        return report ? *report : rig::results::RunReport{};
+    }
+
+    static rig::board::Board* board_;
+};
+
+rig::board::Board* PipelineOnQemu::board_ = nullptr;
+
+std::map<std::string, std::vector<std::uint32_t>> samples_by_name(const rig::results::RunReport& report) {
+    std::map<std::string, std::vector<std::uint32_t>> m;
+    for (const auto& r : report.measurements) m[r.full_name()] = r.samples;
+    return m;
+}
+
+TEST_F(PipelineOnQemu, RunsTheFirstBenchmarksWithTheRequestedRepetitions) {
+    const auto report = run_once("first");
+    EXPECT_EQ(report.info.board, "qemu_mps2_an386");
+    EXPECT_EQ(report.info.unit, rig::board::CounterUnit::instructions);
+    EXPECT_FALSE(report.info.firmware_commit.empty());
+    EXPECT_EQ(report.info.image_sha256.size(), 64u);
+    const auto samples = samples_by_name(report);
+    for (const char* name : {"syscall/null", "cell/copy/64", "cell/takecell_map/64", "counter/overhead"}) {
+        ASSERT_TRUE(samples.count(name)) << name << " missing";
+        EXPECT_EQ(samples.at(name).size(), repetitions) << name;
+    }
+    // Sanity, not targets: a round trip through two exception entries is dozens of instructions.
+    EXPECT_GT(samples.at("syscall/null").front(), 10u);
+}
+
+TEST_F(PipelineOnQemu, TwoRunsGiveIdenticalInstructionCounts) {
+    const auto first = samples_by_name(run_once("a"));
+    const auto second = samples_by_name(run_once("b"));
+    ASSERT_FALSE(first.empty());
+    EXPECT_EQ(first, second);
+    // And within a run, every repetition of a benchmark counts the same.
+    for (const auto& [name, samples] : first)
+        for (auto s : samples) EXPECT_EQ(s, samples.front()) << name;
+}
+
+TEST_F(PipelineOnQemu, TheJsonCarriesCountsUnitAndVirtualTime) {
+    const auto report = run_once("json");
+    const auto json = nlohmann::json::parse(rig::results::to_gbench_json(report));
+    EXPECT_EQ(json["context"]["rig_counter_unit"], "instructions");
+    EXPECT_EQ(json["context"]["rig_board"], "qemu_mps2_an386");
+    int iterations = 0;
+    for (const auto& b : json["benchmarks"]) {
+        if (b["run_type"] != "iteration") continue;
+        ++iterations;
+        const double count = b["instructions"];
+        EXPECT_DOUBLE_EQ(b["real_time"].get<double>(), count * 128.0) << b["name"];  // shift=7: 128 ns each
+        EXPECT_DOUBLE_EQ(b["cpu_time"].get<double>(), b["real_time"].get<double>());
+        EXPECT_EQ(b["time_unit"], "ns");
+    }
+    EXPECT_EQ(iterations, static_cast<int>(report.measurements.size() * repetitions));
+}
+
+TEST_F(PipelineOnQemu, GoogleBenchmarksComparePyCallsTwoRunsEqual) {
+    ASSERT_TRUE(fs::exists("/usr/share/benchmark/compare.py")) << "install libbenchmark-tools";
+    const auto dir = scratch_dir("compare");
+    ASSERT_TRUE(rig::results::write_gbench_json(run_once("c1"), dir / "a.json"));
+    ASSERT_TRUE(rig::results::write_gbench_json(run_once("c2"), dir / "b.json"));
+    // Debian's python3 (with scipy), not whatever python3 is first on PATH.
+    const auto [status, output] = run_program(
+        {"/usr/bin/python3", "/usr/share/benchmark/compare.py", "--no-color", "benchmarks", (dir / "a.json").string(), (dir / "b.json").string()});
+    ASSERT_EQ(status, 0) << output;
+    // Rows look like "syscall/null   +0.0000   +0.0000   4224   4224   4224   4224".
+    const std::regex row(R"(^(\S+)\s+([-+]\d+\.\d+)\s+([-+]\d+\.\d+)\s+\S+\s+\S+\s+\S+\s+\S+\s*$)");
+    int rows = 0;
+    std::istringstream lines(output);
+    for (std::string line; std::getline(lines, line);) {
+        std::smatch m;
+        if (!std::regex_match(line, m, row)) continue;
+        ++rows;
+        EXPECT_EQ(std::stod(m[2]), 0.0) << line;
+        EXPECT_EQ(std::stod(m[3]), 0.0) << line;
+    }
+    EXPECT_GE(rows, 4) << output;
+}
+
+TEST_F(PipelineOnQemu, TheCommandLineWritesResultsPerBoardAndCommit) {
+    const auto dir = scratch_dir("cli");
+    const auto [status, output] = run_program({rig_binary.string(), "run", "--results-dir", dir.string(), "-r", "9"});
+    ASSERT_EQ(status, 0) << output;
+    EXPECT_NE(output.find("syscall/null"), std::string::npos) << output;
+    int files = 0;
+    for (const auto& entry : fs::directory_iterator(dir / "qemu_mps2_an386")) {
+        if (entry.path().extension() != ".json") continue;
+        ++files;
+        std::ifstream in(entry.path());
+        const auto json = nlohmann::json::parse(in);
+        EXPECT_EQ(entry.path().stem().string(), json["context"]["rig_commit"].get<std::string>());
+    }
+    EXPECT_EQ(files, 1);
+}
+
+TEST_F(PipelineOnQemu, AnImageForAnotherBoardIsRefusedBeforeAnythingStarts) {
+    auto other = *board_;
+    other.name = "small_flash_board";
+    other.flash.length = 256;  // the image cannot fit
+    rig::session::RunOptions options;
+    const auto report = rig::session::run_on_board(other, firmware_image, options, scratch_dir("refuse") / "qemu.log");
+    ASSERT_FALSE(report);
+    EXPECT_NE(report.error().message.find("step check image"), std::string::npos) << report.error().message;
+    EXPECT_NE(report.error().message.find("outside flash"), std::string::npos) << report.error().message;
+}
+
+}  // namespace

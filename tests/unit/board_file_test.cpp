@@ -1,0 +1,248 @@
+// Board files: the real ones in boards/ load, and every kind of mistake is refused with a message
+// naming the file, the key and what was expected.
+#include "host/board/board.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+using rig::board::load_board;
+
+const fs::path boards_dir = fs::path(RIG_SOURCE_DIR) / "boards";
+
+const char* const good_board = R"(
+[board]
+name = "NAME"
+chip = "test chip"
+firmware = "qemu_mps2_an386"
+[clock]
+cpu_hz = 25_000_000
+[memory]
+flash = { origin = 0x0, length = 0x400000 }
+ram = { origin = 0x20000000, length = 0x400000 }
+[probe]
+kind = "qemu-gdb"
+machine = "mps2-an386"
+icount_shift = 7
+[uart]
+kind = "tcp"
+baud = 115200
+[counter]
+kind = "instructions"
+)";
+
+// Writes `text` as <tmp>/<name>.toml, with NAME replaced by the file's name.
+fs::path write_board(const std::string& name, std::string text) {
+    const auto dir = fs::temp_directory_path() / "rig_board_test";
+    fs::create_directories(dir);
+    for (auto at = text.find("NAME"); at != std::string::npos; at = text.find("NAME"))
+        text.replace(at, 4, name);
+    const auto file = dir / (name + ".toml");
+    std::ofstream(file) << text;
+    return file;
+}
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+    const auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return text.replace(at, from.size(), to);
+}
+
+std::string error_of(const fs::path& file) {
+    const auto board = load_board(file);
+    EXPECT_FALSE(board) << "expected " << file << " to be refused";
+    return board ? std::string() : board.error().message;
+}
+
+TEST(BoardFile, TheQemuBoardInTheRepoLoads) {
+    const auto board = rig::board::find_board("qemu_mps2_an386", boards_dir);
+    ASSERT_TRUE(board) << board.error().message;
+    EXPECT_EQ(board->cpu_hz, 25'000'000u);
+    EXPECT_EQ(board->flash.origin, 0u);
+    EXPECT_EQ(board->ram.origin, 0x2000'0000u);
+    EXPECT_EQ(board->ram.length, 0x40'0000u);
+    EXPECT_EQ(board->probe.kind, rig::board::ProbeKind::qemu_gdb);
+    EXPECT_EQ(board->counter, rig::board::CounterUnit::instructions);
+    EXPECT_DOUBLE_EQ(board->ns_per_count(), 128.0);  // -icount shift=7
+}
+
+TEST(BoardFile, EveryBoardInTheRepoLoads) {
+    for (const auto& board : rig::board::load_all_boards(boards_dir))
+        EXPECT_TRUE(board) << board.error().message;
+}
+
+TEST(BoardFile, AGoodFileLoads) {
+    const auto board = load_board(write_board("good", good_board));
+    ASSERT_TRUE(board) << board.error().message;
+    EXPECT_EQ(board->name, "good");
+}
+
+TEST(BoardFile, InvalidTomlNamesFileLineAndColumn) {
+    const auto msg = error_of(write_board("syntax", "[board\nname = 1\n"));
+    EXPECT_NE(msg.find("syntax.toml:1:"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("not valid TOML"), std::string::npos) << msg;
+}
+
+TEST(BoardFile, AMissingKeyIsNamed) {
+    const auto msg = error_of(write_board("nochip", replace(good_board, "chip = \"test chip\"\n", "")));
+    EXPECT_NE(msg.find("nochip.toml: key 'board.chip': expected a non-empty string, but it is missing"),
+              std::string::npos) << msg;
+}
+
+TEST(BoardFile, AWrongTypeSaysWhatWasExpectedAndWhatCame) {
+    const auto msg = error_of(write_board("hz", replace(good_board, "25_000_000", "\"fast\"")));
+    EXPECT_NE(msg.find("key 'clock.cpu_hz': expected a clock in Hz, got a string"), std::string::npos) << msg;
+}
+
+TEST(BoardFile, AnOutOfRangeValueIsRefused) {
+    const auto msg = error_of(write_board("shift", replace(good_board, "icount_shift = 7", "icount_shift = 40")));
+    EXPECT_NE(msg.find("key 'probe.icount_shift'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("got 40"), std::string::npos) << msg;
+}
+
+TEST(BoardFile, AnUnknownProbeKindListsTheKnownOnes) {
+    const auto msg = error_of(write_board("probe", replace(good_board, "\"qemu-gdb\"", "\"jtagulator\"")));
+    EXPECT_NE(msg.find("one of \"qemu-gdb\", \"openocd\", \"pyocd\", got \"jtagulator\""), std::string::npos) << msg;
+}
+
+TEST(BoardFile, InstructionCountsOnARealProbeAreRefused) {
+    auto text = replace(good_board, "\"qemu-gdb\"", "\"openocd\"");
+    const auto msg = error_of(write_board("units", text));
+    EXPECT_NE(msg.find("key 'counter.kind'"), std::string::npos) << msg;
+}
+
+TEST(BoardFile, ARegionPastFourGigabytesIsRefused) {
+    const auto msg = error_of(write_board("region", replace(good_board, "origin = 0x20000000, length = 0x400000",
+                                                            "origin = 0xFFFFF000, length = 0x2000")));
+    EXPECT_NE(msg.find("key 'memory.ram.length'"), std::string::npos) << msg;
+}
+
+TEST(BoardFile, TheNameMustMatchTheFile) {
+    const auto file = write_board("mismatch", replace(good_board, "name = \"NAME\"", "name = \"other\""));
+    const auto msg = error_of(file);
+    EXPECT_NE(msg.find("key 'board.name'"), std::string::npos) << msg;
+}
+
+TEST(BoardFile, AnUnknownBoardListsTheKnownOnes) {
+    const auto board = rig::board::find_board("nrf99", boards_dir);
+    ASSERT_FALSE(board);
+    EXPECT_EQ(board.error().kind, rig::ErrorKind::not_found);
+    EXPECT_NE(board.error().message.find("qemu_mps2_an386"), std::string::npos) << board.error().message;
+}
+
+TEST(BoardFile, ABoardNameCannotWalkOutOfTheBoardsFolder) {
+    const auto board = rig::board::find_board("../etc/passwd", boards_dir);
+    ASSERT_FALSE(board);
+    EXPECT_EQ(board.error().kind, rig::ErrorKind::invalid_argument);
+}
+
+TEST(BoardFile, RecordedBadBoardFilesAreAllRefused) {
+    const auto dir = fs::path(RIG_FIXTURES_DIR) / "boards";
+    int seen = 0;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+        ++seen;
+        const auto board = load_board(entry.path());
+        EXPECT_FALSE(board) << entry.path() << " was accepted";
+        if (!board) {
+            EXPECT_NE(board.error().message.find(entry.path().string()), std::string::npos);
+        }
+    }
+    EXPECT_GT(seen, 0);
+}
+
+TEST(BoardFile, TheRealBoardsInTheRepoLoadWithTheirProbeAndSerialPort) {
+    using rig::board::ProbeKind;
+    const auto nrf52840 = rig::board::find_board("nrf52840dk", boards_dir);
+    ASSERT_TRUE(nrf52840) << nrf52840.error().message;
+    EXPECT_EQ(nrf52840->probe.kind, ProbeKind::openocd);
+    EXPECT_EQ(nrf52840->probe.config, "board/nordic_nrf52_dk.cfg");
+    EXPECT_EQ(nrf52840->probe.transport, "swd");
+    EXPECT_EQ(nrf52840->flash.length, 0x10'0000u);
+    EXPECT_EQ(nrf52840->ram.length, 0x4'0000u);
+    EXPECT_EQ(nrf52840->uart.kind, rig::board::UartKind::serial);
+    EXPECT_TRUE(nrf52840->uart.assert_dtr);
+    EXPECT_EQ(nrf52840->counter, rig::board::CounterUnit::cycles);
+
+    const auto nrf52832 = rig::board::find_board("nrf52dk", boards_dir);
+    ASSERT_TRUE(nrf52832) << nrf52832.error().message;
+    EXPECT_EQ(nrf52832->flash.length, 0x8'0000u);
+    EXPECT_EQ(nrf52832->ram.length, 0x1'0000u);
+
+    const auto sam4l = rig::board::find_board("sam4l_xplained", boards_dir);
+    ASSERT_TRUE(sam4l) << sam4l.error().message;
+    EXPECT_EQ(sam4l->probe.config, "board/atmel_sam4l8_xplained_pro.cfg");
+    EXPECT_EQ(sam4l->probe.speed_khz, 50u);
+    EXPECT_EQ(sam4l->cpu_hz, 48'000'000u);
+    EXPECT_DOUBLE_EQ(sam4l->ns_per_count(), 1e9 / 48e6);
+}
+
+const char* const openocd_board = R"(
+[board]
+name = "NAME"
+chip = "nRF52840"
+firmware = "nrf52840dk"
+[clock]
+cpu_hz = 64_000_000
+[memory]
+flash = { origin = 0x0, length = 0x100000 }
+ram = { origin = 0x20000000, length = 0x40000 }
+[probe]
+kind = "openocd"
+adapter_serial = "000683123456"
+[uart]
+kind = "serial"
+device = "/dev/ttyACM0"
+baud = 115200
+parity = "even"
+flow_control = "hardware"
+assert_dtr = true
+[counter]
+kind = "cycles"
+)";
+
+TEST(BoardFile, AnOpenocdBoardGetsItsConfigFromTheChipWhenItNamesNone) {
+    const auto board = load_board(write_board("ocd", openocd_board));
+    ASSERT_TRUE(board) << board.error().message;
+    EXPECT_EQ(board->probe.config, "board/nordic_nrf52_dk.cfg");
+    EXPECT_EQ(board->probe.transport, "swd");
+    EXPECT_EQ(board->probe.speed_khz, 0u);
+    EXPECT_EQ(board->probe.adapter_serial, "000683123456");
+    EXPECT_EQ(board->uart.parity, rig::board::Parity::even);
+    EXPECT_EQ(board->uart.flow_control, rig::board::FlowControl::hardware);
+    EXPECT_TRUE(board->uart.assert_dtr);
+}
+
+TEST(BoardFile, AnOpenocdBoardForAnUnknownChipMustNameItsConfig) {
+    const auto msg = error_of(write_board("ocdchip", replace(openocd_board, "\"nRF52840\"", "\"STM32F4\"")));
+    EXPECT_NE(msg.find("key 'probe.config'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("STM32F4"), std::string::npos) << msg;
+}
+
+TEST(BoardFile, AnAdapterSerialWithSpacesOrQuotesIsRefused) {
+    const auto msg = error_of(write_board("ocdsn", replace(openocd_board, "\"000683123456\"", "\"06 83\\\"x\"")));
+    EXPECT_NE(msg.find("key 'probe.adapter_serial'"), std::string::npos) << msg;
+}
+
+TEST(BoardFile, AnUnknownParityAndANonBooleanDtrAreRefused) {
+    auto msg = error_of(write_board("parity", replace(openocd_board, "\"even\"", "\"mark\"")));
+    EXPECT_NE(msg.find("key 'uart.parity': expected one of \"none\", \"even\", \"odd\", got \"mark\""),
+              std::string::npos) << msg;
+    msg = error_of(write_board("dtr", replace(openocd_board, "assert_dtr = true", "assert_dtr = 1")));
+    EXPECT_NE(msg.find("key 'uart.assert_dtr': expected true or false, got an integer"), std::string::npos) << msg;
+}
+
+TEST(BoardFile, APyocdBoardNeedsItsTarget) {
+    auto text = replace(openocd_board, "kind = \"openocd\"", "kind = \"pyocd\"\ntarget = \"nrf52840\"");
+    const auto board = load_board(write_board("pyocd", text));
+    ASSERT_TRUE(board) << board.error().message;
+    EXPECT_EQ(board->probe.kind, rig::board::ProbeKind::pyocd);
+    EXPECT_EQ(board->probe.target, "nrf52840");
+    EXPECT_EQ(board->probe.adapter_serial, "000683123456");
+    const auto msg = error_of(write_board("pyocdnt", replace(text, "target = \"nrf52840\"\n", "")));
+    EXPECT_NE(msg.find("key 'probe.target'"), std::string::npos) << msg;
+}
+
+}  // namespace
