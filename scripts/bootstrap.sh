@@ -16,11 +16,16 @@ packages=(
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libsqlite3-dev
   libssl-dev                                # SHA-256 of firmware images
   libgtest-dev libgmock-dev libbenchmark-dev
+  # fuzz targets (tests/fuzz): clang for libFuzzer; libclang-rt-14-dev holds the fuzzer and
+  # sanitizer runtimes, only *recommended* by clang-14, so --no-install-recommends skips it
+  clang libclang-rt-14-dev
   libbenchmark-tools python3-scipy python3-numpy   # Google Benchmark's compare.py and its deps
   # firmware: Debian's Rust with std sources (offline build-std), ARM binutils + C baseline
   rustc-web cargo-web rust-web-src gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
   # the virtual board, real probes and the reference GDB client
   qemu-system-arm openocd gdb-multiarch
+  # rig report: Chart.js inlined into the HTML (offline); headless Chromium for the report test
+  libjs-chart.js chromium
 )
 
 missing=()

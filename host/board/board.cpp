@@ -80,7 +80,8 @@ public:
     std::string word(const std::string& key, bool required) {
         std::string v = string(key, required);
         const bool plain = std::all_of(v.begin(), v.end(), [](char c) {
-            return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_-.:/+").find(c) != std::string_view::npos;
+            return std::isalnum(static_cast<unsigned char>(c)) ||
+                   std::string_view("_-.:/+").find(c) != std::string_view::npos;
         });
         if (!plain || (has(key) && v.empty()))
             throw BadKey{key, "letters, digits and _-.:/+ only, got \"" + v + "\""};
@@ -108,6 +109,7 @@ Board parse(const toml::table& root) {
     b.description = r.string("board.description", false);
     b.chip = r.string("board.chip");
     b.firmware_package = r.string("board.firmware");
+    if (r.has("board.firmware_board")) b.firmware_board = r.word("board.firmware_board", true);
     b.cpu_hz = static_cast<std::uint64_t>(r.integer("clock.cpu_hz", 1'000, 1'000'000'000, "a clock in Hz"));
     b.flash = r.region("memory.flash");
     b.ram = r.region("memory.ram");
@@ -124,13 +126,14 @@ Board parse(const toml::table& root) {
     } else if (b.probe.kind == ProbeKind::openocd) {
         b.probe.config = r.has("probe.config") ? r.word("probe.config", true) : default_openocd_config(b.chip);
         if (b.probe.config.empty())
-            throw BadKey{"probe.config", "an OpenOCD config such as \"board/nordic_nrf52_dk.cfg\" (no default for chip \"" +
-                                             b.chip + "\"), but it is missing"};
+            throw BadKey{"probe.config", "an OpenOCD config such as \"board/nordic_nrf52_dk.cfg\" (no default for "
+                                         "chip \"" + b.chip + "\"), but it is missing"};
         b.probe.transport = r.has("probe.transport")
                                 ? (r.choice<int>("probe.transport", {{"swd", 0}, {"jtag", 1}}) == 0 ? "swd" : "jtag")
                                 : "swd";
         if (r.has("probe.speed_khz"))
-            b.probe.speed_khz = static_cast<std::uint32_t>(r.integer("probe.speed_khz", 1, 100'000, "an adapter speed in kHz"));
+            b.probe.speed_khz =
+                static_cast<std::uint32_t>(r.integer("probe.speed_khz", 1, 100'000, "an adapter speed in kHz"));
         b.probe.adapter_serial = r.word("probe.adapter_serial", false);
     } else {
         b.probe.target = r.word("probe.target", true);
@@ -140,7 +143,8 @@ Board parse(const toml::table& root) {
     if (b.uart.kind == UartKind::serial) {
         b.uart.device = r.string("uart.device");
         if (r.has("uart.parity"))
-            b.uart.parity = r.choice<Parity>("uart.parity", {{"none", Parity::none}, {"even", Parity::even}, {"odd", Parity::odd}});
+            b.uart.parity = r.choice<Parity>("uart.parity",
+                                             {{"none", Parity::none}, {"even", Parity::even}, {"odd", Parity::odd}});
         if (r.has("uart.flow_control"))
             b.uart.flow_control = r.choice<FlowControl>("uart.flow_control", {{"none", FlowControl::none},
                                                                               {"hardware", FlowControl::hardware}});
@@ -179,6 +183,17 @@ double Board::ns_per_count() const {
 }
 
 Result<Board> parse_board(std::string_view toml_text, const std::filesystem::path& file) {
+    // toml++ 3.3 (Debian 12) reaches __builtin_unreachable on some non-ASCII characters
+    // (marzer/tomlplusplus#295, found by tests/fuzz/fuzz_board): board files are ASCII.
+    std::size_t line = 1, column = 1;
+    for (const char c : toml_text) {
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            return make_error(ErrorKind::malformed, file.string() + ":" + std::to_string(line) + ":" +
+                                                        std::to_string(column) + ": board files must be ASCII");
+        }
+        column = c == '\n' ? 1 : column + 1;
+        line += c == '\n';
+    }
     toml::table root;
     try {
         root = toml::parse(toml_text, file.string());

@@ -59,6 +59,7 @@ struct Board {
     std::string description;
     std::string chip;
     std::string firmware_package;  // cargo package that builds this board's image
+    std::string firmware_board;    // the board name the image reports in HELLO; empty = `name`
     std::uint64_t cpu_hz = 0;
     MemoryRegion flash;
     MemoryRegion ram;
@@ -69,6 +70,10 @@ struct Board {
     // Nanoseconds one count stands for: 1e9 / cpu_hz for cycles, 2^shift for QEMU instructions
     // (the virtual time icount advances per instruction).
     double ns_per_count() const;
+
+    // The name HELLO must carry: `firmware_board` when the file sets it (a second virtual board
+    // running the same image), else the board's own name.
+    const std::string& hello_name() const { return firmware_board.empty() ? name : firmware_board; }
 };
 
 // The OpenOCD config for a chip when the board file names none: the nRF52 DK file (J-Link, SWD,

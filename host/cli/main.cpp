@@ -1,5 +1,12 @@
 // rig: the kernel-rig command line. Each subcommand lives in its own file beside this one.
+#include "host/cli/compare_command.hpp"
+#include "host/cli/daemon_commands.hpp"
+#include "host/cli/doctor_command.hpp"
+#include "host/cli/import_command.hpp"
 #include "host/cli/list_command.hpp"
+#include "host/cli/nightly_command.hpp"
+#include "host/cli/paper_command.hpp"
+#include "host/cli/report_command.hpp"
 #include "host/cli/run_command.hpp"
 #include "host/cli/signals.hpp"
 
@@ -11,6 +18,13 @@ int main(int argc, char** argv) {
     int exit_code = rig::cli::exit_ok;
     rig::cli::add_run_command(app, exit_code);
     rig::cli::add_list_command(app, exit_code);
+    rig::cli::add_compare_command(app, exit_code);
+    rig::cli::add_import_command(app, exit_code);
+    rig::cli::add_nightly_command(app, exit_code);
+    rig::cli::add_report_command(app, exit_code);
+    rig::cli::add_paper_command(app, exit_code);
+    rig::cli::add_daemon_commands(app, exit_code);
+    rig::cli::add_doctor_command(app, exit_code);
     rig::cli::install_signal_handlers();
     try {
         app.parse(argc, argv);

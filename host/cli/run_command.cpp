@@ -1,6 +1,7 @@
 #include "host/cli/run_command.hpp"
 
 #include "host/board/board.hpp"
+#include "host/cli/import_command.hpp"
 #include "host/cli/paths.hpp"
 #include "host/cli/signals.hpp"
 #include "host/results/gbench_json.hpp"
@@ -18,6 +19,7 @@ struct RunArgs {
     std::string image;
     std::string boards_dir = (source_dir() / "boards").string();
     std::string results_dir = (source_dir() / "results").string();
+    std::string history = (source_dir() / "results" / "history.sqlite").string();
     unsigned repetitions = 15;
     std::string filter;
     bool quiet = false;
@@ -75,6 +77,12 @@ int run(const RunArgs& args) {
     }
     fmt::print("{}", results::summary_table(*report));
     fmt::print("results: {}\n", out.string());
+    auto stored = store_in_history(args.history, *report, log_file, "run");
+    if (!stored) {
+        fmt::print(stderr, "rig run: not stored in the history (the JSON file is written): {}\n", stored.error().message);
+        return exit_write_failed;
+    }
+    fmt::print("history: run {} in {}\n", *stored, args.history);
     return exit_ok;
 }
 
@@ -86,11 +94,12 @@ void add_run_command(CLI::App& app, int& exit_code) {
     cmd->add_option("-b,--board", args->board, "Board name (a file in the boards folder)")->capture_default_str();
     cmd->add_option("--image", args->image, "Firmware ELF (default: the one this build made for the board)");
     cmd->add_option("-r,--repetitions", args->repetitions, "Samples per benchmark")
-        ->check(CLI::Range(1, 100))
+        ->check(CLI::Range(1, 1000))
         ->capture_default_str();
     cmd->add_option("-f,--filter", args->filter, "Only benchmarks whose name starts with this");
     cmd->add_option("--boards-dir", args->boards_dir, "Folder of board files")->capture_default_str();
     cmd->add_option("--results-dir", args->results_dir, "Folder results are written to")->capture_default_str();
+    cmd->add_option("--history", args->history, "History database every run is added to")->capture_default_str();
     cmd->add_flag("-q,--quiet", args->quiet, "Print only the summary");
     cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }

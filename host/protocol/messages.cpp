@@ -138,6 +138,8 @@ std::string_view type_name(std::uint8_t type) {
             return "LOG";
         case MessageType::pong:
             return "PONG";
+        case MessageType::trigger:
+            return "TRIGGER";
         case MessageType::ping:
             return "PING";
         case MessageType::run:
@@ -173,6 +175,15 @@ Result<Message> decode_message(const Frame& frame) {
         case MessageType::pong:
             if (!r.finish()) return r.error();
             return Message{Pong{}};
+        case MessageType::trigger: {
+            std::uint8_t source = 0;
+            Trigger m;
+            if (!(r.u8(source, "source") && r.u16(m.sample, "sample index") && r.finish())) return r.error();
+            if (source != static_cast<std::uint8_t>(TriggerSource::uart_rx))
+                return Error{ErrorKind::malformed, "TRIGGER: unknown interrupt source " + std::to_string(source)};
+            m.source = static_cast<TriggerSource>(source);
+            return Message{m};
+        }
         default:
             return Error{ErrorKind::malformed,
                          "frame type " + hex_type(frame.type) + " is not a target-to-host message"};
@@ -240,6 +251,11 @@ Frame to_frame(const Message& message) {
             return MessageType::log;
         }
         MessageType operator()(const Pong&) { return MessageType::pong; }
+        MessageType operator()(const Trigger& m) {
+            w.u8(static_cast<std::uint8_t>(m.source));
+            w.u16(m.sample);
+            return MessageType::trigger;
+        }
     };
     const MessageType type = std::visit(Visitor{w}, message);
     return std::move(w).frame(type);

@@ -20,6 +20,7 @@ enum class MessageType : std::uint8_t {
     panic = 0x04,
     log = 0x05,
     pong = 0x06,
+    trigger = 0x07,
     ping = 0x81,
     run = 0x82,
 };
@@ -61,7 +62,14 @@ struct Log {
 struct Pong {
     bool operator==(const Pong&) const = default;
 };
-using Message = std::variant<Hello, BenchmarkResult, Done, Panic, Log, Pong>;
+// "Raise this interrupt now": host-triggered interrupt benchmarks (docs/protocol.md).
+enum class TriggerSource : std::uint8_t { uart_rx = 1 };
+struct Trigger {
+    TriggerSource source = TriggerSource::uart_rx;
+    std::uint16_t sample = 0;
+    bool operator==(const Trigger&) const = default;
+};
+using Message = std::variant<Hello, BenchmarkResult, Done, Panic, Log, Pong, Trigger>;
 
 // Host → target.
 struct Ping {

@@ -1,8 +1,11 @@
 #include "host/session/run_session.hpp"
 
 #include "host/elf/elf_image.hpp"
+#include "host/probes/openocd/openocd_probe.hpp"
+#include "host/probes/pyocd/pyocd_probe.hpp"
 #include "host/probes/qemu/qemu_probe.hpp"
 #include "host/session/target_link.hpp"
+#include "host/transport/serial_port.hpp"
 #include "host/transport/tcp_stream.hpp"
 #include "host/util/sha256.hpp"
 
@@ -45,13 +48,17 @@ private:
     // dead board; a PANIC from the target is turned into an error here.
     Result<Message> receive(std::chrono::milliseconds timeout);
     Result<void> greet(results::RunInfo& info);
+    Result<void> raise_interrupt(const protocol::Trigger& trigger);
     Result<void> collect(results::RunReport& report);
+    Result<void> start_probe(const std::filesystem::path& log_file);
+    Result<void> connect_uart();
 
     const board::Board& board_;
     const RunOptions& options_;
     const Progress& progress_;
     Step step_ = Step::load_image;
-    std::unique_ptr<probes::QemuProbe> probe_;
+    std::unique_ptr<probes::Probe> probe_;
+    probes::QemuProbe* qemu_ = nullptr;  // the same probe, when the board is QEMU
     std::unique_ptr<TargetLink> link_;
 };
 
@@ -89,7 +96,7 @@ Result<void> Session::greet(results::RunInfo& info) {
     if (!hello) return make_error(ErrorKind::malformed, "expected HELLO first, got another message");
     const auto unit = hello->unit == protocol::CounterUnit::instructions ? board::CounterUnit::instructions
                                                                            : board::CounterUnit::cycles;
-    if (hello->board != board_.name)
+    if (hello->board != board_.hello_name())
         return make_error(ErrorKind::malformed, "the firmware says it was built for board '" + hello->board + "'");
     if (unit != board_.counter)
         return make_error(ErrorKind::malformed, std::string("the firmware counts ") + board::to_string(unit) +
@@ -98,6 +105,60 @@ Result<void> Session::greet(results::RunInfo& info) {
     info.firmware_commit = hello->commit;
     info.toolchain = hello->toolchain;
     begin(Step::hello, "firmware " + hello->firmware_version + " (" + hello->commit + ", " + hello->toolchain + ")");
+    return {};
+}
+
+// One backend per probe kind (probes/<kind>/); the session only sees the Probe interface.
+Result<void> Session::start_probe(const std::filesystem::path& log_file) {
+    switch (board_.probe.kind) {
+        case board::ProbeKind::qemu_gdb: {
+            auto qemu = probes::QemuProbe::start(board_, log_file);
+            if (!qemu) return qemu.error();
+            qemu_ = qemu->get();
+            probe_ = std::move(*qemu);
+            return {};
+        }
+        case board::ProbeKind::openocd: {
+            auto openocd = probes::openocd::OpenOcdProbe::start(board_, log_file);
+            if (!openocd) return openocd.error();
+            probe_ = std::move(*openocd);
+            return {};
+        }
+        case board::ProbeKind::pyocd: {
+            auto pyocd = probes::pyocd::PyOcdProbe::start(board_, log_file);
+            if (!pyocd) return pyocd.error();
+            probe_ = std::move(*pyocd);
+            return {};
+        }
+    }
+    return make_error(ErrorKind::invalid_argument, "unknown probe kind");
+}
+
+// QEMU's serial0 is a loopback TCP port; a real board's UART is the serial device of its file.
+Result<void> Session::connect_uart() {
+    std::unique_ptr<transport::ByteStream> stream;
+    if (board_.uart.kind == board::UartKind::tcp) {
+        if (!qemu_) return make_error(ErrorKind::invalid_argument, "a TCP UART is only known for QEMU boards");
+        auto tcp = transport::TcpStream::connect("127.0.0.1", qemu_->uart_port(), 5s);
+        if (!tcp) return tcp.error();
+        stream = std::move(*tcp);
+    } else {
+        auto serial = transport::SerialPort::open(board_.uart);
+        if (!serial) return serial.error();
+        stream = std::move(*serial);
+    }
+    link_ = std::make_unique<TargetLink>(std::move(stream));
+    return {};
+}
+
+// The firmware asks for an interrupt from outside the core (docs/protocol.md, TRIGGER). On QEMU
+// the only such path the gdbstub leaves us is the UART: one byte raises the RX interrupt.
+Result<void> Session::raise_interrupt(const protocol::Trigger& trigger) {
+    if (board_.probe.kind != board::ProbeKind::qemu_gdb)
+        return make_error(ErrorKind::unsupported, "host-triggered interrupts over SWD are not wired into the session yet");
+    static constexpr std::uint8_t trigger_byte[] = {0x55};
+    if (auto sent = link_->send_raw(trigger_byte); !sent)
+        return sent.error().context("raising interrupt for sample " + std::to_string(trigger.sample));
     return {};
 }
 
@@ -121,6 +182,8 @@ Result<void> Session::collect(results::RunReport& report) {
                 if (!all.empty() && progress_.result) progress_.result(all.back());
                 all.push_back({result->name, result->parameter, result->overhead, result->samples});
             }
+        } else if (const auto* trigger = std::get_if<protocol::Trigger>(&*message)) {
+            if (auto raised = raise_interrupt(*trigger); !raised) return raised.error();
         } else if (const auto* done = std::get_if<protocol::Done>(&*message)) {
             if (!report.measurements.empty() && progress_.result) progress_.result(report.measurements.back());
             if (done->result_count != frames)
@@ -129,6 +192,12 @@ Result<void> Session::collect(results::RunReport& report) {
                                                             " arrived");
             if (done->status != 0)
                 return make_error(ErrorKind::target, "firmware finished with status " + std::to_string(done->status));
+            // A benchmark may stop early (a host-triggered interrupt that never came): say so.
+            for (const auto& m : report.measurements)
+                if (m.samples.size() < options_.repetitions && progress_.step)
+                    progress_.step(Step::collect, "warning: " + m.full_name() + " has only " +
+                                                      std::to_string(m.samples.size()) + " of " +
+                                                      std::to_string(options_.repetitions) + " samples");
             return {};
         }
     }
@@ -155,18 +224,11 @@ Result<results::RunReport> Session::run(const std::filesystem::path& image_file,
     if (auto fits = elf::check_fits_board(*image, board_); !fits) return fits.error();
 
     begin(Step::start_probe);
-    if (board_.probe.kind != board::ProbeKind::qemu_gdb)
-        return make_error(ErrorKind::unsupported, std::string("probe kind '") + board::to_string(board_.probe.kind) +
-                                                      "' is not implemented yet (only qemu-gdb)");
-    auto probe = probes::QemuProbe::start(board_, log_file);
-    if (!probe) return probe.error();
-    probe_ = std::move(*probe);
+    if (auto started = start_probe(log_file); !started) return started.error();
     begin(Step::start_probe, probe_->describe());
 
     begin(Step::connect_uart);
-    auto uart = transport::TcpStream::connect("127.0.0.1", probe_->uart_port(), 5s);
-    if (!uart) return uart.error();
-    link_ = std::make_unique<TargetLink>(std::move(*uart));
+    if (auto connected = connect_uart(); !connected) return connected.error();
 
     begin(Step::flash, std::to_string(image->flash_bytes()) + " bytes");
     if (auto flashed = probe_->flash(*image, progress_.flash); !flashed) return flashed.error();
@@ -200,8 +262,8 @@ const char* to_string(Step step) {
 Result<results::RunReport> run_on_board(const board::Board& board, const std::filesystem::path& image_file,
                                         const RunOptions& options, const std::filesystem::path& log_file,
                                         const Progress& progress) {
-    if (options.repetitions < 1 || options.repetitions > 100)
-        return make_error(ErrorKind::invalid_argument, "repetitions must be 1..100, got " + std::to_string(options.repetitions));
+    if (options.repetitions < 1 || options.repetitions > protocol::max_repetitions)
+        return make_error(ErrorKind::invalid_argument, "repetitions must be 1..1000, got " + std::to_string(options.repetitions));
     Session session(board, options, progress);
     auto report = session.run(image_file, log_file);
     if (!report) return report.error().context("board " + board.name + ", step " + to_string(session.step()));

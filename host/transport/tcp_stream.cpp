@@ -1,5 +1,7 @@
 #include "host/transport/tcp_stream.hpp"
 
+#include "host/transport/asio_deadline.hpp"
+
 #include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
@@ -27,17 +29,6 @@ TcpStream::TcpStream(std::string host, std::uint16_t port) : socket_(io_), host_
 
 std::string TcpStream::describe() const { return "tcp " + host_ + ":" + std::to_string(port_); }
 
-bool TcpStream::run_until(const bool& done, Clock::time_point deadline) {
-    io_.restart();
-    while (!done && Clock::now() < deadline) io_.run_one_for(deadline - Clock::now());
-    if (done) return true;
-    boost::system::error_code ignored;
-    socket_.cancel(ignored);
-    io_.restart();
-    while (!done) io_.run_one();  // the cancelled handler runs promptly
-    return false;
-}
-
 Result<std::unique_ptr<TcpStream>> TcpStream::connect(const std::string& host, std::uint16_t port, Timeout timeout) {
     std::unique_ptr<TcpStream> stream(new TcpStream(host, port));
     const auto deadline = Clock::now() + timeout;
@@ -53,7 +44,7 @@ Result<std::unique_ptr<TcpStream>> TcpStream::connect(const std::string& host, s
                                endpoints = std::move(r);
                                done = true;
                            });
-    if (!stream->run_until(done, deadline)) resolver.cancel();
+    if (!run_until(stream->io_, stream->socket_, done, deadline)) resolver.cancel();
     if (ec) return Error{ErrorKind::not_found, what + ": cannot resolve host: " + ec.message()};
 
     // Refused means "not listening yet": retry with a short pause until the deadline.
@@ -64,7 +55,7 @@ Result<std::unique_ptr<TcpStream>> TcpStream::connect(const std::string& host, s
             ec = e;
             done = true;
         });
-        stream->run_until(done, deadline);
+        run_until(stream->io_, stream->socket_, done, deadline);
         if (!ec) {
             stream->socket_.set_option(tcp::no_delay(true), ec);  // RSP is many tiny round trips
             return stream;
@@ -84,34 +75,18 @@ Result<std::unique_ptr<TcpStream>> TcpStream::connect(const std::string& host, s
 
 Result<void> TcpStream::write_all(std::span<const std::uint8_t> bytes, Timeout timeout) {
     if (!socket_.is_open()) return Error{ErrorKind::closed, "write to " + describe() + ": closed"};
-    boost::system::error_code ec;
-    bool done = false;
-    asio::async_write(socket_, asio::buffer(bytes.data(), bytes.size()),
-                      [&](const boost::system::error_code& e, std::size_t) {
-                          ec = e;
-                          done = true;
-                      });
-    run_until(done, Clock::now() + timeout);
-    if (ec) return from_error_code(ec, "write to " + describe());
+    const auto outcome = write_all_until(io_, socket_, bytes, Clock::now() + timeout);
+    if (outcome.error) return from_error_code(outcome.error, "write to " + describe());
     return {};
 }
 
 Result<std::size_t> TcpStream::read_some(std::span<std::uint8_t> buffer, Timeout timeout) {
     if (!socket_.is_open()) return Error{ErrorKind::closed, "read from " + describe() + ": closed"};
-    boost::system::error_code ec;
-    std::size_t count = 0;
-    bool done = false;
-    socket_.async_read_some(asio::buffer(buffer.data(), buffer.size()),
-                            [&](const boost::system::error_code& e, std::size_t n) {
-                                ec = e;
-                                count = n;
-                                done = true;
-                            });
-    run_until(done, Clock::now() + timeout);
+    const auto outcome = read_some_until(io_, socket_, buffer, Clock::now() + timeout);
     // Bytes that raced with a cancellation are still returned rather than lost.
-    if (count > 0) return count;
-    if (ec) return from_error_code(ec, "read from " + describe());
-    return count;
+    if (outcome.bytes > 0) return outcome.bytes;
+    if (outcome.error) return from_error_code(outcome.error, "read from " + describe());
+    return outcome.bytes;
 }
 
 void TcpStream::close() {

@@ -24,10 +24,6 @@ public:
 private:
     TcpStream(std::string host, std::uint16_t port);
 
-    // Runs the io_context until `done` is set or the deadline passes; on timeout cancels the
-    // pending operation and waits for its handler so nothing refers to a dead stack frame.
-    bool run_until(const bool& done, std::chrono::steady_clock::time_point deadline);
-
     boost::asio::io_context io_;
     boost::asio::ip::tcp::socket socket_;
     std::string host_;

@@ -27,8 +27,15 @@ TEST(ProtocolMessages, EveryTargetMessageRoundTrips) {
         Panic{0x0800'1234, "index out of bounds"},
         Log{"booted"},
         Pong{},
+        Trigger{TriggerSource::uart_rx, 7},
     };
     for (const Message& message : messages) EXPECT_EQ(round_trip(message), message);
+}
+
+TEST(ProtocolMessages, TriggerWithAnUnknownSourceIsAnError) {
+    const auto decoded = decode_message(frame_of(MessageType::trigger, {9, 0, 0}));
+    ASSERT_FALSE(decoded.has_value());
+    EXPECT_NE(decoded.error().message.find("unknown interrupt source 9"), std::string::npos) << decoded.error().message;
 }
 
 TEST(ProtocolMessages, HelloFieldsAreReadInDocumentOrder) {

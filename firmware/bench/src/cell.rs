@@ -1,45 +1,126 @@
-//! `cell/*`: changing one byte of a 64-byte buffer held three ways.
+//! `cell/*`, `cell_c/*`: changing one byte of an N-byte payload held five ways.
 //!
-//! The paper's argument: `Cell<T>` can only copy `T` out and back, `TakeCell` lends the
-//! buffer in place, a plain `&mut` is the floor. `black_box` on the container, outside the
-//! region, keeps the compiler from seeing through to the buffer and folding the work away.
+//! The paper's argument: `Cell<T>` can only copy `T` out and back, so its cost grows with N;
+//! `TakeCell` and `MapCell` lend the payload in place, and a plain `&mut` is the floor. The C
+//! twins are a struct copy and a pointer access. Every body, Rust or C, is one call to a
+//! non-inlined function between the two counter reads, so each region holds the same call
+//! overhead (argument move, `bl`, `bx lr`) and Rust and C figures compare directly.
+//! `black_box` on the container, outside the region, keeps the compiler from seeing through to
+//! the payload and folding the work away.
 
+use core::cell::Cell;
 use core::hint::black_box;
 
+use baseline_c::c_baseline::{CellBaseline, Payload};
+use kernel::cells::{MapCell, TakeCell};
 use kernel::harness::{Counter, Sampler};
 use kernel::process::UserspaceKernelBoundary;
 
-use crate::Fixture;
+use crate::fixture::HasPayload;
+use crate::{Fixture, Platform};
 
-/// The byte each benchmark changes.
-const INDEX: usize = 0;
-
-/// `Cell<[u8; 64]>`: copy out, change one byte, copy back.
+/// Copy out, change byte 0, copy back.
 ///
 /// `black_box` on the copy stands for a caller that does something with the value it got (the
 /// reason to `get` at all). Without it LLVM sees `get` and `set` of the same cell around a
 /// one-byte change and folds both copies into an in-place update: the very optimisation a
 /// `Cell` user cannot count on in general, and it would make this case equal to `raw_mut`.
-pub fn copy<C: Counter, B: UserspaceKernelBoundary>(sampler: &Sampler<C>, fixture: &mut Fixture<B>) -> u32 {
-    let cell = black_box(&fixture.copy_cell);
-    sampler
-        .measure(|| {
-            let mut value = cell.get();
-            black_box(&mut value);
-            value[INDEX] = value[INDEX].wrapping_add(1);
-            cell.set(value);
-        })
-        .0
+#[inline(never)]
+fn copy_body<const N: usize>(cell: &Cell<[u8; N]>) {
+    let mut value = cell.get();
+    black_box(&mut value);
+    value[0] = value[0].wrapping_add(1);
+    cell.set(value);
 }
 
-/// `TakeCell<[u8; 64]>::map`: take the reference, change one byte in place, put it back.
-pub fn takecell_map<C: Counter, B: UserspaceKernelBoundary>(sampler: &Sampler<C>, fixture: &mut Fixture<B>) -> u32 {
-    let cell = black_box(&fixture.take_cell);
-    sampler.measure(|| cell.map(|value| value[INDEX] = value[INDEX].wrapping_add(1))).0
+/// Take the reference, change byte 0 in place, put the reference back.
+#[inline(never)]
+fn takecell_body<const N: usize>(cell: &TakeCell<'_, [u8; N]>) {
+    cell.map(|value| value[0] = value[0].wrapping_add(1));
 }
 
-/// `&mut [u8; 64]`: change one byte, nothing else.
-pub fn raw_mut<C: Counter, B: UserspaceKernelBoundary>(sampler: &Sampler<C>, fixture: &mut Fixture<B>) -> u32 {
-    let value = black_box(&mut *fixture.raw);
-    sampler.measure(|| value[INDEX] = value[INDEX].wrapping_add(1)).0
+/// Mark the value lent, change byte 0 in place, mark it back.
+#[inline(never)]
+fn mapcell_body<const N: usize>(cell: &MapCell<[u8; N]>) {
+    cell.map(|value| value[0] = value[0].wrapping_add(1));
+}
+
+/// Change byte 0, nothing else.
+#[inline(never)]
+fn raw_body<const N: usize>(value: &mut [u8; N]) {
+    value[0] = value[0].wrapping_add(1);
+}
+
+/// `cell/copy/N`: `Cell<[u8; N]>`.
+pub fn copy<C: Counter, B: UserspaceKernelBoundary, P: Platform, const N: usize>(
+    sampler: &Sampler<C>,
+    fixture: &mut Fixture<B, P>,
+) -> Option<u32>
+where
+    Fixture<B, P>: HasPayload<N>,
+{
+    let cell = black_box(&fixture.payload().copy);
+    Some(sampler.measure(|| copy_body(cell)).0)
+}
+
+/// `cell/takecell_map/N`: `TakeCell<[u8; N]>::map`.
+pub fn takecell_map<C: Counter, B: UserspaceKernelBoundary, P: Platform, const N: usize>(
+    sampler: &Sampler<C>,
+    fixture: &mut Fixture<B, P>,
+) -> Option<u32>
+where
+    Fixture<B, P>: HasPayload<N>,
+{
+    let cell = black_box(&fixture.payload().take);
+    Some(sampler.measure(|| takecell_body(cell)).0)
+}
+
+/// `cell/mapcell_map/N`: `MapCell<[u8; N]>::map`.
+pub fn mapcell_map<C: Counter, B: UserspaceKernelBoundary, P: Platform, const N: usize>(
+    sampler: &Sampler<C>,
+    fixture: &mut Fixture<B, P>,
+) -> Option<u32>
+where
+    Fixture<B, P>: HasPayload<N>,
+{
+    let cell = black_box(&fixture.payload().map);
+    Some(sampler.measure(|| mapcell_body(cell)).0)
+}
+
+/// `cell/raw_mut/N`: `&mut [u8; N]`.
+pub fn raw_mut<C: Counter, B: UserspaceKernelBoundary, P: Platform, const N: usize>(
+    sampler: &Sampler<C>,
+    fixture: &mut Fixture<B, P>,
+) -> Option<u32>
+where
+    Fixture<B, P>: HasPayload<N>,
+{
+    let value = black_box(&mut *fixture.payload().raw);
+    Some(sampler.measure(|| raw_body(value)).0)
+}
+
+/// `cell_c/struct_copy/N`: C struct assignment out and back.
+pub fn c_struct_copy<C: Counter, B: UserspaceKernelBoundary, P: Platform, const N: usize>(
+    sampler: &Sampler<C>,
+    fixture: &mut Fixture<B, P>,
+) -> Option<u32>
+where
+    Fixture<B, P>: HasPayload<N>,
+    Payload<N>: CellBaseline,
+{
+    let payload = black_box(&mut *fixture.payload().c);
+    Some(sampler.measure(|| payload.struct_copy()).0)
+}
+
+/// `cell_c/pointer/N`: C access through a pointer.
+pub fn c_pointer<C: Counter, B: UserspaceKernelBoundary, P: Platform, const N: usize>(
+    sampler: &Sampler<C>,
+    fixture: &mut Fixture<B, P>,
+) -> Option<u32>
+where
+    Fixture<B, P>: HasPayload<N>,
+    Payload<N>: CellBaseline,
+{
+    let payload = black_box(&mut *fixture.payload().c);
+    Some(sampler.measure(|| payload.pointer()).0)
 }

@@ -1,47 +1,161 @@
-//! What the benchmarks operate on: the user process and the cell payloads.
+//! What the benchmarks operate on: the processes and the cell payloads.
 //!
 //! Everything lives in statics taken once through `kernel::allocator`, so the fixture holds
-//! `'static` references and the same memory is measured on every repetition.
+//! `'static` references and the same memory is measured on every repetition. Six processes,
+//! each with its own region: the null-syscall app (0), two yielding apps that take turns (1, 2),
+//! the upcall app (3), the app that allows a buffer and owns the grants (4), and the app that
+//! faults (5).
 
 use core::cell::Cell;
+use core::marker::PhantomData;
 
+use baseline_c::c_baseline::Payload;
 use kernel::allocator::StaticRegion;
-use kernel::cells::TakeCell;
-use kernel::process::{Process, ProcessStack, UserspaceKernelBoundary};
+use kernel::cells::{MapCell, TakeCell};
+use kernel::interrupts::InterruptController;
+use kernel::process::{Process, ProcessRegion, UserspaceKernelBoundary};
+use kernel::scheduler::RoundRobin;
 
-use crate::PAYLOAD;
+use crate::apps;
+use crate::platform::Platform;
 
-/// Words of stack for the null-syscall process: its exception frame and little else.
-pub const APP_STACK_WORDS: usize = 256;
+/// Stack words of the small apps: an exception frame, an upcall's frame, little else.
+const APP_WORDS: usize = 256;
+/// Stack words of `userbuf_app`: its 1 KiB buffer and the rest.
+const USERBUF_WORDS: usize = 512;
+/// Grant bytes of `userbuf_app`: the largest `alloc/grant` request.
+const GRANT_BYTES: usize = 1024;
 
-static APP_STACK: StaticRegion<ProcessStack<APP_STACK_WORDS>> = StaticRegion::new(ProcessStack([0; APP_STACK_WORDS]));
-static TAKE_CELL_PAYLOAD: StaticRegion<[u8; PAYLOAD]> = StaticRegion::new([0; PAYLOAD]);
-static RAW_PAYLOAD: StaticRegion<[u8; PAYLOAD]> = StaticRegion::new([0; PAYLOAD]);
+/// A small app's region (no grants).
+type AppRegion = ProcessRegion<APP_WORDS, 0>;
 
-/// The state benchmarks run against.
-pub struct Fixture<B: UserspaceKernelBoundary> {
-    /// The architecture's context switch.
-    pub boundary: B,
-    /// A process looping on the null syscall (`apps::null_app`).
-    pub null_app: Process<'static>,
-    /// Payload for `cell/copy`.
-    pub copy_cell: Cell<[u8; PAYLOAD]>,
-    /// Payload for `cell/takecell_map`.
-    pub take_cell: TakeCell<'static, [u8; PAYLOAD]>,
-    /// Payload for `cell/raw_mut`.
-    pub raw: &'static mut [u8; PAYLOAD],
+static NULL_REGION: StaticRegion<AppRegion> = StaticRegion::new(ProcessRegion::new());
+static PAIR_REGIONS: StaticRegion<[AppRegion; 2]> = StaticRegion::new([ProcessRegion::new(), ProcessRegion::new()]);
+static UPCALL_REGION: StaticRegion<AppRegion> = StaticRegion::new(ProcessRegion::new());
+static USERBUF_REGION: StaticRegion<ProcessRegion<USERBUF_WORDS, GRANT_BYTES>> =
+    StaticRegion::new(ProcessRegion::new());
+static FAULT_REGION: StaticRegion<AppRegion> = StaticRegion::new(ProcessRegion::new());
+static KERNEL_BUFFER: StaticRegion<[u8; apps::ALLOWED_BYTES]> = StaticRegion::new([0; apps::ALLOWED_BYTES]);
+
+/// One payload size's containers for `cell/*` and `cell_c/*`.
+pub struct Payloads<const N: usize> {
+    /// `cell/copy`.
+    pub copy: Cell<[u8; N]>,
+    /// `cell/takecell_map`.
+    pub take: TakeCell<'static, [u8; N]>,
+    /// `cell/mapcell_map`.
+    pub map: MapCell<[u8; N]>,
+    /// `cell/raw_mut`.
+    pub raw: &'static mut [u8; N],
+    /// `cell_c/*`.
+    pub c: &'static mut Payload<N>,
 }
 
-impl<B: UserspaceKernelBoundary> Fixture<B> {
+/// Fixture fields by payload size, so one generic body serves every size.
+pub trait HasPayload<const N: usize> {
+    /// The containers of size `N`.
+    fn payload(&mut self) -> &mut Payloads<N>;
+}
+
+macro_rules! payloads {
+    ($($n:literal => $field:ident),*) => {
+        $(
+            impl Payloads<$n> {
+                /// The containers, from statics of their own; `None` the second time.
+                fn take_statics() -> Option<Self> {
+                    static TAKE: StaticRegion<[u8; $n]> = StaticRegion::new([0; $n]);
+                    static RAW: StaticRegion<[u8; $n]> = StaticRegion::new([0; $n]);
+                    static C: StaticRegion<Payload<$n>> = StaticRegion::new(Payload { bytes: [0; $n] });
+                    Some(Self {
+                        copy: Cell::new([0; $n]),
+                        take: TakeCell::new(TAKE.take()?),
+                        map: MapCell::new([0; $n]),
+                        raw: RAW.take()?,
+                        c: C.take()?,
+                    })
+                }
+            }
+
+            impl<B: UserspaceKernelBoundary, P: Platform> HasPayload<$n> for Fixture<B, P> {
+                fn payload(&mut self) -> &mut Payloads<$n> {
+                    &mut self.$field
+                }
+            }
+        )*
+
+        /// The cell payloads of every size.
+        struct AllPayloads {
+            $($field: Payloads<$n>,)*
+        }
+
+        impl AllPayloads {
+            fn take_statics() -> Option<Self> {
+                Some(Self { $($field: Payloads::<$n>::take_statics()?,)* })
+            }
+        }
+    };
+}
+
+payloads!(4 => p4, 16 => p16, 64 => p64, 256 => p256, 1024 => p1024);
+
+/// The state benchmarks run against.
+pub struct Fixture<B: UserspaceKernelBoundary, P: Platform> {
+    /// The architecture's context switch.
+    pub boundary: B,
+    /// Process 0, looping on the null syscall (`syscall/null`).
+    pub null_app: Process<'static>,
+    /// Processes 1 and 2, taking turns through `yield` (`ctx/process_switch`).
+    pub pair: [Process<'static>; 2],
+    /// Chooses between `pair`.
+    pub scheduler: RoundRobin,
+    /// Process 3, receiving upcalls (`ctx/upcall`).
+    pub upcall_app: Process<'static>,
+    /// Process 4: its allowed buffer and its grants (`userbuf/*`, `alloc/grant`).
+    pub userbuf_app: Process<'static>,
+    /// Process 5, which faults (`ctx/fault_recovery`).
+    pub fault_app: Process<'static>,
+    /// Kernel-side buffer `userbuf/*` copies to and from.
+    pub kernel_buffer: &'static mut [u8; apps::ALLOWED_BYTES],
+    /// TRIGGER frames sent so far (their sample index).
+    pub triggers: u16,
+    /// Set once a host left a TRIGGER unanswered: later samples are not attempted.
+    pub host_silent: bool,
+    p4: Payloads<4>,
+    p16: Payloads<16>,
+    p64: Payloads<64>,
+    p256: Payloads<256>,
+    p1024: Payloads<1024>,
+    platform: PhantomData<P>,
+}
+
+impl<B: UserspaceKernelBoundary, P: Platform> Fixture<B, P> {
     /// The fixture; `None` if it was already created (its statics are handed out once).
+    ///
+    /// Also unmasks the software-interrupt lines and tells the C handler which counter to read.
     pub fn new(boundary: B) -> Option<Self> {
-        let stack = APP_STACK.take()?;
+        let [first, second] = PAIR_REGIONS.take()?;
+        let AllPayloads { p4, p16, p64, p256, p1024 } = AllPayloads::take_statics()?;
+        let interrupts = P::interrupts();
+        interrupts.enable(P::SOFTWARE_IRQ);
+        interrupts.enable(P::C_IRQ);
+        baseline_c::c_baseline::set_counter(interrupts.timestamp_address());
         Some(Self {
             boundary,
-            null_app: Process::new(stack, crate::apps::null_app::<B>),
-            copy_cell: Cell::new([0; PAYLOAD]),
-            take_cell: TakeCell::new(TAKE_CELL_PAYLOAD.take()?),
-            raw: RAW_PAYLOAD.take()?,
+            null_app: Process::new(0, NULL_REGION.take()?, apps::null_app::<B>),
+            pair: [Process::new(1, first, apps::yield_app::<B>), Process::new(2, second, apps::yield_app::<B>)],
+            scheduler: RoundRobin::new(),
+            upcall_app: Process::new(3, UPCALL_REGION.take()?, apps::upcall_app::<B>),
+            userbuf_app: Process::new(4, USERBUF_REGION.take()?, apps::userbuf_app::<B>),
+            fault_app: Process::new(5, FAULT_REGION.take()?, apps::fault_app::<B>),
+            kernel_buffer: KERNEL_BUFFER.take()?,
+            triggers: 0,
+            host_silent: false,
+            p4,
+            p16,
+            p64,
+            p256,
+            p1024,
+            platform: PhantomData,
         })
     }
 }

@@ -1,10 +1,15 @@
-//! A user process as the kernel sees it: its stack, saved registers, and syscalls.
+//! A user process as the kernel sees it: memory, saved state, syscalls, upcalls.
 //!
 //! Board- and architecture-independent: the architecture implements
-//! `UserspaceKernelBoundary` (enter the process, come back at its next `svc`), and this module
-//! decides what the process's stacked exception frame says and what the kernel answers. The
-//! frame lives in the process's own stack, which the kernel holds as a `&mut [u32]`, so reading
-//! the syscall number and writing the return value are checked slice accesses, not raw pointers.
+//! `UserspaceKernelBoundary` (enter the process, come back at its next `svc` or fault), and
+//! this module decides what the process's stacked exception frame says and what the kernel
+//! answers. Each process owns one memory region: its stack and data (held as `&mut [u32]`, so
+//! reading the syscall and writing the answer are checked slice accesses), and a grant area the
+//! kernel allocates from on its behalf (`allocator::Grants`).
+
+use crate::allocator::Grants;
+use crate::syscall::{EINVAL, ENOSYS, Syscall, command};
+use crate::userspace_buffers::AllowedBuffer;
 
 /// Words in a Cortex-M basic exception frame: r0-r3, r12, lr, pc, xPSR.
 pub const FRAME_WORDS: usize = 8;
@@ -15,83 +20,173 @@ const FRAME_XPSR: usize = 7;
 /// xPSR with only the Thumb bit set: the state a process starts in.
 const XPSR_THUMB: u32 = 1 << 24;
 
-/// Syscall numbers (passed in r0; the `svc` immediate is ignored).
-pub mod number {
-    /// Does nothing and returns 0: the context-switch round trip, nothing else.
-    pub const NULL: u32 = 0;
-}
+pub use crate::syscall::number;
 
-/// Value returned in r0 for a syscall number the kernel does not know.
-pub const ENOSYS: u32 = u32::MAX;
-
-/// A process stack: word-aligned storage, 8-byte aligned as the AAPCS requires at entry.
+/// A process's memory: stack and data (word-aligned, 8-byte aligned as the AAPCS requires at
+/// entry; the stack starts at the top), then `GRANT` bytes of grant area.
 #[repr(C, align(8))]
-pub struct ProcessStack<const WORDS: usize>(pub [u32; WORDS]);
-
-/// A syscall the process made, decoded from its stacked r0.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Syscall {
-    /// `number::NULL`.
-    Null,
-    /// Anything else.
-    Unknown(u32),
+pub struct ProcessRegion<const WORDS: usize, const GRANT: usize> {
+    memory: [u32; WORDS],
+    grants: [u8; GRANT],
 }
 
-/// What went wrong with a process's saved state.
+impl<const WORDS: usize, const GRANT: usize> ProcessRegion<WORDS, GRANT> {
+    /// A zeroed region (it goes in `.bss`).
+    pub const fn new() -> Self {
+        Self { memory: [0; WORDS], grants: [0; GRANT] }
+    }
+}
+
+impl<const WORDS: usize, const GRANT: usize> Default for ProcessRegion<WORDS, GRANT> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Why a process stopped running for good.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProcessFault {
-    /// The stack pointer it came back with is outside its stack or misaligned.
+    /// The stack pointer it came back with is outside its memory or misaligned.
     StackPointer,
+    /// It took an exception the kernel does not serve (a fault).
+    Exception {
+        /// Exception number (3 = HardFault, …).
+        number: u32,
+        /// Stacked PC: the faulting instruction.
+        pc: u32,
+        /// The architecture's fault status (the CFSR on ARMv7-M).
+        status: u32,
+    },
+}
+
+/// Where a process is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    /// Runs when scheduled (new, or back from a syscall other than yield).
+    Ready,
+    /// Stopped at a `yield`: runs when scheduled, taking a pending upcall first.
+    Yielded,
+    /// Called `exit` with this code.
+    Exited(u32),
+    /// Stopped by the kernel.
+    Faulted(ProcessFault),
 }
 
 /// The architecture's half of a context switch.
 pub trait UserspaceKernelBoundary {
-    /// Runs `process` from its saved state until its next syscall, then returns to the kernel
-    /// with the process's state saved again.
+    /// Runs `process` from its saved state until its next syscall or fault, then returns to
+    /// the kernel with the process's state saved again.
     fn switch_to(&self, process: &mut Process<'_>) -> Result<(), ProcessFault>;
 
-    /// Process side: traps into the kernel with syscall `number` in r0 and returns the kernel's
-    /// answer. Only process code calls this.
+    /// Process side: traps into the kernel with syscall `number` in r0 and returns the
+    /// kernel's answer. Never runs an upcall, so it may keep r1-r3 live (the null syscall).
     fn syscall(number: u32) -> u32;
+
+    /// Process side: syscall `number` with arguments in r1-r3. An upcall may run before it
+    /// returns, so every caller-saved register counts as clobbered.
+    fn syscall3(number: u32, a1: u32, a2: u32, a3: u32) -> u32;
+
+    /// Process side: makes an access only the kernel may (privileged registers), to show
+    /// that the kernel stops a faulting process and goes on.
+    fn fault() -> !;
 }
 
-/// A process: its stack (holding its stacked frame) and its callee-saved registers r4-r11.
+/// A registered upcall: a function in the process and its userdata.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Upcall {
+    function: u32,
+    userdata: u32,
+}
+
+/// A process: its memory, stacked frame, callee-saved registers r4-r11 and kernel state.
 pub struct Process<'a> {
-    stack: &'a mut [u32],
+    id: u32,
+    memory: &'a mut [u32],
+    grant_region: &'a mut [u8],
     frame: usize,
     registers: [u32; 8],
+    state: State,
+    upcall: Option<Upcall>,
+    pending_upcall: Option<[u32; 3]>,
+    allowed: Option<AllowedBuffer>,
 }
 
 impl<'a> Process<'a> {
-    /// A process that will start at `entry` on `stack`.
+    /// Process `id`, which will start at `entry` on the top of `region`'s memory.
     ///
     /// `entry` is a safe Rust function, so the process cannot break the kernel's memory
     /// safety by itself; what is not enforced here (there is no MPU set-up) is that it stays
-    /// within its stack.
-    pub fn new<const WORDS: usize>(stack: &'a mut ProcessStack<WORDS>, entry: extern "C" fn() -> !) -> Self {
+    /// within its memory.
+    pub fn new<const WORDS: usize, const GRANT: usize>(
+        id: u32,
+        region: &'a mut ProcessRegion<WORDS, GRANT>,
+        entry: extern "C" fn() -> !,
+    ) -> Self {
         const { assert!(WORDS >= FRAME_WORDS && WORDS % 2 == 0) };
-        let stack = &mut stack.0[..];
-        let frame = stack.len() - FRAME_WORDS;
-        stack[frame..].fill(0);
-        stack[frame + FRAME_LR] = u32::MAX; // `entry` never returns; a return would fault.
-        stack[frame + FRAME_PC] = entry as usize as u32 & !1; // stacked PC has no Thumb bit
-        stack[frame + FRAME_XPSR] = XPSR_THUMB;
-        Self { stack, frame, registers: [0; 8] }
+        let mut process = Self {
+            id,
+            memory: &mut region.memory,
+            grant_region: &mut region.grants,
+            frame: 0,
+            registers: [0; 8],
+            state: State::Ready,
+            upcall: None,
+            pending_upcall: None,
+            allowed: None,
+        };
+        process.restart(entry);
+        process
+    }
+
+    /// Starts the process again at `entry` with a fresh frame, forgetting upcalls and buffers.
+    pub fn restart(&mut self, entry: extern "C" fn() -> !) {
+        let frame = self.memory.len() - FRAME_WORDS;
+        self.memory[frame..].fill(0);
+        self.memory[frame + FRAME_LR] = u32::MAX; // `entry` never returns; a return would fault.
+        self.memory[frame + FRAME_PC] = entry as usize as u32 & !1; // stacked PC has no Thumb bit
+        self.memory[frame + FRAME_XPSR] = XPSR_THUMB;
+        self.frame = frame;
+        self.registers = [0; 8];
+        self.state = State::Ready;
+        self.upcall = None;
+        self.pending_upcall = None;
+        self.allowed = None;
+    }
+
+    /// The id the process was created with.
+    pub fn id(&self) -> u32 {
+        self.id
+    }
+
+    /// Where the process is in its life.
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    /// Whether the scheduler may run it.
+    #[inline]
+    pub fn is_runnable(&self) -> bool {
+        matches!(self.state, State::Ready | State::Yielded)
+    }
+
+    /// Stops the process for good (the architecture saw it fault).
+    pub fn stop(&mut self, fault: ProcessFault) {
+        self.state = State::Faulted(fault);
     }
 
     /// The saved stack pointer and callee-saved registers, for the architecture's switch.
     pub fn context(&mut self) -> (*mut u32, &mut [u32; 8]) {
-        // `wrapping_add` from the whole stack keeps the pointer's provenance over all of it:
+        // `wrapping_add` from the whole memory keeps the pointer's provenance over all of it:
         // the process pushes its next frame below this address.
-        (self.stack.as_mut_ptr().wrapping_add(self.frame), &mut self.registers)
+        (self.memory.as_mut_ptr().wrapping_add(self.frame), &mut self.registers)
     }
 
-    /// Records the stack pointer the process came back with, if it lies within its stack.
+    /// Records the stack pointer the process came back with, if it lies within its memory.
     #[inline]
     pub fn set_stack_pointer(&mut self, sp: *const u32) -> Result<(), ProcessFault> {
-        let offset = (sp as usize).wrapping_sub(self.stack.as_ptr() as usize);
+        let offset = (sp as usize).wrapping_sub(self.memory.as_ptr() as usize);
         let index = offset / 4;
-        if offset % 4 != 0 || index + FRAME_WORDS > self.stack.len() {
+        if offset % 4 != 0 || index + FRAME_WORDS > self.memory.len() {
             return Err(ProcessFault::StackPointer);
         }
         self.frame = index;
@@ -101,70 +196,114 @@ impl<'a> Process<'a> {
     /// The syscall in the process's stacked frame.
     #[inline]
     pub fn syscall(&self) -> Syscall {
-        match self.stack[self.frame + FRAME_R0] {
-            number::NULL => Syscall::Null,
-            other => Syscall::Unknown(other),
-        }
+        let f = self.frame;
+        Syscall::decode([self.memory[f], self.memory[f + 1], self.memory[f + 2], self.memory[f + 3]])
     }
 
-    /// Decides the process's syscall and writes the answer into its stacked r0.
+    /// Carries out the process's syscall and writes the answer into its stacked r0.
     #[inline]
     pub fn handle_syscall(&mut self) -> Syscall {
         let syscall = self.syscall();
-        self.stack[self.frame + FRAME_R0] = match syscall {
+        let answer = match syscall {
             Syscall::Null => 0,
+            Syscall::Yield => {
+                self.state = State::Yielded;
+                0
+            }
+            Syscall::Subscribe { upcall: 0, function, userdata } => {
+                self.upcall = Some(Upcall { function, userdata });
+                0
+            }
+            Syscall::Subscribe { .. } => EINVAL,
+            Syscall::Command { command, argument } => self.command(command, argument),
+            Syscall::Allow { address, len } => {
+                match AllowedBuffer::new(self.memory, widen(address, self.memory.as_ptr()), len as usize) {
+                    Ok(buffer) => {
+                        self.allowed = Some(buffer);
+                        0
+                    }
+                    Err(_) => EINVAL,
+                }
+            }
+            Syscall::Exit(code) => {
+                self.state = State::Exited(code);
+                0
+            }
             Syscall::Unknown(_) => ENOSYS,
         };
+        self.memory[self.frame + FRAME_R0] = answer;
         syscall
+    }
+
+    /// The kernel's built-in driver (`syscall::command`).
+    fn command(&self, command: u32, argument: u32) -> u32 {
+        match command {
+            command::PROCESS_ID => self.id,
+            command::ALLOWED_LENGTH => self.allowed.map_or(EINVAL, |b| b.len() as u32),
+            command::ECHO => argument.wrapping_add(1),
+            _ => ENOSYS,
+        }
+    }
+
+    /// Queues upcall 0 with `arguments`; it runs when the process next comes out of `yield`.
+    /// `false` (nothing queued) when the process has not subscribed.
+    pub fn schedule_upcall(&mut self, arguments: [u32; 3]) -> bool {
+        if self.upcall.is_none() {
+            return false;
+        }
+        self.pending_upcall = Some(arguments);
+        true
+    }
+
+    /// If the process is at a `yield` with an upcall queued, rewrites its frame so that it
+    /// resumes in the upcall function, which returns to the instruction after the `svc`.
+    #[inline]
+    pub fn deliver_upcall(&mut self) {
+        if self.state != State::Yielded {
+            return;
+        }
+        let (Some(upcall), Some([a0, a1, a2])) = (self.upcall, self.pending_upcall.take()) else {
+            return;
+        };
+        let frame = &mut self.memory[self.frame..self.frame + FRAME_WORDS];
+        frame[FRAME_LR] = frame[FRAME_PC] | 1;
+        frame[FRAME_PC] = upcall.function & !1;
+        frame[FRAME_R0..FRAME_R0 + 4].copy_from_slice(&[a0, a1, a2, upcall.userdata]);
+        self.state = State::Ready;
+    }
+
+    /// The buffer the process allowed, borrowed from its memory.
+    #[inline]
+    pub fn allowed_buffer(&mut self) -> Option<&mut [u8]> {
+        self.allowed?.bytes(self.memory)
+    }
+
+    /// An allocator over the process's grant area (grants live as long as this borrow).
+    pub fn grants(&mut self) -> Grants<'_> {
+        Grants::new(self.grant_region)
+    }
+}
+
+/// A 32-bit process address as a pointer-sized one: the same on the target; on a 64-bit host
+/// (tests) it is taken in the same 4 GiB as `near`. `u64` so the mask exists on both.
+#[inline(always)]
+fn widen(address: u32, near: *const u32) -> usize {
+    ((near as usize as u64 & !0xFFFF_FFFF) | u64::from(address)) as usize
+}
+
+/// One kernel step for `process`: deliver a due upcall, run it until its next syscall, carry
+/// that out. A fault (or a bad stack pointer) stops the process and is returned.
+#[inline]
+pub fn step<B: UserspaceKernelBoundary>(boundary: &B, process: &mut Process<'_>) -> Result<Syscall, ProcessFault> {
+    process.deliver_upcall();
+    match boundary.switch_to(process) {
+        Ok(()) => Ok(process.handle_syscall()),
+        Err(fault) => {
+            process.stop(fault);
+            Err(fault)
+        }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::{ENOSYS, FRAME_WORDS, Process, ProcessFault, ProcessStack, Syscall};
-
-    extern "C" fn app() -> ! {
-        loop {}
-    }
-
-    #[test]
-    fn a_new_process_has_an_initial_frame_at_the_top_of_its_stack() {
-        let mut stack = ProcessStack([0xEEEE_EEEE; 16]);
-        let mut p = Process::new(&mut stack, app);
-        let (sp, regs) = p.context();
-        assert_eq!(*regs, [0; 8]);
-        let top = sp as usize + FRAME_WORDS * 4;
-        drop(p);
-        assert_eq!(top, stack.0.as_ptr() as usize + 64);
-        assert_eq!(stack.0[8..13], [0; 5]);
-        assert_eq!(stack.0[13], u32::MAX);
-        assert_eq!(stack.0[14], (app as extern "C" fn() -> !) as usize as u32 & !1);
-        assert_eq!(stack.0[15], 1 << 24);
-    }
-
-    #[test]
-    fn a_stack_pointer_outside_the_stack_is_a_fault() {
-        let mut stack = ProcessStack([0; 16]);
-        let mut p = Process::new(&mut stack, app);
-        let base = p.context().0 as usize - 8 * 4;
-        assert_eq!(p.set_stack_pointer((base + 2) as *const u32), Err(ProcessFault::StackPointer));
-        assert_eq!(p.set_stack_pointer((base + 9 * 4) as *const u32), Err(ProcessFault::StackPointer));
-        assert_eq!(p.set_stack_pointer((base - 4) as *const u32), Err(ProcessFault::StackPointer));
-        assert_eq!(p.set_stack_pointer(base as *const u32), Ok(()));
-    }
-
-    #[test]
-    fn a_null_syscall_returns_zero_and_an_unknown_one_enosys() {
-        let mut stack = ProcessStack([0; 16]);
-        let base = stack.0.as_ptr() as usize;
-        stack.0[4] = 0; // r0 of a frame at word 4
-        let mut p = Process::new(&mut stack, app);
-        p.set_stack_pointer((base + 16) as *const u32).unwrap();
-        assert_eq!(p.handle_syscall(), Syscall::Null);
-        p.set_stack_pointer((base + 32) as *const u32).unwrap();
-        // word 8 is the initial frame's r0 (0); make it unknown through the same path.
-        p.stack[8] = 42;
-        assert_eq!(p.handle_syscall(), Syscall::Unknown(42));
-        assert_eq!(p.stack[8], ENOSYS);
-    }
-}
+mod tests;

@@ -311,6 +311,44 @@ Result<std::string> RspClient::monitor(std::string_view command) {
     }
 }
 
+Result<void> RspClient::flash_erase(std::uint64_t address, std::uint64_t length) {
+    const std::string packet = "vFlashErase:" + hex_number(address) + "," + hex_number(length);
+    auto reply = request(packet);
+    if (!reply) return reply.error();
+    if (*reply != "OK") return Error{ErrorKind::remote, "flash error: GDB server answered '" + *reply + "' to " + packet};
+    return {};
+}
+
+Result<void> RspClient::flash_write(std::uint64_t address, std::span<const std::uint8_t> data) {
+    std::size_t done = 0;
+    while (done < data.size()) {
+        const std::string header = "vFlashWrite:" + hex_number(address + done) + ":";
+        const std::size_t budget = features_.packet_size - header.size() - 4;  // '$', '#xx'
+        std::string escaped;
+        std::size_t count = 0;
+        for (; done + count < data.size(); ++count) {
+            std::string next = escape_binary(data.subspan(done + count, 1));
+            if (escaped.size() + next.size() > budget) break;
+            escaped += next;
+        }
+        if (count == 0) return Error{ErrorKind::invalid_argument, "PacketSize too small for vFlashWrite"};
+        auto reply = request(header + escaped);
+        if (!reply) return reply.error();
+        if (*reply != "OK")
+            return Error{ErrorKind::remote, "flash error: GDB server answered '" + *reply + "' to " + header + "<" +
+                                                std::to_string(count) + " bytes>"};
+        done += count;
+    }
+    return {};
+}
+
+Result<void> RspClient::flash_done() {
+    auto reply = request("vFlashDone");
+    if (!reply) return reply.error();
+    if (*reply != "OK") return Error{ErrorKind::remote, "flash error: GDB server answered '" + *reply + "' to vFlashDone"};
+    return {};
+}
+
 Result<void> RspClient::cont() { return send("c", Clock::now() + options_.timeout); }
 
 Result<StopReply> RspClient::interrupt() {

@@ -66,6 +66,14 @@ public:
     // Runs a server command (`monitor system_reset`); returns its console output.
     Result<std::string> monitor(std::string_view command);
 
+    // A whole qXfer object ("features" "target.xml", "memory-map" ""), read in PacketSize pieces.
+    Result<std::string> read_xfer(std::string_view object, std::string_view annex);
+    // GDB's flash packets, in this order: erase whole blocks, write (escaped binary, chunked to
+    // PacketSize), done. A refusal is ErrorKind::remote with "flash error" in the message.
+    Result<void> flash_erase(std::uint64_t address, std::uint64_t length);
+    Result<void> flash_write(std::uint64_t address, std::span<const std::uint8_t> data);
+    Result<void> flash_done();
+
     Result<void> cont();  // resumes and returns at once; see wait_for_stop / interrupt
     Result<StopReply> interrupt();
     Result<StopReply> wait_for_stop(Timeout timeout);
@@ -82,7 +90,6 @@ private:
     Result<std::optional<Event>> next_event(Deadline deadline);
     // request() that turns "E nn" and empty replies into errors naming the packet.
     Result<std::string> checked_request(std::string_view payload);
-    Result<std::string> read_xfer(std::string_view object, std::string_view annex);
     Result<void> load_register_layout();
     Result<bool> write_chunk_binary(std::uint64_t address, std::span<const std::uint8_t> data);
 

@@ -26,7 +26,8 @@ public:
     explicit RegisterLayout(std::vector<RegisterInfo> registers);
 
     // Parses the <reg> elements of one or more target-description XML documents, in document
-    // order: numbers count up from 0 and restart at any regnum="" attribute.
+    // order: numbers count up from 0 and restart at any regnum="" attribute. A bitsize or regnum
+    // that is not a decimal number yields an empty layout, which callers treat as "no description".
     static RegisterLayout from_target_xml(const std::vector<std::string>& documents);
 
     // GDB's legacy ARM layout, what QEMU sends when no target description was read:

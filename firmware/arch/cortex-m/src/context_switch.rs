@@ -9,13 +9,24 @@
 //! the hardware unstacks the kernel's frame, still on MSP, and `switch_to_user` continues after
 //! its `svc`, saving the process's registers and returning its new stack pointer.
 //!
-//! This is the paper's "context switch" trusted code; the process-side `svc` stub is here too.
+//! A fault in a process comes back the same way: `exception_handlers` sees the fault was taken
+//! on PSP, records it in `PROCESS_FAULT_*` and returns to the kernel exactly as the SVC handler
+//! does, so `switch_to` returns the fault instead of a syscall and the kernel goes on.
+//!
+//! This is the paper's "context switch" trusted code; the process-side `svc` stubs are here too.
 
 #![allow(unsafe_code)]
 
 use core::arch::{asm, naked_asm};
+use core::sync::atomic::{AtomicU32, Ordering};
 
 use kernel::process::{Process, ProcessFault, UserspaceKernelBoundary};
+
+/// Exception number of the last process fault, 0 if none since `switch_to` last looked.
+/// Written by `exception_handlers`' fault handler.
+pub(crate) static PROCESS_FAULT_NUMBER: AtomicU32 = AtomicU32::new(0);
+/// Stacked PC of that fault.
+pub(crate) static PROCESS_FAULT_PC: AtomicU32 = AtomicU32::new(0);
 
 /// The Cortex-M implementation of the kernel's user/kernel boundary.
 #[derive(Clone, Copy, Debug, Default)]
@@ -30,7 +41,14 @@ impl UserspaceKernelBoundary for CortexM {
         // that code last trapped) and whose xPSR has the Thumb bit; `registers` is a live
         // `&mut`. The process runs on its own stack and comes back only through `svc`.
         let stack_pointer = unsafe { switch_to_user(stack_pointer, registers) };
-        process.set_stack_pointer(stack_pointer)
+        process.set_stack_pointer(stack_pointer)?;
+        match PROCESS_FAULT_NUMBER.swap(0, Ordering::Relaxed) {
+            0 => Ok(()),
+            number => {
+                let status = crate::scb::Scb::new().take_fault_status();
+                Err(ProcessFault::Exception { number, pc: PROCESS_FAULT_PC.load(Ordering::Relaxed), status })
+            }
+        }
     }
 
     #[inline(always)]
@@ -38,10 +56,42 @@ impl UserspaceKernelBoundary for CortexM {
         let mut r0 = number;
         // SAFETY: `svc` traps to `svc_handler`, which returns to the next instruction with only
         // the stacked r0 changed (r1-r3, r12, lr, xPSR are restored by the exception return and
-        // r4-r11 by `switch_to_user`). It must run in a process on PSP: from the kernel it would
+        // r4-r11 by `switch_to_user`); the kernel delivers upcalls only out of `yield`, which
+        // goes through `syscall3`. It must run in a process on PSP: from the kernel it would
         // be taken as a request to enter a process.
         unsafe { asm!("svc 0", inout("r0") r0, options(nostack, preserves_flags)) };
         r0
+    }
+
+    #[inline(always)]
+    fn syscall3(number: u32, a1: u32, a2: u32, a3: u32) -> u32 {
+        let mut r0 = number;
+        // SAFETY: as `syscall`, except that the kernel may resume the process in an upcall
+        // function that returns (`bx lr`) to the instruction after this `svc`: so r1-r3, r12,
+        // lr and the flags are declared clobbered, as a call would clobber them; r4-r11 and
+        // sp are preserved by the AAPCS upcall function.
+        unsafe {
+            asm!(
+                "svc 0",
+                inout("r0") r0,
+                inout("r1") a1 => _,
+                inout("r2") a2 => _,
+                inout("r3") a3 => _,
+                out("r12") _,
+                out("lr") _,
+                options(nostack),
+            )
+        };
+        r0
+    }
+
+    fn fault() -> ! {
+        // Reading CPUID is privileged: unprivileged, the access is a BusFault (escalated to
+        // HardFault), which `exception_handlers` turns into a return to the kernel.
+        let part = crate::scb::Scb::new().part_number();
+        loop {
+            core::hint::black_box(part);
+        }
     }
 }
 

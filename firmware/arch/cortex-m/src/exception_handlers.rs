@@ -2,16 +2,23 @@
 //!
 //! The paper's "interrupt/exception handlers" trusted code. Reset runs before any Rust: it
 //! copies `.data` from flash, zeroes `.bss` and calls the board's `rig_main`. Every fault and
-//! every exception the kernel does not expect goes to `fault_handler`, which picks the stack
-//! the exception was taken on, reads the stacked PC and calls the board's `rig_fault(pc, ipsr)`
-//! so it can send a PANIC frame. The board relies on nothing else a loader does: the table at
-//! address 0 gives the initial SP and PC, as after a reset through a debugger.
+//! every exception the kernel does not expect goes to `fault_handler`: a fault a process took
+//! (on PSP) is recorded and returns to the kernel (see `context_switch`); one the kernel took
+//! calls the board's `rig_fault(pc, ipsr)` so it can send a PANIC frame. External interrupts
+//! go to `irq_handler`, the top half (see `interrupts`). The board relies on nothing else a
+//! loader does: the table at address 0 gives the initial SP and PC, as after a reset through
+//! a debugger.
+//!
+//! Each external interrupt's vector is a weak symbol `rig_irq_<n>` that defaults to
+//! `irq_handler`; a board's linker script may point one line elsewhere (the C baseline's
+//! handler: `rig_irq_10 = rig_c_irq_handler;`).
 
 #![allow(unsafe_code)]
 
 use core::arch::{asm, global_asm, naked_asm};
 
-use crate::context_switch::svc_handler;
+use crate::context_switch::{PROCESS_FAULT_NUMBER, PROCESS_FAULT_PC, svc_handler};
+use crate::interrupts::{TIMESTAMP_ADDRESS, top_half};
 
 /// External interrupts given a vector (mps2-an386 has 32 device interrupts in use).
 pub const IRQS: usize = 32;
@@ -36,15 +43,26 @@ global_asm!(
     ".word 0",
     ".word {fault}", // PendSV
     ".word {fault}", // SysTick (free-running counter, its interrupt stays off)
+    // One weak `rig_irq_<n>` per line, each defaulting to the top half.
+    ".altmacro",
+    ".macro rig_irq_vector line",
+    "  .weak rig_irq_\\line",
+    "  .thumb_set rig_irq_\\line, {irq}",
+    "  .word rig_irq_\\line",
+    ".endm",
+    ".set rig_irq_line, 0",
     ".rept {irqs}",
-    ".word {fault}",
+    "  rig_irq_vector %rig_irq_line",
+    "  .set rig_irq_line, rig_irq_line + 1",
     ".endr",
+    ".noaltmacro",
     ".popsection",
     // A stable name for the reset handler: the ELF entry point (linker script `ENTRY`).
     ".global rig_reset",
     ".thumb_set rig_reset, {reset}",
     reset = sym reset_handler,
     fault = sym fault_handler,
+    irq = sym irq_handler,
     svc = sym svc_handler,
     irqs = const IRQS,
 );
@@ -80,20 +98,58 @@ extern "C" fn reset_handler() -> ! {
     )
 }
 
-/// Faults and unexpected exceptions: stacked PC and exception number to `rig_fault`.
+/// Faults and unexpected exceptions.
 ///
 /// Bit 2 of EXC_RETURN (in lr) says whether the exception stacked its frame on PSP (a process
-/// faulted) or MSP (the kernel did); the stacked PC is word 6 of that frame.
+/// faulted) or MSP (the kernel did); the stacked PC is word 6 of that frame. A process fault is
+/// recorded for `context_switch` and returns to the kernel as the SVC handler does: privileged
+/// thread mode, EXC_RETURN to MSP, where the kernel's frame from `switch_to_user`'s `svc`
+/// still waits. A kernel fault is fatal: `rig_fault(pc, ipsr)`.
 #[unsafe(naked)] // SAFETY: asm only; reads the frame the hardware just stacked.
 extern "C" fn fault_handler() -> ! {
     naked_asm!(
         "tst lr, #4",
-        "ite eq",
-        "mrseq r0, msp",
-        "mrsne r0, psp",
+        "beq 1f",
+        // A process: record the exception number and its PC, back to the kernel.
+        "mrs r0, psp",
+        "ldr r0, [r0, #24]",
+        "ldr r1, ={fault_pc}",
+        "str r0, [r1]",
+        "mrs r0, ipsr",
+        "ldr r1, ={fault_number}",
+        "str r0, [r1]",
+        "movs r0, #0",
+        "msr CONTROL, r0",
+        "isb",
+        "ldr lr, ={to_kernel}",
+        "bx lr",
+        // The kernel: fatal.
+        "1:",
+        "mrs r0, msp",
         "ldr r0, [r0, #24]",
         "mrs r1, ipsr",
         "b rig_fault",
+        ".ltorg",
+        fault_pc = sym PROCESS_FAULT_PC,
+        fault_number = sym PROCESS_FAULT_NUMBER,
+        to_kernel = const 0xFFFF_FFF9u32,
+    )
+}
+
+/// External interrupts: the top half. Its third instruction reads the counter (two loads
+/// find it), then `interrupts::top_half(timestamp, ipsr)` records the interrupt; that
+/// function's return is the exception return.
+#[unsafe(naked)] // SAFETY: asm only; `TIMESTAMP_ADDRESS` always holds a readable register.
+extern "C" fn irq_handler() {
+    naked_asm!(
+        "ldr r0, ={timestamp}",
+        "ldr r0, [r0]",
+        "ldr r0, [r0]",
+        "mrs r1, ipsr",
+        "b {top_half}",
+        ".ltorg",
+        timestamp = sym TIMESTAMP_ADDRESS,
+        top_half = sym top_half,
     )
 }
 

@@ -1,9 +1,10 @@
 //! ARMv7-M (Cortex-M3/M4) core support for kernel-rig, one small file per core block.
 //!
 //! `unsafe_code` is denied here except in the modules named after the paper's trusted kinds:
-//! `exception_handlers` (vector table, reset, faults), `context_switch` (entering and leaving
-//! processes) and `mmio` (the System Control Space base addresses). The peripheral drivers
-//! (`systick`, `nvic`, `scb`) are safe code over kernel's typed registers.
+//! `exception_handlers` (vector table, reset, faults, the interrupt entry), `context_switch`
+//! (entering and leaving processes) and `mmio` (the System Control Space base addresses). The
+//! drivers (`systick`, `nvic`, `scb`) and the interrupt top half's bookkeeping (`interrupts`)
+//! are safe code over kernel's typed registers and atomics.
 //!
 //! Link-time contract with the board: it defines `rig_main() -> !` (called after .data and
 //! .bss are set up) and `rig_fault(pc: u32, ipsr: u32) -> !` (called from every fault or
@@ -13,7 +14,9 @@
 #![deny(unsafe_code)]
 
 pub mod context_switch;
+pub mod dwt;
 pub mod exception_handlers;
+pub mod interrupts;
 mod mmio;
 pub mod nvic;
 pub mod scb;

@@ -1,6 +1,6 @@
 //! Base addresses of the System Control Space blocks this crate drives.
 //!
-//! The SCS (0xE000_E000..0xE000_F000) is architecturally fixed on every ARMv7-M core, so
+//! The SCS (0xE000_E000..0xE000_F000) and the DWT (0xE000_1000) are architecturally fixed on every ARMv7-M core, so
 //! these references are valid on every chip. They are `pub(crate)`: SCB and NVIC can undo
 //! the kernel's memory safety (VTOR, priorities), so only the drivers in this crate, which
 //! expose a safe subset, reach the registers.
@@ -9,7 +9,8 @@
 
 use kernel::registers::StaticRef;
 
-use crate::nvic::NvicRegisters;
+use crate::dwt::{DemcrRegister, DwtRegisters};
+use crate::nvic::{NvicRegisters, StirRegister};
 use crate::scb::ScbRegisters;
 use crate::systick::SysTickRegisters;
 
@@ -21,6 +22,19 @@ pub(crate) const SYSTICK: StaticRef<SysTickRegisters> = unsafe { StaticRef::new(
 // driver exposes only enabling, disabling and pending-state operations.
 pub(crate) const NVIC: StaticRef<NvicRegisters> = unsafe { StaticRef::new(0xE000_E100 as *const _) };
 
+// SAFETY: STIR sits at 0xE000_EF00 (ARMv7-M ARM B3.4.3); writing it only pends an interrupt,
+// which the `nvic` driver's `trigger` exposes.
+pub(crate) const STIR: StaticRef<StirRegister> = unsafe { StaticRef::new(0xE000_EF00 as *const _) };
+
 // SAFETY: the SCB sits at 0xE000_ED00 (ARMv7-M ARM B3.2.2); the `scb` driver only reads
-// identification and fault status, never VTOR or the MPU.
+// identification and fault status (and clears the latter), never VTOR or the MPU.
 pub(crate) const SCB: StaticRef<ScbRegisters> = unsafe { StaticRef::new(0xE000_ED00 as *const _) };
+
+// SAFETY: DWT_CTRL and DWT_CYCCNT are at 0xE000_1000 and 0xE000_1004 on every ARMv7-M core
+// with a DWT (ARMv7-M ARM C1.8.1); they live for the whole program and cannot reach memory.
+// The `dwt` driver only enables the cycle counter and reads it, never the comparators.
+pub(crate) const DWT: StaticRef<DwtRegisters> = unsafe { StaticRef::new(0xE000_1000 as *const _) };
+
+// SAFETY: DEMCR is at 0xE000_EDFC (ARMv7-M ARM C1.6.5, table C1-6); the `dwt` driver only sets
+// TRCENA, which powers the DWT/ITM and changes no exception or vector-catch behaviour.
+pub(crate) const DEMCR: StaticRef<DemcrRegister> = unsafe { StaticRef::new(0xE000_EDFC as *const _) };

@@ -1,10 +1,11 @@
 //! The Nested Vectored Interrupt Controller: enabling, disabling and pending interrupts.
 //!
-//! kernel-rig polls its UART for now; this driver is here for the interrupt benchmarks
-//! (software-triggered IRQs via the pending registers) and to start from a known state.
+//! Used by the interrupt top half (mask a line until its bottom half ran), the kernel (unmask
+//! it after), the benchmarks (software-triggered interrupts through STIR) and start-up (a
+//! known state).
 
 use kernel::register_bitfields;
-use kernel::registers::{ReadWrite, StaticRef, Writeable};
+use kernel::registers::{ReadWrite, StaticRef, Writeable, WriteOnly};
 
 register_bitfields![
     /// One bit per interrupt, 32 interrupts per register.
@@ -13,6 +14,20 @@ register_bitfields![
         BITS OFFSET(0) NUMBITS(32),
     ],
 ];
+
+register_bitfields![
+    /// STIR: Software Triggered Interrupt Register (ARMv7-M ARM B3.4.3).
+    STIR [
+        /// The interrupt to make pending.
+        INTID OFFSET(0) NUMBITS(9),
+    ],
+];
+
+/// The Software Triggered Interrupt Register, at 0xE000_EF00 (write-only).
+#[repr(C)]
+pub struct StirRegister {
+    stir: WriteOnly<STIR::Register>,
+}
 
 /// Number of 32-interrupt register words per bank (ARMv7-M allows up to 496 interrupts).
 const WORDS: usize = 8;
@@ -41,6 +56,7 @@ const _: () = assert!(core::mem::offset_of!(NvicRegisters, icpr) == 0x180);
 #[derive(Clone, Copy)]
 pub struct Nvic {
     registers: StaticRef<NvicRegisters>,
+    software_trigger: StaticRef<StirRegister>,
 }
 
 impl Default for Nvic {
@@ -52,7 +68,7 @@ impl Default for Nvic {
 impl Nvic {
     /// The core's NVIC.
     pub const fn new() -> Self {
-        Self { registers: crate::mmio::NVIC }
+        Self { registers: crate::mmio::NVIC, software_trigger: crate::mmio::STIR }
     }
 
     fn bit(irq: u32) -> (usize, u32) {
@@ -75,6 +91,18 @@ impl Nvic {
     pub fn set_pending(&self, irq: u32) {
         let (word, bit) = Self::bit(irq);
         self.registers.ispr[word].set(bit);
+    }
+
+    /// Makes interrupt `irq` pending with one write to STIR (privileged code only).
+    #[inline(always)]
+    pub fn trigger(&self, irq: u32) {
+        self.software_trigger.stir.write(STIR::INTID.val(irq));
+    }
+
+    /// Clears interrupt `irq`'s pending state.
+    pub fn clear_pending(&self, irq: u32) {
+        let (word, bit) = Self::bit(irq);
+        self.registers.icpr[word].set(bit);
     }
 
     /// Disables every interrupt and clears every pending one: the state the kernel starts from.

@@ -1,10 +1,11 @@
 //! The System Control Block: core identification and fault status.
 //!
-//! Only reads are exposed: a fault report wants the CFSR, HFSR and fault addresses, and the
-//! kernel has no reason to move the vector table or change exception priorities at run time.
+//! Only fault status is exposed: a fault report wants the CFSR, HFSR and fault addresses (and
+//! clears them once reported), and the kernel has no reason to move the vector table or change
+//! exception priorities at run time.
 
 use kernel::register_bitfields;
-use kernel::registers::{ReadOnly, ReadWrite, Readable, StaticRef};
+use kernel::registers::{ReadOnly, ReadWrite, Readable, StaticRef, Writeable};
 
 register_bitfields![
     /// CPUID base register.
@@ -74,6 +75,16 @@ impl Scb {
     /// Configurable Fault Status Register.
     pub fn cfsr(&self) -> u32 {
         self.registers.cfsr.get()
+    }
+
+    /// The CFSR and HFSR of a fault that has been handled, cleared (they are write-one-to-clear
+    /// and sticky): the CFSR, with HFSR.FORCED in bit 30's place when it was set.
+    pub fn take_fault_status(&self) -> u32 {
+        let cfsr = self.registers.cfsr.get();
+        let forced = self.registers.hfsr.is_set(HFSR::FORCED);
+        self.registers.cfsr.set(cfsr);
+        self.registers.hfsr.write(HFSR::FORCED::SET);
+        cfsr | if forced { 1 << 30 } else { 0 }
     }
 
     /// Whether the last HardFault was escalated from a configurable fault.

@@ -1,12 +1,13 @@
 //! CMSDK APB UART (Arm DDI 0479C §4.5), as on MPS2 UART0 at 0x4000_4000.
 //!
 //! Polled: `write_byte` waits while the one-byte TX buffer is full, `read_byte` returns the
-//! RX byte when one is there. QEMU ignores the baud rate but checks BAUDDIV ≥ 16, so it is set
-//! as on hardware.
+//! RX byte when one is there. The RX interrupt is used only by the host-triggered interrupt
+//! benchmark, where a byte from the host is the trigger. QEMU ignores the baud rate but checks
+//! BAUDDIV ≥ 16, so it is set as on hardware.
 
-use kernel::protocol::ByteSink;
+use kernel::protocol::{ByteSink, ByteSource};
 use kernel::register_bitfields;
-use kernel::registers::{ReadWrite, Readable, StaticRef, Writeable};
+use kernel::registers::{ReadWrite, ReadWriteable, Readable, StaticRef, Writeable};
 
 register_bitfields![
     /// DATA: received byte on read, byte to send on write.
@@ -78,6 +79,9 @@ const _: () = assert!(core::mem::offset_of!(UartRegisters, bauddiv) == 0x10);
 /// UART0's register block.
 pub const UART0_BASE: StaticRef<UartRegisters> = StaticRef::peripheral(0x4000_4000);
 
+/// UART0's receive interrupt line (QEMU mps2-an386).
+pub const UART0_RX_IRQ: u32 = 0;
+
 /// Smallest divider the CMSDK UART accepts.
 const MIN_BAUDDIV: u32 = 16;
 
@@ -116,8 +120,28 @@ impl Uart {
         if self.registers.state.is_set(STATE::RXFULL) { Some(self.registers.data.read(DATA::DATA) as u8) } else { None }
     }
 
-    /// Waits for and returns the next received byte.
-    pub fn read_byte_blocking(&self) -> u8 {
+    /// Lets a received byte raise the RX interrupt.
+    pub fn enable_receive_interrupt(&self) {
+        self.registers.intstatus.write(INTSTATUS::RX::SET);
+        self.registers.ctrl.modify(CTRL::RXINTEN::SET);
+    }
+
+    /// Back to polling.
+    pub fn disable_receive_interrupt(&self) {
+        self.registers.ctrl.modify(CTRL::RXINTEN::CLEAR);
+        self.registers.intstatus.write(INTSTATUS::RX::SET);
+    }
+
+    /// The RX interrupt's device work: takes the byte and clears the interrupt.
+    pub fn acknowledge_receive(&self) -> Option<u8> {
+        let byte = self.read_byte();
+        self.registers.intstatus.write(INTSTATUS::RX::SET);
+        byte
+    }
+}
+
+impl ByteSource for Uart {
+    fn read_byte_blocking(&mut self) -> u8 {
         loop {
             if let Some(byte) = self.read_byte() {
                 return byte;

@@ -48,6 +48,12 @@ impl<C: Counter> Sampler<C> {
         self.overhead
     }
 
+    /// The counter, for regions that do not fit one closure (an interrupt handler's reading).
+    #[inline(always)]
+    pub fn counter(&self) -> &C {
+        &self.counter
+    }
+
     /// Raw count (overhead not subtracted) for one run of `region`, and its result.
     ///
     /// The compiler fences keep the region's memory accesses between the two reads; `black_box`

@@ -3,6 +3,10 @@
 //! Benchmarks are plain function pointers over a fixture `F` the board owns (processes,
 //! buffers), so the harness knows nothing about what is measured. Samples are net counts:
 //! the calibrated overhead is subtracted, saturating at zero, and sent along in each RESULT.
+//! A body may find no sample to take (a host that never answers a TRIGGER): the benchmark
+//! then stops, reports the samples it has, and says so in a LOG.
+
+use core::fmt::Write as _;
 
 use super::counter::{Counter, Sampler};
 use crate::protocol::decoder::Filter;
@@ -26,8 +30,9 @@ pub struct Benchmark<C: Counter, F> {
     pub parameter: u32,
     /// Whether to subtract the counter overhead.
     pub overhead: Overhead,
-    /// Runs the operation once between two counter reads; returns the raw count.
-    pub body: fn(&Sampler<C>, &mut F) -> u32,
+    /// Runs the operation once between two counter reads; returns the raw count, or `None`
+    /// when no sample could be taken (the benchmark stops there).
+    pub body: fn(&Sampler<C>, &mut F) -> Option<u32>,
 }
 
 /// Runs every benchmark `filter` selects with `repetitions` samples each (capped at
@@ -54,16 +59,21 @@ pub fn run<C: Counter, F>(
             Overhead::Keep => 0,
         };
         let _warm_up = (benchmark.body)(sampler, fixture);
+        let mut taken = 0;
         for sample in samples[..count].iter_mut() {
-            *sample = (benchmark.body)(sampler, fixture).saturating_sub(overhead);
+            let Some(raw) = (benchmark.body)(sampler, fixture) else { break };
+            *sample = raw.saturating_sub(overhead);
+            taken += 1;
+        }
+        if taken < count {
+            let mut text: crate::protocol::frame::TextBuffer = crate::protocol::frame::TextBuffer::new();
+            let _ = write!(text, "{}: {taken} of {count} samples taken", benchmark.name);
+            messages::log(sink, text.as_str());
         }
         let mut sent = 0;
-        loop {
-            sent += messages::result(sink, benchmark.name, benchmark.parameter, overhead, &samples[sent..count]);
+        while sent < taken {
+            sent += messages::result(sink, benchmark.name, benchmark.parameter, overhead, &samples[sent..taken]);
             frames = frames.wrapping_add(1);
-            if sent >= count {
-                break;
-            }
         }
     }
     messages::done(sink, frames, 0);
@@ -89,8 +99,14 @@ mod tests {
         }
     }
 
-    fn ten(s: &Sampler<StepCounter>, _: &mut ()) -> u32 {
-        s.measure(|| ()).0 + 10
+    fn ten(s: &Sampler<StepCounter>, _: &mut ()) -> Option<u32> {
+        Some(s.measure(|| ()).0 + 10)
+    }
+
+    /// Gives up after `*left` samples.
+    fn limited(s: &Sampler<StepCounter>, left: &mut u32) -> Option<u32> {
+        *left = left.checked_sub(1)?;
+        Some(s.measure(|| ()).0 + 1)
     }
 
     fn benches() -> [Benchmark<StepCounter, ()>; 2] {
@@ -127,5 +143,24 @@ mod tests {
         // counter/overhead: 512 - 17 - 10 = 485 / 4 = 121 per frame -> 9 frames;
         // cell/copy: 123 per frame -> 9 frames.
         assert_eq!(n, 18);
+    }
+
+    #[test]
+    fn a_body_that_gives_up_reports_what_it_took_and_logs_it() {
+        let mut out = Vec::new();
+        let mut samples = [0u32; 8];
+        let benches = [Benchmark { name: "irq/host", parameter: 0, overhead: Overhead::Subtract, body: limited }];
+        // Warm-up takes one, then two samples, then none.
+        let n = run(&benches, 5, &Filter::new(b""), &sampler(), &mut 3, &mut samples, &mut out);
+        assert_eq!(n, 1);
+        assert_eq!(out[2], 0x05);
+        let text = "irq/host: 2 of 5 samples taken";
+        assert_eq!(&out[6..6 + text.len()], text.as_bytes());
+        let result = 5 + 1 + text.len() + 2;
+        assert_eq!(out[result + 2], 0x02);
+        // None at all: a LOG, no RESULT.
+        out.clear();
+        let n = run(&benches, 5, &Filter::new(b""), &sampler(), &mut 0, &mut samples, &mut out);
+        assert_eq!((n, out[2]), (0, 0x05));
     }
 }

@@ -8,6 +8,12 @@
 
 use super::{CRC_LEN, HEADER_LEN, MAX_FRAME, MAX_PAYLOAD, SYNC0, SYNC1, crc, kind};
 
+/// Where command bytes come from (the console UART); the receiving half of `ByteSink`.
+pub trait ByteSource {
+    /// Waits for and returns the next received byte.
+    fn read_byte_blocking(&mut self) -> u8;
+}
+
 /// Largest repetition count RUN may ask for.
 pub const MAX_REPETITIONS: u16 = 1000;
 

@@ -89,6 +89,44 @@ impl Frame {
     }
 }
 
+/// A fixed-size text buffer for formatting LOG (and PANIC) messages, `N` bytes long (120 unless
+/// said otherwise); text that does not fit is cut at a character boundary.
+pub struct TextBuffer<const N: usize = TEXT_LEN> {
+    bytes: [u8; N],
+    len: usize,
+}
+
+/// Longest text a `TextBuffer` keeps by default.
+const TEXT_LEN: usize = 120;
+
+impl<const N: usize> TextBuffer<N> {
+    /// An empty buffer.
+    pub const fn new() -> Self {
+        Self { bytes: [0; N], len: 0 }
+    }
+
+    /// The text so far.
+    pub fn as_str(&self) -> &str {
+        // Only whole characters are ever copied in.
+        core::str::from_utf8(&self.bytes[..self.len]).unwrap_or("")
+    }
+}
+
+impl<const N: usize> Default for TextBuffer<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> core::fmt::Write for TextBuffer<N> {
+    fn write_str(&mut self, text: &str) -> core::fmt::Result {
+        let text = truncate_utf8(text, N - self.len);
+        self.bytes[self.len..self.len + text.len()].copy_from_slice(text.as_bytes());
+        self.len += text.len();
+        Ok(())
+    }
+}
+
 /// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.
 pub fn truncate_utf8(text: &str, max: usize) -> &str {
     if text.len() <= max {

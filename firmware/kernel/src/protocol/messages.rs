@@ -71,6 +71,19 @@ pub fn log(sink: &mut impl ByteSink, text: &str) {
     let _ = Frame::new(kind::LOG).str(text).send(sink);
 }
 
+/// What a TRIGGER asks the host to raise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum TriggerSource {
+    /// The UART's receive interrupt: the host sends one byte.
+    UartRx = 1,
+}
+
+/// Sends TRIGGER for sample `index`.
+pub fn trigger(sink: &mut impl ByteSink, source: TriggerSource, index: u16) {
+    let _ = Frame::new(kind::TRIGGER).u8(source as u8).u16(index).send(sink);
+}
+
 /// Sends PONG.
 pub fn pong(sink: &mut impl ByteSink) {
     let _ = Frame::new(kind::PONG).send(sink);
@@ -128,5 +141,8 @@ mod tests {
         out.clear();
         super::panic(&mut out, 0x1234, "boom");
         assert_eq!(&out[2..14], &[0x04, 9, 0, 0x34, 0x12, 0, 0, 4, b'b', b'o', b'o', b'm']);
+        out.clear();
+        super::trigger(&mut out, super::TriggerSource::UartRx, 0x0102);
+        assert_eq!(&out[2..8], &[0x07, 3, 0, 1, 2, 1]);
     }
 }

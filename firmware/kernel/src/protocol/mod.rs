@@ -1,7 +1,7 @@
 //! The wire protocol between firmware and host (docs/protocol.md).
 //!
 //! Frames are `A5 5A type len(u16) payload crc16(type..payload)`, all little-endian. The target
-//! encodes HELLO/RESULT/DONE/PANIC/LOG/PONG (`frame`, `messages`) and decodes the host's
+//! encodes HELLO/RESULT/DONE/PANIC/LOG/PONG/TRIGGER (`frame`, `messages`) and decodes the host's
 //! PING/RUN from a byte stream that may hold garbage (`decoder`).
 
 pub mod crc;
@@ -9,7 +9,7 @@ pub mod decoder;
 pub mod frame;
 pub mod messages;
 
-pub use decoder::{Command, CommandDecoder, DecodeError};
+pub use decoder::{ByteSource, Command, CommandDecoder, DecodeError};
 pub use frame::{ByteSink, Frame};
 
 /// First sync byte.
@@ -41,6 +41,8 @@ pub mod kind {
     pub const LOG: u8 = 0x05;
     /// Target → host: answer to PING.
     pub const PONG: u8 = 0x06;
+    /// Target → host: raise an interrupt from outside the core now.
+    pub const TRIGGER: u8 = 0x07;
     /// Host → target: are you there?
     pub const PING: u8 = 0x81;
     /// Host → target: run benchmarks.

@@ -170,7 +170,10 @@ mod tests {
         /// A made-up control register.
         CTRL [
             ENABLE OFFSET(0) NUMBITS(1),
-            MODE OFFSET(4) NUMBITS(3),
+            MODE OFFSET(4) NUMBITS(3) [
+                Idle = 0,
+                Run = 5,
+            ],
             WIDE OFFSET(8) NUMBITS(24),
         ],
         FULL [
@@ -187,6 +190,15 @@ mod tests {
         assert_eq!(CTRL::MODE::SET.mask, 0x70);
         assert_eq!(CTRL::MODE::SET.value, 0x70);
         assert_eq!(CTRL::MODE::CLEAR.value, 0);
+    }
+
+    #[test]
+    fn named_values_are_field_values() {
+        assert_eq!((CTRL::MODE::Run.mask, CTRL::MODE::Run.value), (0x70, 0x50));
+        let r = InMemoryRegister::<CTRL::Register>::new(0x51);
+        assert!(r.matches_all(CTRL::MODE::Run));
+        r.modify(CTRL::MODE::Idle);
+        assert_eq!(r.get(), 0x01);
     }
 
     #[test]

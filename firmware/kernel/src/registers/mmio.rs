@@ -70,6 +70,45 @@ volatile_write!(ReadWrite);
 volatile_read!(ReadOnly);
 volatile_write!(WriteOnly);
 
+/// A device register by address only: the raw volatile access C drivers do.
+///
+/// No fields and no types, just a volatile load or store of a word. It exists so the
+/// benchmarks can measure raw access against `ReadWrite::modify` without trusted code of their own;
+/// drivers use the typed cells.
+#[derive(Clone, Copy)]
+pub struct RawRegister {
+    address: usize,
+}
+
+impl RawRegister {
+    /// The register that `register` (a typed cell, reached through a `StaticRef`) is.
+    #[inline(always)]
+    pub fn of<R: RegisterLongName>(register: &ReadWrite<R>) -> Self {
+        Self { address: register.word.get() as usize }
+    }
+
+    /// The register's address.
+    #[inline(always)]
+    pub fn address(self) -> usize {
+        self.address
+    }
+
+    /// One volatile load.
+    #[inline(always)]
+    pub fn read(self) -> u32 {
+        // SAFETY: `address` came from a `ReadWrite` cell, which only exists inside a register
+        // block a `StaticRef` vouched for: a live, aligned, readable device register.
+        unsafe { (self.address as *const u32).read_volatile() }
+    }
+
+    /// One volatile store.
+    #[inline(always)]
+    pub fn write(self, word: u32) {
+        // SAFETY: as for `read`: a live, aligned, writeable (`ReadWrite`) device register.
+        unsafe { (self.address as *mut u32).write_volatile(word) }
+    }
+}
+
 /// A `'static` reference to a register block at a fixed address, usable in `const`s.
 pub struct StaticRef<T> {
     pointer: *const T,
@@ -105,6 +144,15 @@ impl<T> StaticRef<T> {
         assert!(address + size_of::<T>() <= PERIPHERAL_END, "not in the Peripheral region");
         assert!(address % align_of::<T>() == 0, "misaligned register block");
         Self { pointer: address as *const T }
+    }
+}
+
+impl<T> StaticRef<T> {
+    /// The register block as a plain `'static` reference.
+    #[inline(always)]
+    pub fn as_static(self) -> &'static T {
+        // SAFETY: as for `deref`: valid for the whole program, so for `'static`.
+        unsafe { &*self.pointer }
     }
 }
 

@@ -11,7 +11,7 @@ pub mod field;
 pub mod mmio;
 
 pub use field::{Field, FieldValue, InMemoryRegister, ReadWriteable, Readable, RegisterLongName, Writeable};
-pub use mmio::{ReadOnly, ReadWrite, StaticRef, WriteOnly};
+pub use mmio::{RawRegister, ReadOnly, ReadWrite, StaticRef, WriteOnly};
 
 /// Declares registers and their fields, Tock style.
 ///
@@ -23,18 +23,28 @@ pub use mmio::{ReadOnly, ReadWrite, StaticRef, WriteOnly};
 ///         TXEN OFFSET(0) NUMBITS(1),
 ///         /// Divider.
 ///         DIV OFFSET(4) NUMBITS(8),
+///         /// Parity, with the datasheet's names for its values.
+///         PARITY OFFSET(12) NUMBITS(2) [
+///             /// No parity bit.
+///             None = 0,
+///             /// Odd parity.
+///             Odd = 2,
+///         ],
 ///     ],
 /// ];
 /// assert_eq!(CTRL::DIV.mask, 0xFF);
 /// assert_eq!((CTRL::TXEN::SET + CTRL::DIV.val(3)).value, 0x31);
+/// assert_eq!(CTRL::PARITY::Odd.value, 0x2000);
 /// ```
 ///
 /// Each register becomes a module holding a marker type `Register` and one `Field` constant per
-/// field; each field also gets a module with `SET` (all ones) and `CLEAR` values.
+/// field; each field also gets a module with `SET` (all ones) and `CLEAR` values, plus one
+/// `FieldValue` per named value listed in brackets after the field.
 #[macro_export]
 macro_rules! register_bitfields {
     ($( $(#[$register_doc:meta])* $register:ident [
-        $( $(#[$field_doc:meta])* $field:ident OFFSET($shift:expr) NUMBITS($bits:expr) ),* $(,)?
+        $( $(#[$field_doc:meta])* $field:ident OFFSET($shift:expr) NUMBITS($bits:expr)
+            $([ $( $(#[$value_doc:meta])* $value:ident = $number:expr ),* $(,)? ])? ),* $(,)?
     ] ),* $(,)?) => {
         $(
             $(#[$register_doc])*
@@ -58,6 +68,12 @@ macro_rules! register_bitfields {
                         /// Every bit of the field clear.
                         pub const CLEAR: $crate::registers::FieldValue<super::Register> =
                             super::$field.val(0);
+                        $($(
+                            $(#[$value_doc])*
+                            #[allow(non_upper_case_globals)]
+                            pub const $value: $crate::registers::FieldValue<super::Register> =
+                                super::$field.val($number);
+                        )*)?
                     }
                 )*
             }

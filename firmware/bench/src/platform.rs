@@ -1,0 +1,42 @@
+//! What a board lends the benchmarks besides its counter and context switch.
+//!
+//! Board-facing API: each board names one type implementing `Platform` (QEMU:
+//! `boards/qemu_mps2_an386`'s `Mps2Platform`) and uses `Fixture<Boundary, ThatType>`. Everything
+//! here is static (constants, associated functions), so a board adds no state.
+
+use kernel::interrupts::InterruptController;
+use kernel::protocol::ByteSink;
+use kernel::registers::{FieldValue, ReadWrite, RegisterLongName};
+
+/// A board's peripherals and interrupt lines, as the benchmarks use them.
+pub trait Platform: 'static {
+    /// Field type of `mmio_register`.
+    type MmioRegister: RegisterLongName;
+    /// The interrupt controller (`cortexm::interrupts::Interrupts` on every Cortex-M board).
+    type Interrupts: InterruptController;
+    /// Where TRIGGER frames go (the console UART).
+    type Console: ByteSink;
+
+    /// A real device register that is harmless to read and write at any time (`mmio/*`).
+    fn mmio_register() -> &'static ReadWrite<Self::MmioRegister>;
+    /// The field value `mmio/*_modify` writes into it (and `mmio/raw_write_read` writes whole).
+    const MMIO_FIELD: FieldValue<Self::MmioRegister>;
+    /// An unused external interrupt line whose vector is the kernel's top half (`irq/sw_*`).
+    const SOFTWARE_IRQ: u32;
+    /// An unused line whose vector the board's linker script points at `rig_c_irq_handler`
+    /// (`rig_irq_<n> = rig_c_irq_handler;`) for `irq_c/sw_to_handler`.
+    const C_IRQ: u32;
+
+    /// The interrupt controller.
+    fn interrupts() -> Self::Interrupts;
+    /// The console, to send TRIGGER frames on.
+    fn console() -> Self::Console;
+    /// Makes the host-triggerable device interrupt (QEMU: UART0 RX) able to fire and returns
+    /// its line; `None` when the host cannot trigger one on this board (the benchmark then
+    /// reports no samples).
+    fn arm_host_trigger() -> Option<u32>;
+    /// The host-triggered interrupt's device work, from its bottom half (take the byte, clear).
+    fn acknowledge_host_trigger();
+    /// Undoes `arm_host_trigger`.
+    fn disarm_host_trigger();
+}

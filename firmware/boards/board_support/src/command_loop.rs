@@ -1,0 +1,107 @@
+//! The command loop every board runs after HELLO: the fault-isolation check, then PING and RUN
+//! until reset.
+//!
+//! One dispatch `match` (`Board::handle`); garbage bytes the decoder skipped are reported once
+//! per command that follows them; every LOG is formatted into a fixed buffer.
+
+use bench::{Fixture, Platform};
+use kernel::allocator::StaticRegion;
+use kernel::harness::{self, Benchmark, Counter, Sampler};
+use kernel::process::{ProcessFault, UserspaceKernelBoundary};
+use kernel::protocol::messages;
+use kernel::protocol::{ByteSink, ByteSource, Command, CommandDecoder, DecodeError};
+
+use crate::fatal::MessageBuffer;
+
+/// Most samples one RUN may ask for (protocol: repetitions 1..=1000).
+const MAX_SAMPLES: usize = 1000;
+
+static SAMPLES: StaticRegion<[u32; MAX_SAMPLES]> = StaticRegion::new([0; MAX_SAMPLES]);
+
+/// Everything the command loop needs.
+struct Board<U, C: Counter, B: UserspaceKernelBoundary, P: Platform> {
+    uart: U,
+    decoder: CommandDecoder,
+    dropped_reported: u32,
+    sampler: Sampler<C>,
+    fixture: Fixture<B, P>,
+    benchmarks: [Benchmark<C, Fixture<B, P>>; bench::COUNT],
+    samples: &'static mut [u32; MAX_SAMPLES],
+}
+
+impl<U: ByteSink, C: Counter, B: UserspaceKernelBoundary, P: Platform> Board<U, C, B, P> {
+    /// Answers one decoded frame.
+    fn handle(&mut self, command: Result<Command, DecodeError>) {
+        self.report_dropped_bytes();
+        match command {
+            Ok(Command::Ping) => messages::pong(&mut self.uart),
+            Ok(Command::Run { repetitions, filter }) => {
+                let (sampler, fixture) = (&self.sampler, &mut self.fixture);
+                harness::run(&self.benchmarks, repetitions, &filter, sampler, fixture, self.samples, &mut self.uart);
+            }
+            Err(DecodeError::UnknownType(kind)) => log(&mut self.uart, format_args!("ignored frame type {kind:#04x}")),
+            Err(DecodeError::BadPayload(kind)) => {
+                log(&mut self.uart, format_args!("bad payload in frame type {kind:#04x}"))
+            }
+        }
+    }
+
+    /// The protocol counts garbage bytes; say so once per command that follows some.
+    fn report_dropped_bytes(&mut self) {
+        let dropped = self.decoder.dropped();
+        if dropped != self.dropped_reported {
+            let new = dropped.wrapping_sub(self.dropped_reported);
+            self.dropped_reported = dropped;
+            log(&mut self.uart, format_args!("skipped {new} garbage bytes"));
+        }
+    }
+}
+
+/// Sends a LOG frame formatted into a fixed buffer.
+pub fn log(uart: &mut impl ByteSink, text: core::fmt::Arguments<'_>) {
+    let mut buffer = MessageBuffer::new();
+    let _ = core::fmt::write(&mut buffer, text);
+    messages::log(uart, buffer.as_str());
+}
+
+/// Runs the process that faults once and LOGs that it was stopped while the kernel went on.
+fn check_fault_isolation<B: UserspaceKernelBoundary, P: Platform>(
+    uart: &mut impl ByteSink,
+    fixture: &mut Fixture<B, P>,
+) {
+    match bench::ctx::fault_check(fixture) {
+        (id, Some(ProcessFault::Exception { number, pc, status })) => log(
+            uart,
+            format_args!("process {id} faulted: exception {number} at pc {pc:#010x}, status {status:#010x}; stopped, kernel continues"),
+        ),
+        (id, other) => log(uart, format_args!("process {id} did not fault as expected: {other:?}")),
+    }
+}
+
+/// After HELLO: builds the benchmark fixture on `boundary`, checks fault isolation, then answers
+/// commands from `uart` forever. `P` (the board's `bench::Platform`) is named by the caller:
+/// `board_support::serve::<Platform, _, _, _>(uart, sampler, CortexM)`.
+pub fn serve<P: Platform, U: ByteSink + ByteSource, C: Counter, B: UserspaceKernelBoundary>(
+    mut uart: U,
+    sampler: Sampler<C>,
+    boundary: B,
+) -> ! {
+    let mut fixture = Fixture::<B, P>::new(boundary).expect("fixture created once");
+    check_fault_isolation(&mut uart, &mut fixture);
+    let mut board = Board {
+        uart,
+        decoder: CommandDecoder::new(),
+        dropped_reported: 0,
+        sampler,
+        fixture,
+        benchmarks: bench::all(),
+        samples: SAMPLES.take().expect("samples taken once"),
+    };
+    loop {
+        let byte = board.uart.read_byte_blocking();
+        board.decoder.push(byte);
+        while let Some(command) = board.decoder.poll() {
+            board.handle(command);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! What this board lends the benchmarks (`bench::Platform`): MPS2 peripherals and lines.
+//!
+//! `mmio/*` change TIMER0's CTRL.INTEN while TIMER0 is stopped (harmless); the software
+//! interrupts use the unused TIMER1 line (Rust top half) and dual-timer line (C handler, see
+//! `layout.ld`); the host triggers UART0's RX interrupt by sending a byte.
+
+use bench::Platform;
+use cortexm::interrupts::Interrupts;
+use kernel::registers::{FieldValue, ReadWrite};
+use mps2::timer::{CTRL, DUALTIMER_IRQ, TIMER0_BASE, TIMER1_IRQ, Timer};
+use mps2::uart::{UART0_BASE, UART0_RX_IRQ, Uart};
+
+/// The mps2-an386 as the benchmarks see it.
+pub struct Mps2Platform;
+
+impl Platform for Mps2Platform {
+    type MmioRegister = CTRL::Register;
+    type Interrupts = Interrupts;
+    type Console = Uart;
+
+    fn mmio_register() -> &'static ReadWrite<CTRL::Register> {
+        Timer::new(TIMER0_BASE).control_register()
+    }
+    const MMIO_FIELD: FieldValue<CTRL::Register> = CTRL::INTEN::Enabled;
+    const SOFTWARE_IRQ: u32 = TIMER1_IRQ;
+    const C_IRQ: u32 = DUALTIMER_IRQ;
+
+    fn interrupts() -> Interrupts {
+        Interrupts
+    }
+
+    fn console() -> Uart {
+        Uart::new(UART0_BASE)
+    }
+
+    fn arm_host_trigger() -> Option<u32> {
+        Uart::new(UART0_BASE).enable_receive_interrupt();
+        Some(UART0_RX_IRQ)
+    }
+
+    fn acknowledge_host_trigger() {
+        let _ = Uart::new(UART0_BASE).acknowledge_receive();
+    }
+
+    fn disarm_host_trigger() {
+        Uart::new(UART0_BASE).disable_receive_interrupt();
+    }
+}

@@ -1,0 +1,46 @@
+//! What this board lends the benchmarks (`bench::Platform`): SAM4L peripherals and lines.
+//!
+//! `mmio/*` read and write port A's IMR0 (interrupt mode), harmless while no pin interrupt is
+//! enabled; the software interrupts use the lines of PDCA channels 14 (Rust top half) and 15
+//! (C handler, see `layout.ld`), unused because the PDCA is. The host-triggered interrupt is
+//! not wired yet on this board (USART1's RX interrupt would be it), so `irq/host_*` report no
+//! samples here.
+
+use bench::Platform;
+use cortexm::interrupts::Interrupts;
+use kernel::registers::{FieldValue, ReadWrite};
+use sam4l::gpio::{PINS, port_a_interrupt_mode};
+use sam4l::usart::{USART1_BASE, Usart};
+use sam4l::{PDCA14_IRQ, PDCA15_IRQ};
+
+/// The SAM4L8 Xplained Pro as the benchmarks see it.
+pub struct Sam4lPlatform;
+
+impl Platform for Sam4lPlatform {
+    type MmioRegister = PINS::Register;
+    type Interrupts = Interrupts;
+    type Console = Usart;
+
+    fn mmio_register() -> &'static ReadWrite<PINS::Register> {
+        port_a_interrupt_mode()
+    }
+    const MMIO_FIELD: FieldValue<PINS::Register> = PINS::PIN.val(1 << 31);
+    const SOFTWARE_IRQ: u32 = PDCA14_IRQ;
+    const C_IRQ: u32 = PDCA15_IRQ;
+
+    fn interrupts() -> Interrupts {
+        Interrupts
+    }
+
+    fn console() -> Usart {
+        Usart::new(USART1_BASE)
+    }
+
+    fn arm_host_trigger() -> Option<u32> {
+        None
+    }
+
+    fn acknowledge_host_trigger() {}
+
+    fn disarm_host_trigger() {}
+}

@@ -1,0 +1,13 @@
+//! Kernel memory: static regions handed out once, and per-process grants.
+//!
+//! The paper's "allocator" trusted kind. `StaticRegion` turns a `static` into the unique
+//! `&'static mut` its owner needs, which takes trusted code; `Grants` then carves kernel memory for
+//! one process out of that process's own region, with safe slice splitting only.
+
+#![allow(unsafe_code)]
+
+pub mod grant;
+pub mod static_region;
+
+pub use grant::Grants;
+pub use static_region::StaticRegion;

@@ -1,0 +1,153 @@
+//! Host tests of processes: initial frame, syscalls, allow bounds, upcall delivery, faults.
+
+use super::{FRAME_WORDS, Process, ProcessFault, ProcessRegion, State};
+use crate::syscall::{EINVAL, ENOSYS, Syscall, command, number};
+
+extern "C" fn app() -> ! {
+    loop {}
+}
+
+/// Puts a frame with `registers` as r0-r3 at word `index` and points the process at it, as if
+/// it had trapped there.
+fn trap(p: &mut Process<'_>, index: usize, registers: [u32; 4]) {
+    p.memory[index..index + 4].copy_from_slice(&registers);
+    p.memory[index + 6] = 0x1000; // stacked PC after the `svc`
+    let base = p.memory.as_ptr() as usize;
+    p.set_stack_pointer((base + index * 4) as *const u32).unwrap();
+}
+
+fn r0(p: &Process<'_>) -> u32 {
+    p.memory[p.frame]
+}
+
+#[test]
+fn a_new_process_has_an_initial_frame_at_the_top_of_its_memory() {
+    let mut region = ProcessRegion::<16, 8>::new();
+    let mut p = Process::new(1, &mut region, app);
+    let (sp, regs) = p.context();
+    assert_eq!(*regs, [0; 8]);
+    let top = sp as usize + FRAME_WORDS * 4;
+    assert_eq!(p.state(), State::Ready);
+    drop(p);
+    assert_eq!(top, region.memory.as_ptr() as usize + 64);
+    assert_eq!(region.memory[8..13], [0; 5]);
+    assert_eq!(region.memory[13], u32::MAX);
+    assert_eq!(region.memory[14], (app as extern "C" fn() -> !) as usize as u32 & !1);
+    assert_eq!(region.memory[15], 1 << 24);
+}
+
+#[test]
+fn a_stack_pointer_outside_the_memory_is_a_fault() {
+    let mut region = ProcessRegion::<16, 0>::new();
+    let mut p = Process::new(0, &mut region, app);
+    let base = p.context().0 as usize - 8 * 4;
+    assert_eq!(p.set_stack_pointer((base + 2) as *const u32), Err(ProcessFault::StackPointer));
+    assert_eq!(p.set_stack_pointer((base + 9 * 4) as *const u32), Err(ProcessFault::StackPointer));
+    assert_eq!(p.set_stack_pointer((base - 4) as *const u32), Err(ProcessFault::StackPointer));
+    assert_eq!(p.set_stack_pointer(base as *const u32), Ok(()));
+}
+
+#[test]
+fn null_yield_command_and_unknown_syscalls_are_answered() {
+    let mut region = ProcessRegion::<32, 0>::new();
+    let mut p = Process::new(7, &mut region, app);
+    trap(&mut p, 8, [number::NULL, 0, 0, 0]);
+    assert_eq!(p.handle_syscall(), Syscall::Null);
+    assert_eq!(r0(&p), 0);
+    trap(&mut p, 8, [number::COMMAND, command::PROCESS_ID, 0, 0]);
+    p.handle_syscall();
+    assert_eq!(r0(&p), 7);
+    trap(&mut p, 8, [number::COMMAND, command::ECHO, 41, 0]);
+    p.handle_syscall();
+    assert_eq!(r0(&p), 42);
+    trap(&mut p, 8, [number::COMMAND, 99, 0, 0]);
+    p.handle_syscall();
+    assert_eq!(r0(&p), ENOSYS);
+    trap(&mut p, 8, [42, 0, 0, 0]);
+    assert_eq!(p.handle_syscall(), Syscall::Unknown(42));
+    assert_eq!(r0(&p), ENOSYS);
+    trap(&mut p, 8, [number::YIELD, 0, 0, 0]);
+    p.handle_syscall();
+    assert_eq!(p.state(), State::Yielded);
+    assert!(p.is_runnable());
+}
+
+#[test]
+fn allow_accepts_its_own_memory_and_refuses_anything_else() {
+    let mut region = ProcessRegion::<32, 16>::new();
+    let base = region.memory.as_ptr() as u32;
+    let grants = region.grants.as_ptr() as u32;
+    let mut p = Process::new(0, &mut region, app);
+    trap(&mut p, 8, [number::ALLOW, base + 4, 8, 0]);
+    p.handle_syscall();
+    assert_eq!(r0(&p), 0);
+    p.allowed_buffer().unwrap().copy_from_slice(&[1, 2, 3, 4, 5, 6, 7, 8]);
+    assert_eq!(p.memory[1], u32::from_le_bytes([1, 2, 3, 4]));
+    trap(&mut p, 8, [number::COMMAND, command::ALLOWED_LENGTH, 0, 0]);
+    p.handle_syscall();
+    assert_eq!(r0(&p), 8);
+    // Past the end of its memory, into its own grant area, and before it: refused.
+    for (address, len) in [(base + 120, 16), (grants, 4), (base - 4, 8), (base, u32::MAX)] {
+        trap(&mut p, 8, [number::ALLOW, address, len, 0]);
+        p.handle_syscall();
+        assert_eq!(r0(&p), EINVAL, "allow {address:#x}+{len}");
+    }
+    // A refused allow keeps the buffer allowed before.
+    assert_eq!(p.allowed_buffer().unwrap().len(), 8);
+}
+
+#[test]
+fn an_upcall_runs_when_the_process_comes_out_of_yield_and_returns_after_its_svc() {
+    let mut region = ProcessRegion::<32, 0>::new();
+    let mut p = Process::new(0, &mut region, app);
+    assert!(!p.schedule_upcall([1, 2, 3]));
+    trap(&mut p, 8, [number::SUBSCRIBE, 0, 0x2001, 99]);
+    p.handle_syscall();
+    assert_eq!(r0(&p), 0);
+    assert!(p.schedule_upcall([1, 2, 3]));
+    // Not at a yield: nothing happens yet.
+    p.deliver_upcall();
+    assert_eq!(p.memory[8 + 6], 0x1000);
+    trap(&mut p, 8, [number::YIELD, 0, 0, 0]);
+    p.handle_syscall();
+    p.deliver_upcall();
+    assert_eq!(p.memory[8..12], [1, 2, 3, 99]);
+    assert_eq!((p.memory[8 + 5], p.memory[8 + 6]), (0x1001, 0x2000));
+    assert_eq!(p.state(), State::Ready);
+    // Delivered once.
+    p.state = State::Yielded;
+    p.memory[8 + 6] = 0x1000;
+    p.deliver_upcall();
+    assert_eq!(p.memory[8 + 6], 0x1000);
+    trap(&mut p, 8, [number::SUBSCRIBE, 1, 0x2001, 0]);
+    p.handle_syscall();
+    assert_eq!(r0(&p), EINVAL);
+}
+
+#[test]
+fn exit_and_faults_stop_the_process_and_restart_revives_it() {
+    let mut region = ProcessRegion::<32, 0>::new();
+    let mut p = Process::new(0, &mut region, app);
+    trap(&mut p, 8, [number::EXIT, 3, 0, 0]);
+    assert_eq!(p.handle_syscall(), Syscall::Exit(3));
+    assert_eq!(p.state(), State::Exited(3));
+    assert!(!p.is_runnable());
+    p.restart(app);
+    assert_eq!(p.state(), State::Ready);
+    let fault = ProcessFault::Exception { number: 3, pc: 0x400, status: 0x400 };
+    p.stop(fault);
+    assert_eq!(p.state(), State::Faulted(fault));
+    assert!(!p.is_runnable());
+}
+
+#[test]
+fn grants_come_from_the_process_region() {
+    let mut region = ProcessRegion::<8, 64>::new();
+    let (start, end) = (region.grants.as_ptr() as usize, region.grants.as_ptr() as usize + 64);
+    let mut p = Process::new(0, &mut region, app);
+    let mut grants = p.grants();
+    let grant = grants.allocate(16, 4).unwrap();
+    let at = grant.as_ptr() as usize;
+    assert!(at >= start && at + 16 <= end);
+    assert!(grants.allocate(64, 1).is_none());
+}

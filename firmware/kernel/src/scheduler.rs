@@ -1,0 +1,63 @@
+//! Round-robin scheduling: the next process that can run, after the one that ran last.
+//!
+//! Cooperative, as the benchmarks need it: a process runs until its next syscall (there is
+//! no timer preemption, SysTick being the counter), and `yield` hands the processor on.
+//! Exited and faulted processes are skipped for good.
+
+use crate::process::Process;
+
+/// Round-robin over a slice of processes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RoundRobin {
+    last: Option<usize>,
+}
+
+impl RoundRobin {
+    /// A scheduler that starts with process 0.
+    pub const fn new() -> Self {
+        Self { last: None }
+    }
+
+    /// Index of the next runnable process after the last one chosen, wrapping around;
+    /// `None` when none can run.
+    #[inline]
+    pub fn next(&mut self, processes: &[Process<'_>]) -> Option<usize> {
+        let count = processes.len();
+        let first = self.last.map_or(0, |last| last + 1);
+        let chosen = (0..count).map(|i| (first + i) % count).find(|&i| processes[i].is_runnable())?;
+        self.last = Some(chosen);
+        Some(chosen)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RoundRobin;
+    use crate::process::{Process, ProcessFault, ProcessRegion};
+
+    extern "C" fn app() -> ! {
+        loop {}
+    }
+
+    #[test]
+    fn round_robin_visits_every_runnable_process_in_order() {
+        let (mut a, mut b, mut c) = (ProcessRegion::<16, 0>::new(), ProcessRegion::<16, 0>::new(), ProcessRegion::<16, 0>::new());
+        let processes = [Process::new(0, &mut a, app), Process::new(1, &mut b, app), Process::new(2, &mut c, app)];
+        let mut scheduler = RoundRobin::new();
+        let order: Vec<_> = (0..7).map(|_| scheduler.next(&processes).unwrap()).collect();
+        assert_eq!(order, [0, 1, 2, 0, 1, 2, 0]);
+    }
+
+    #[test]
+    fn exited_and_faulted_processes_are_skipped() {
+        let (mut a, mut b, mut c) = (ProcessRegion::<16, 0>::new(), ProcessRegion::<16, 0>::new(), ProcessRegion::<16, 0>::new());
+        let mut processes = [Process::new(0, &mut a, app), Process::new(1, &mut b, app), Process::new(2, &mut c, app)];
+        processes[1].stop(ProcessFault::StackPointer);
+        let mut scheduler = RoundRobin::new();
+        let order: Vec<_> = (0..4).map(|_| scheduler.next(&processes).unwrap()).collect();
+        assert_eq!(order, [0, 2, 0, 2]);
+        processes[0].stop(ProcessFault::StackPointer);
+        processes[2].stop(ProcessFault::StackPointer);
+        assert_eq!(scheduler.next(&processes), None);
+    }
+}

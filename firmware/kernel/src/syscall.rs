@@ -1,0 +1,108 @@
+//! The syscall ABI: numbers, arguments, answers, and their decoding from a stacked frame.
+//!
+//! A process traps with `svc` and passes the syscall number in r0 and up to three arguments in
+//! r1-r3; the kernel answers in r0. Tock's classes, reduced: `yield`, `subscribe` (register an
+//! upcall), `command` (ask a driver to do something), `allow` (share a buffer), `exit`, plus
+//! the `null` syscall that measures the bare round trip.
+
+/// Syscall numbers (r0; the `svc` immediate is ignored).
+pub mod number {
+    /// Does nothing and returns 0: the context-switch round trip, nothing else.
+    pub const NULL: u32 = 0;
+    /// Gives up the processor; pending upcalls are delivered on the way back.
+    pub const YIELD: u32 = 1;
+    /// r1 upcall number (0 only), r2 function address, r3 userdata: registers an upcall.
+    pub const SUBSCRIBE: u32 = 2;
+    /// r1 command, r2 argument: asks the kernel's built-in driver (see `command`).
+    pub const COMMAND: u32 = 3;
+    /// r1 address, r2 length: shares a buffer in the process's memory with the kernel.
+    pub const ALLOW: u32 = 4;
+    /// r1 exit code: the process ends.
+    pub const EXIT: u32 = 5;
+}
+
+/// Commands of the kernel's built-in driver (`number::COMMAND`, r1).
+pub mod command {
+    /// Returns the process's id.
+    pub const PROCESS_ID: u32 = 0;
+    /// Returns the length of the allowed buffer.
+    pub const ALLOWED_LENGTH: u32 = 1;
+    /// Returns the argument plus one.
+    pub const ECHO: u32 = 2;
+}
+
+/// Answer (r0) for a syscall or command number the kernel does not know.
+pub const ENOSYS: u32 = u32::MAX;
+/// Answer (r0) for arguments the kernel refuses (an out-of-range allow, an unknown upcall).
+pub const EINVAL: u32 = u32::MAX - 1;
+
+/// A syscall as the kernel decoded it from the process's stacked r0-r3.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Syscall {
+    /// `number::NULL`.
+    Null,
+    /// `number::YIELD`.
+    Yield,
+    /// `number::SUBSCRIBE`.
+    Subscribe {
+        /// Which upcall (only 0 exists).
+        upcall: u32,
+        /// The function's address (Thumb bit set).
+        function: u32,
+        /// Passed back as the upcall's fourth argument.
+        userdata: u32,
+    },
+    /// `number::COMMAND`.
+    Command {
+        /// Which command.
+        command: u32,
+        /// Its argument.
+        argument: u32,
+    },
+    /// `number::ALLOW`.
+    Allow {
+        /// Start of the buffer in the process's memory.
+        address: u32,
+        /// Length in bytes.
+        len: u32,
+    },
+    /// `number::EXIT`.
+    Exit(u32),
+    /// Anything else.
+    Unknown(u32),
+}
+
+impl Syscall {
+    /// Decodes stacked r0-r3.
+    #[inline]
+    pub fn decode([r0, r1, r2, r3]: [u32; 4]) -> Self {
+        match r0 {
+            number::NULL => Self::Null,
+            number::YIELD => Self::Yield,
+            number::SUBSCRIBE => Self::Subscribe { upcall: r1, function: r2, userdata: r3 },
+            number::COMMAND => Self::Command { command: r1, argument: r2 },
+            number::ALLOW => Self::Allow { address: r1, len: r2 },
+            number::EXIT => Self::Exit(r1),
+            other => Self::Unknown(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Syscall, number};
+
+    #[test]
+    fn registers_decode_to_syscalls() {
+        assert_eq!(Syscall::decode([number::NULL, 9, 9, 9]), Syscall::Null);
+        assert_eq!(Syscall::decode([number::YIELD, 0, 0, 0]), Syscall::Yield);
+        assert_eq!(
+            Syscall::decode([number::SUBSCRIBE, 0, 0x101, 7]),
+            Syscall::Subscribe { upcall: 0, function: 0x101, userdata: 7 }
+        );
+        assert_eq!(Syscall::decode([number::COMMAND, 2, 41, 0]), Syscall::Command { command: 2, argument: 41 });
+        assert_eq!(Syscall::decode([number::ALLOW, 0x2000, 16, 0]), Syscall::Allow { address: 0x2000, len: 16 });
+        assert_eq!(Syscall::decode([number::EXIT, 3, 0, 0]), Syscall::Exit(3));
+        assert_eq!(Syscall::decode([42, 0, 0, 0]), Syscall::Unknown(42));
+    }
+}

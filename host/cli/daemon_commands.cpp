@@ -1,0 +1,220 @@
+#include "host/cli/daemon_commands.hpp"
+
+#include "host/cli/run_command.hpp"
+#include "host/cli/signals.hpp"
+#include "host/daemon/client.hpp"
+#include "host/daemon/job.hpp"
+
+#include <fmt/format.h>
+#include <memory>
+
+namespace rig::cli {
+namespace {
+
+using daemon::Client;
+using daemon::Request;
+using daemon::RequestType;
+using nlohmann::json;
+
+struct DaemonArgs {
+    std::string socket = daemon::default_client_socket().string();
+    std::string board = "qemu_mps2_an386";
+    unsigned repetitions = 15;
+    std::string filter;
+    bool follow = false;
+    std::uint64_t job = 0;
+};
+
+Request request(RequestType type, const std::string& board = {}, std::uint64_t job = 0) {
+    Request r;
+    r.type = type;
+    r.board = board;
+    r.job = job;
+    return r;
+}
+
+int fail(const std::string& command, const Error& e) {
+    fmt::print(stderr, "rig {}: {}\n", command, e.message);
+    switch (e.kind) {
+        case ErrorKind::invalid_argument:
+        case ErrorKind::malformed:
+        case ErrorKind::not_found:
+            // not_found is also "rigd is not running": the run did not happen, 1 like a failed run.
+            return e.message.rfind("rigd is not running", 0) == 0 ? exit_run_failed : exit_bad_input;
+        case ErrorKind::cancelled:
+            return exit_cancelled;
+        default:
+            return exit_run_failed;
+    }
+}
+
+int exit_code_of(const daemon::Job& job) {
+    switch (job.state) {
+        case daemon::JobState::done:
+            return exit_ok;
+        case daemon::JobState::cancelled:
+            return exit_cancelled;
+        default:
+            return exit_run_failed;
+    }
+}
+
+std::string describe(const daemon::Job& job) {
+    std::string text = fmt::format("job {} on {}: {}", job.id, job.board, daemon::to_string(job.state));
+    if (!job.failure.empty()) text += " (" + job.failure + ")";
+    if (!job.reason.empty()) text += ": " + job.reason;
+    return text;
+}
+
+// Prints a job's progress until it ends; the exit code says how it ended.
+int follow(Client& client, std::uint64_t id) {
+    if (auto sent = client.send(request(RequestType::follow, {}, id)); !sent) return fail("follow", sent.error());
+    std::string board;
+    std::optional<daemon::JobState> last_state;
+    while (true) {
+        auto message = client.read(std::nullopt, &cancel_requested());
+        if (!message) {
+            if (message.error().kind == ErrorKind::cancelled) {
+                fmt::print(stderr, "rig: stopped following; job {} goes on (`rig cancel {}` stops it)\n", id, id);
+                return exit_cancelled;
+            }
+            return fail("follow", message.error());
+        }
+        if (!message->value("ok", false)) return fail("follow", Client::error_of(*message));
+        const std::string event = message->value("event", "");
+        if (event == "progress") {
+            fmt::print(stderr, "[{}] {}\n", board, message->value("line", ""));
+        } else if (event == "state" || event == "end") {
+            const auto job = daemon::job_from_json(message->at("job"));
+            board = job.board;
+            if (event == "state") {
+                if (job.state == last_state) continue;  // the snapshot and the live event may repeat it
+                last_state = job.state;
+                fmt::print(stderr, "[{}] job {} {}{}\n", board, job.id, daemon::to_string(job.state),
+                           job.reason.empty() ? "" : " (" + job.reason + ")");
+                continue;
+            }
+            fmt::print("{}\n", describe(job));
+            if (!job.result_file.empty()) fmt::print("results: {}\n", job.result_file);
+            if (job.history_run > 0) fmt::print("history: run {}\n", job.history_run);
+            return exit_code_of(job);
+        }
+    }
+}
+
+template <typename Body>
+void with_client(const std::string& command, const DaemonArgs& args, int& exit_code, Body body) {
+    auto client = Client::connect(args.socket);
+    if (!client) {
+        exit_code = fail(command, client.error());
+        return;
+    }
+    try {
+        exit_code = body(*client);
+    } catch (const json::exception& e) {
+        exit_code =
+            fail(command, make_error(ErrorKind::malformed, std::string("unexpected reply from rigd: ") + e.what()));
+    }
+}
+
+CLI::App* subcommand(CLI::App& app, const char* name, const char* help, const std::shared_ptr<DaemonArgs>& args) {
+    auto* cmd = app.add_subcommand(name, help);
+    cmd->add_option("--socket", args->socket, "rigd's socket")->capture_default_str();
+    return cmd;
+}
+
+}  // namespace
+
+void add_daemon_commands(CLI::App& app, int& exit_code) {
+    auto args = std::make_shared<DaemonArgs>();
+
+    auto* submit = subcommand(app, "submit", "Queue a run on rigd (see `rig run` for a run without the daemon)", args);
+    submit->add_option("-b,--board", args->board, "Board")->capture_default_str();
+    submit->add_option("-r,--repetitions", args->repetitions, "Samples per benchmark")
+        ->check(CLI::Range(1, 1000))
+        ->capture_default_str();
+    submit->add_option("-f,--filter", args->filter, "Only benchmarks whose name starts with this");
+    submit->add_flag("--follow", args->follow, "Print the job's progress until it ends");
+    submit->callback([args, &exit_code] {
+        with_client("submit", *args, exit_code, [&](Client& client) -> int {
+            Request r = request(RequestType::submit, args->board);
+            r.repetitions = args->repetitions;
+            r.filter = args->filter;
+            auto reply = client.call(r);
+            if (!reply) return fail("submit", reply.error());
+            const auto job = daemon::job_from_json(reply->at("job"));
+            fmt::print("job {} queued on {}\n", job.id, job.board);
+            std::fflush(stdout);
+            return args->follow ? follow(client, job.id) : exit_ok;
+        });
+    });
+
+    auto* jobs = subcommand(app, "jobs", "List rigd's jobs", args);
+    jobs->callback([args, &exit_code] {
+        with_client("jobs", *args, exit_code, [&](Client& client) -> int {
+            auto reply = client.call(request(RequestType::jobs));
+            if (!reply) return fail("jobs", reply.error());
+            fmt::print("{:>5}  {:<18} {:<10} {:<25} {}\n", "job", "board", "state", "submitted", "note");
+            for (const auto& item : reply->at("jobs")) {
+                const auto job = daemon::job_from_json(item);
+                std::string note = job.failure.empty() ? job.reason : job.failure + ": " + job.reason;
+                if (job.state == daemon::JobState::done) note = job.result_file;
+                fmt::print("{:>5}  {:<18} {:<10} {:<25} {}\n", job.id, job.board, daemon::to_string(job.state),
+                           job.submitted_at, note);
+            }
+            return exit_ok;
+        });
+    });
+
+    auto* follow_cmd =
+        subcommand(app, "follow", "Print a job's progress until it ends (exit 0 done, 1 failed, 130 cancelled)", args);
+    follow_cmd->add_option("job", args->job, "Job id")->required();
+    follow_cmd->callback([args, &exit_code] {
+        with_client("follow", *args, exit_code, [&](Client& client) -> int { return follow(client, args->job); });
+    });
+
+    auto* cancel = subcommand(app, "cancel", "Cancel a queued or running job", args);
+    cancel->add_option("job", args->job, "Job id")->required();
+    cancel->callback([args, &exit_code] {
+        with_client("cancel", *args, exit_code, [&](Client& client) -> int {
+            auto reply = client.call(request(RequestType::cancel, {}, args->job));
+            if (!reply) return fail("cancel", reply.error());
+            const auto job = daemon::job_from_json(reply->at("job"));
+            fmt::print("{}\n", describe(job));
+            return exit_ok;
+        });
+    });
+
+    auto* boards = subcommand(app, "boards", "List rigd's boards: what runs, health, queue length", args);
+    boards->callback([args, &exit_code] {
+        with_client("boards", *args, exit_code, [&](Client& client) -> int {
+            auto reply = client.call(request(RequestType::boards));
+            if (!reply) return fail("boards", reply.error());
+            fmt::print("{:<18} {:<16} {:<10} {:>6}  {}\n", "board", "state", "health", "queued", "note");
+            for (const auto& item : reply->at("boards")) {
+                const auto b = daemon::board_from_json(item);
+                const std::string state = b.checking_health ? "health check"
+                                          : b.running_job   ? fmt::format("running job {}", b.running_job)
+                                                            : "idle";
+                fmt::print("{:<18} {:<16} {:<10} {:>6}  {}\n", b.name, state, b.healthy ? "healthy" : "UNHEALTHY",
+                           b.queued, b.health_note);
+            }
+            return exit_ok;
+        });
+    });
+
+    auto* health = subcommand(app, "health", "Run a health check on a board now (probe, flash, HELLO, PING)", args);
+    health->add_option("board", args->board, "Board")->required();
+    health->callback([args, &exit_code] {
+        with_client("health", *args, exit_code, [&](Client& client) -> int {
+            // The check waits for the board's running job, so no time limit here (Ctrl-C stops waiting).
+            auto reply = client.call(request(RequestType::health, args->board), std::nullopt, &cancel_requested());
+            if (!reply) return fail("health", reply.error());
+            const bool passed = reply->value("passed", false);
+            fmt::print("{}: {}\n", args->board, reply->value("message", ""));
+            return passed ? exit_ok : exit_run_failed;
+        });
+    });
+}
+
+}  // namespace rig::cli

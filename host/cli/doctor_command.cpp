@@ -1,0 +1,190 @@
+#include "host/cli/doctor_command.hpp"
+
+#include <fmt/format.h>
+#include <glob.h>
+#include <unistd.h>
+#include <memory>
+#include <thread>
+
+#include "host/board/board.hpp"
+#include "host/cli/paths.hpp"
+#include "host/cli/run_command.hpp"
+#include "host/probes/openocd/openocd_probe.hpp"
+#include "host/probes/pyocd/pyocd_probe.hpp"
+#include "host/probes/qemu/qemu_probe.hpp"
+#include "host/util/child_process.hpp"
+
+namespace rig::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+struct Program {
+    std::string name;  // on PATH, or an absolute path
+    std::vector<std::string> version_args;
+    std::string install;  // what to do when it is missing
+    bool required;        // needed for the QEMU board (the others are for real boards)
+};
+
+const std::vector<Program>& programs() {
+    static const std::vector<Program> list{
+        {"qemu-system-arm", {"--version"}, "apt-get install qemu-system-arm", true},
+        {"gdb-multiarch", {"--version"}, "apt-get install gdb-multiarch", false},
+        {"openocd", {"--version"}, "apt-get install openocd", false},
+        {"pyocd", {"--version"}, "a current pyOCD on PATH (benches), or apt-get install python3-pyocd (0.13)", false},
+        {"pyocd-gdbserver", {"--version"}, "apt-get install python3-pyocd", false},
+        {"arm-none-eabi-gcc", {"--version"}, "apt-get install gcc-arm-none-eabi", true},
+        {"/usr/bin/cargo", {"--version"}, "apt-get install cargo-web", true},
+        {"/usr/bin/rustc", {"--version"}, "apt-get install rustc-web", true},
+    };
+    return list;
+}
+
+// First line a program prints for its version (openocd writes it to stderr), within a deadline.
+std::string version_of(const Program& program, const fs::path& scratch) {
+    const auto log = scratch / "version.log";
+    fs::remove(log);
+    std::vector<std::string> argv{program.name};
+    argv.insert(argv.end(), program.version_args.begin(), program.version_args.end());
+    {
+        util::ChildProcess child(argv, log);
+        const auto deadline = std::chrono::steady_clock::now() + 5s;
+        while (child.running() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+    }  // stopped and reaped here if it hung
+    std::string text = util::tail_of_file(log, 4000);
+    std::string first;
+    for (std::size_t start = 0; start < text.size() && first.empty();) {
+        const auto end = std::min(text.find('\n', start), text.size());
+        first = text.substr(start, end - start);
+        start = end + 1;
+    }
+    return first.empty() ? "(printed no version)" : first;
+}
+
+std::vector<std::string> serial_ports() {
+    std::vector<std::string> found;
+    for (const char* pattern : {"/dev/ttyACM*", "/dev/ttyUSB*", "/dev/serial/by-id/*"}) {
+        glob_t matches{};
+        if (::glob(pattern, 0, nullptr, &matches) == 0)
+            for (std::size_t i = 0; i < matches.gl_pathc; ++i) found.emplace_back(matches.gl_pathv[i]);
+        ::globfree(&matches);
+    }
+    return found;
+}
+
+struct Answer {
+    bool answers = false;
+    std::string note;
+};
+
+Answer try_board(const board::Board& b, const fs::path& scratch, std::vector<std::string>& missing) {
+    const auto log = scratch / (b.name + ".log");
+    if (b.probe.kind == board::ProbeKind::qemu_gdb) {
+        if (!util::program_available("qemu-system-arm")) return {false, "qemu-system-arm is not installed"};
+        auto probe = probes::QemuProbe::start(b, log);
+        if (!probe) return {false, probe.error().message};
+        return {true, "QEMU started and its GDB server answered (" + (*probe)->describe() + ")"};
+    }
+    // A real board: only tried when its probe program and its serial port are both here.
+    std::vector<std::string> absent;
+    if (b.probe.kind == board::ProbeKind::openocd && !util::program_available("openocd"))
+        absent.push_back("openocd not installed");
+    if (b.probe.kind == board::ProbeKind::pyocd && !util::program_available("pyocd") &&
+        !util::program_available("pyocd-gdbserver"))
+        absent.push_back("pyocd not installed");
+    if (b.uart.kind == board::UartKind::serial && !fs::exists(b.uart.device))
+        absent.push_back("serial port " + b.uart.device + " not present");
+    if (!absent.empty()) {
+        std::string why;
+        for (const auto& a : absent) why += (why.empty() ? "" : "; ") + a;
+        missing.push_back(
+            fmt::format("board {}: connect it (its serial port must appear as {}) and set "
+                        "uart.device / probe.adapter_serial in {}",
+                        b.name, b.uart.device, b.file.string()));
+        return {false, why};
+    }
+    if (b.probe.kind == board::ProbeKind::openocd) {
+        auto probe = probes::openocd::OpenOcdProbe::start(b, log);
+        if (!probe) return {false, probe.error().message};
+        return {true, (*probe)->describe()};
+    }
+    auto probe = probes::pyocd::PyOcdProbe::start(b, log);
+    if (!probe) return {false, probe.error().message};
+    return {true, (*probe)->describe()};
+}
+
+int run_doctor(const fs::path& boards_dir) {
+    std::vector<std::string> missing;
+    char scratch_template[] = "/tmp/rig-doctor-XXXXXX";
+    const fs::path scratch = ::mkdtemp(scratch_template) ? scratch_template : fs::temp_directory_path();
+
+    fmt::print("Programs:\n");
+    for (const auto& program : programs()) {
+        if (!util::program_available(program.name)) {
+            fmt::print("  missing  {:<20} -> {}\n", program.name, program.install);
+            // pyocd and pyocd-gdbserver stand in for each other: one entry for the pair.
+            const bool pyocd = program.name.starts_with("pyocd");
+            if (!pyocd)
+                missing.push_back(program.name + ": " + program.install);
+            else if (program.name == "pyocd-gdbserver" && !util::program_available("pyocd"))
+                missing.push_back(
+                    "pyOCD (for probe.kind = \"pyocd\" boards): apt-get install python3-pyocd "
+                    "(pyocd-gdbserver 0.13), or a current pyocd on PATH");
+            continue;
+        }
+        std::string version = version_of(program, scratch);
+        if (program.name == "/usr/bin/rustc") {
+            const bool src = fs::exists("/usr/lib/rustlib/src/rust/library/core");
+            version += src ? "; rust-src present" : "; rust-src MISSING";
+            if (!src) missing.push_back("rust-src: apt-get install rust-web-src");
+        }
+        fmt::print("  ok       {:<20} {}\n", program.name, version);
+    }
+
+    fmt::print("\nBoards configured ({}):\n", boards_dir.string());
+    std::vector<board::Board> boards;
+    for (const auto& b : board::load_all_boards(boards_dir)) {
+        if (!b) {
+            fmt::print("  error    {}\n", b.error().message);
+            missing.push_back("fix the board file: " + b.error().message);
+            continue;
+        }
+        fmt::print("  ok       {:<20} {:<8} {:<13} {}\n", b->name, board::to_string(b->probe.kind),
+                   b->uart.kind == board::UartKind::serial ? b->uart.device : "uart over tcp", b->description);
+        boards.push_back(*b);
+    }
+
+    fmt::print("\nSerial ports present:\n");
+    const auto ports = serial_ports();
+    if (ports.empty()) fmt::print("  none     (no /dev/ttyACM*, /dev/ttyUSB*, /dev/serial/by-id/*)\n");
+    for (const auto& p : ports) fmt::print("  present  {}\n", p);
+
+    fmt::print("\nBoards answering:\n");
+    bool qemu_ok = false;
+    for (const auto& b : boards) {
+        const auto answer = try_board(b, scratch, missing);
+        if (answer.answers && b.probe.kind == board::ProbeKind::qemu_gdb) qemu_ok = true;
+        fmt::print("  {:<8} {:<20} {}\n", answer.answers ? "answers" : "absent", b.name, answer.note);
+    }
+
+    fmt::print("\nMissing:\n");
+    if (missing.empty()) fmt::print("  nothing\n");
+    for (const auto& m : missing) fmt::print("  - {}\n", m);
+    fmt::print("\n{}\n", qemu_ok ? "doctor: the QEMU board works; `rig run` can run here."
+                                 : "doctor: no QEMU board answers; `rig run` cannot run here (see Missing).");
+    std::error_code ignored;
+    if (scratch != fs::temp_directory_path()) fs::remove_all(scratch, ignored);
+    return qemu_ok ? exit_ok : exit_run_failed;
+}
+
+}  // namespace
+
+void add_doctor_command(CLI::App& app, int& exit_code) {
+    auto boards_dir = std::make_shared<std::string>((source_dir() / "boards").string());
+    auto* cmd = app.add_subcommand("doctor", "Check programs, boards, serial ports and which boards answer");
+    cmd->add_option("--boards-dir", *boards_dir, "Folder of board files")->capture_default_str();
+    cmd->callback([boards_dir, &exit_code] { exit_code = run_doctor(*boards_dir); });
+}
+
+}  // namespace rig::cli

@@ -1,0 +1,122 @@
+#include "host/cli/import_command.hpp"
+
+#include "host/cli/paths.hpp"
+#include "host/cli/run_command.hpp"
+#include "host/results/json_import.hpp"
+#include "host/util/child_process.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+namespace rig::cli {
+namespace {
+
+constexpr std::chrono::seconds git_timeout{10};
+
+struct ImportArgs {
+    std::vector<std::string> files;
+    std::string history = (source_dir() / "results" / "history.sqlite").string();
+};
+
+int import_files(const ImportArgs& args) {
+    auto history = results::History::open(args.history);
+    if (!history) {
+        fmt::print(stderr, "rig import: {}\n", history.error().message);
+        return exit_write_failed;
+    }
+    int code = exit_ok;
+    for (const auto& file : args.files) {
+        auto report = results::read_gbench_json(file);
+        if (!report) {
+            fmt::print(stderr, "rig import: {}\n", report.error().message);
+            code = std::max(code, static_cast<int>(exit_bad_input));
+            continue;
+        }
+        auto existing = history->find_run(report->info);
+        if (existing && *existing) {
+            fmt::print("{}: already in the history as run {}\n", file, **existing);
+            continue;
+        }
+        std::error_code ec;
+        const auto absolute = std::filesystem::weakly_canonical(file, ec);
+        results::RunOrigin origin;
+        origin.source = "import:" + (ec ? file : absolute.string());
+        origin.commit_date = git_commit_date(source_dir(), report->info.firmware_commit);
+        auto id = history->add_run(*report, "", origin);
+        if (!id) {
+            fmt::print(stderr, "rig import: {}: {}\n", file, id.error().message);
+            code = exit_write_failed;
+            continue;
+        }
+        fmt::print("{}: run {} ({} @ {}, {} benchmarks)\n", file, *id, report->info.board, report->info.firmware_commit,
+                   report->measurements.size());
+    }
+    return code;
+}
+
+}  // namespace
+
+std::string git_commit_date(const std::filesystem::path& repo, const std::string& commit) {
+    std::string base = commit;
+    if (const auto dirty = base.rfind("-dirty"); dirty != std::string::npos && dirty + 6 == base.size())
+        base.resize(dirty);
+    const bool hex = !base.empty() && std::all_of(base.begin(), base.end(),
+                                                  [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+    if (!hex || !util::program_available("git")) return {};
+
+    const auto out = std::filesystem::temp_directory_path() / fmt::format("rig-git-date-{}.txt", ::getpid());
+    std::error_code ec;
+    std::filesystem::remove(out, ec);
+    std::string date;
+    try {
+        util::ChildProcess git({"git", "-C", repo.string(), "log", "-1", "--format=%cI", base, "--"}, out);
+        const auto deadline = std::chrono::steady_clock::now() + git_timeout;
+        while (git.running() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        if (git.running()) git.stop();
+        if (git.exit_description() == "exited with status 0") {
+            std::ifstream in(out);
+            std::getline(in, date);
+            // An ISO 8601 date starts with four digits; anything else is not an answer.
+            if (date.size() < 10 || !std::isdigit(static_cast<unsigned char>(date[0]))) date.clear();
+        }
+    } catch (const std::exception&) {
+        date.clear();
+    }
+    std::filesystem::remove(out, ec);
+    return date;
+}
+
+Result<std::int64_t> store_in_history(const std::filesystem::path& history, const results::RunReport& report,
+                                      const std::filesystem::path& log_file, const std::string& source) {
+    auto db = results::History::open(history);
+    if (!db) return db.error();
+    std::string log_text;
+    if (std::ifstream in(log_file, std::ios::binary); in) {
+        std::ostringstream text;
+        text << in.rdbuf();
+        log_text = text.str();
+    }
+    results::RunOrigin origin;
+    origin.source = source;
+    origin.commit_date = git_commit_date(source_dir(), report.info.firmware_commit);
+    return db->add_run(report, log_text, origin);
+}
+
+void add_import_command(CLI::App& app, int& exit_code) {
+    auto args = std::make_shared<ImportArgs>();
+    auto* cmd =
+        app.add_subcommand("import", "Add result files (Google Benchmark JSON written by the rig) to the history");
+    cmd->add_option("files", args->files, "Result files, e.g. results/qemu_mps2_an386/<commit>.json")->required();
+    cmd->add_option("--history", args->history, "History database")->capture_default_str();
+    cmd->callback([args, &exit_code] { exit_code = import_files(*args); });
+}
+
+}  // namespace rig::cli

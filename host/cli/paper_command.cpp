@@ -1,0 +1,143 @@
+#include "host/cli/paper_command.hpp"
+
+#include "host/cli/paths.hpp"
+#include "host/cli/run_command.hpp"
+#include "host/nightly/nightly.hpp"
+#include "host/report/paper.hpp"
+#include "host/results/history.hpp"
+#include "host/results/json_import.hpp"
+#include "host/util/atomic_file.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+#include <memory>
+
+namespace rig::cli {
+namespace {
+
+struct PaperArgs {
+    std::string board = "qemu_mps2_an386";
+    std::string commit;
+    std::string results_file;
+    std::string history = (source_dir() / "results" / "history.sqlite").string();
+    std::string worktrees = (source_dir() / "build" / "nightly" / "worktrees").string();
+    std::string format = "md";
+    std::string out;
+};
+
+std::string strip_dirty(std::string c) {
+    if (const auto d = c.rfind("-dirty"); d != std::string::npos && d + 6 == c.size()) c.resize(d);
+    return c;
+}
+
+int paper(const PaperArgs& args) {
+    results::RunReport run;
+    if (!args.results_file.empty()) {
+        auto r = results::read_gbench_json(args.results_file);
+        if (!r) {
+            fmt::print(stderr, "rig paper: {}\n", r.error().message);
+            return exit_bad_input;
+        }
+        run = std::move(*r);
+    } else {
+        auto h = results::History::open(args.history);
+        if (!h) {
+            fmt::print(stderr, "rig paper: {}\n", h.error().message);
+            return exit_bad_input;
+        }
+        std::optional<results::RunSummary> chosen;
+        if (!args.commit.empty()) {
+            auto r = h->latest_run(args.board, args.commit);
+            if (r && *r) chosen = **r;
+        } else if (auto runs = h->runs({args.board, ""}); runs && !runs->empty()) {
+            chosen = runs->back();
+        }
+        if (!chosen) {
+            fmt::print(stderr, "rig paper: no run of {} on {} in {} (`rig run` or `rig nightly` first)\n",
+                       args.commit.empty() ? "any commit" : args.commit, args.board, args.history);
+            return exit_bad_input;
+        }
+        auto r = h->load_run(chosen->id);
+        if (!r) {
+            fmt::print(stderr, "rig paper: {}\n", r.error().message);
+            return exit_bad_input;
+        }
+        run = std::move(*r);
+    }
+
+    auto inventory = inventory_for(run.info.firmware_commit, args.worktrees, true);
+    if (!inventory)
+        fmt::print(stderr, "rig paper: no unsafe inventory: {}\n", inventory.error().message);
+    else if (strip_dirty(inventory->commit) != strip_dirty(run.info.firmware_commit))
+        fmt::print(stderr,
+                   "rig paper: note: the run is of {}, but unsafe is counted from the checkout at {} (no "
+                   "worktree of {} under {})\n",
+                   run.info.firmware_commit, inventory->commit, run.info.firmware_commit, args.worktrees);
+    const auto table = report::build_paper_table(run, inventory ? &*inventory : nullptr);
+    const std::string text = args.format == "html" ? report::paper_html_document(table) : report::paper_markdown(table);
+    if (args.out.empty()) {
+        fmt::print("{}", text);
+        return exit_ok;
+    }
+    if (auto w = util::write_file_atomically(args.out, text); !w) {
+        fmt::print(stderr, "rig paper: {}\n", w.error().message);
+        return exit_write_failed;
+    }
+    fmt::print("paper table: {}\n", args.out);
+    return exit_ok;
+}
+
+}  // namespace
+
+std::string checkout_commit(const std::filesystem::path& repo) {
+    const auto log = std::filesystem::temp_directory_path() / fmt::format("rig-checkout-{}.txt", ::getpid());
+    std::error_code ec;
+    std::filesystem::remove(log, ec);
+    auto head = nightly::run_program({"git", "-C", repo.string(), "rev-parse", "--short=12", "HEAD"}, log,
+                                     std::chrono::seconds(30));
+    std::filesystem::remove(log, ec);
+    if (!head.ok) return {};
+    std::string commit = head.output;
+    while (!commit.empty() && std::isspace(static_cast<unsigned char>(commit.back()))) commit.pop_back();
+    auto status = nightly::run_program({"git", "-C", repo.string(), "status", "--porcelain", "--untracked-files=no"},
+                                       log, std::chrono::seconds(30));
+    std::filesystem::remove(log, ec);
+    if (status.ok && !status.output.empty()) commit += "-dirty";
+    return commit;
+}
+
+Result<report::Inventory> inventory_for(const std::string& commit, const std::filesystem::path& worktrees,
+                                        bool fallback_to_checkout) {
+    std::error_code ec;
+    const auto base = strip_dirty(commit);
+    if (!base.empty() && commit == base && std::filesystem::is_directory(worktrees / base / "firmware", ec)) {
+        auto inv = report::scan_tree(worktrees / base);
+        if (inv) inv->commit = base;
+        return inv;
+    }
+    const auto here = checkout_commit(source_dir());
+    if (!fallback_to_checkout && strip_dirty(here) != base)
+        return make_error(ErrorKind::not_found, "no worktree of " + commit + " under " + worktrees.string());
+    auto inv = report::scan_tree(source_dir());
+    if (inv) inv->commit = here.empty() ? "checkout (commit unknown)" : here;
+    return inv;
+}
+
+void add_paper_command(CLI::App& app, int& exit_code) {
+    auto args = std::make_shared<PaperArgs>();
+    auto* cmd = app.add_subcommand("paper", "The paper's claims against a run: claim, measured figures, verdict");
+    cmd->add_option("-b,--board", args->board, "Board whose run is used")->capture_default_str();
+    auto* commit =
+        cmd->add_option("--commit", args->commit, "Commit whose latest run is used (default: the latest run)");
+    cmd->add_option("--results", args->results_file, "A result file instead of the history")->excludes(commit);
+    cmd->add_option("--history", args->history, "History database")->capture_default_str();
+    cmd->add_option("--worktrees", args->worktrees, "Nightly worktrees (the commit's source for the unsafe count)")
+        ->capture_default_str();
+    cmd->add_option("--format", args->format, "md or html")
+        ->check(CLI::IsMember({"md", "html"}))
+        ->capture_default_str();
+    cmd->add_option("-o,--out", args->out, "Write here instead of standard output");
+    cmd->callback([args, &exit_code] { exit_code = paper(*args); });
+}
+
+}  // namespace rig::cli

@@ -1,0 +1,144 @@
+// rigd: the kernel-rig daemon. Owns the boards (a queue, a lock and a worker thread per board),
+// keeps the queue in <state-dir>/queue.json, and serves `rig` over a unix socket (README "The daemon").
+#include "host/board/board.hpp"
+#include "host/cli/paths.hpp"
+#include "host/cli/run_command.hpp"
+#include "host/daemon/api.hpp"
+#include "host/daemon/board_worker.hpp"
+#include "host/daemon/job_queue.hpp"
+#include "host/daemon/server.hpp"
+
+#include <fmt/format.h>
+#include <grp.h>
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <sstream>
+
+namespace {
+
+using namespace rig;
+
+struct Args {
+    std::string socket;
+    std::string boards_dir = (cli::source_dir() / "boards").string();
+    std::string results_dir = (cli::source_dir() / "results").string();
+    std::string state_dir;  // default: <results-dir>/rigd
+    std::string history;    // default: <results-dir>/history.sqlite
+    std::string image;
+    std::string group;
+    std::string boards;
+    unsigned health_minutes = 10;
+};
+
+// The boards named on the command line, or every qemu-gdb board in the folder (real boards are
+// shared lab hardware: a daemon takes them only when told to).
+Result<std::vector<board::Board>> owned_boards(const Args& args) {
+    std::vector<board::Board> owned;
+    if (!args.boards.empty()) {
+        std::istringstream names(args.boards);
+        for (std::string name; std::getline(names, name, ',');) {
+            if (name.empty()) continue;
+            auto b = board::find_board(name, args.boards_dir);
+            if (!b) return b.error();
+            owned.push_back(*b);
+        }
+    } else {
+        for (auto& b : board::load_all_boards(args.boards_dir)) {
+            if (!b) return b.error();
+            if (b->probe.kind == board::ProbeKind::qemu_gdb) owned.push_back(*b);
+        }
+    }
+    if (owned.empty()) return make_error(ErrorKind::not_found, "no boards to own in " + args.boards_dir);
+    return owned;
+}
+
+int serve(const Args& args) {
+    std::optional<gid_t> group;
+    if (!args.group.empty()) {
+        const struct group* g = ::getgrnam(args.group.c_str());
+        if (!g) {
+            fmt::print(stderr, "rigd: no group '{}'\n", args.group);
+            return cli::exit_bad_input;
+        }
+        group = g->gr_gid;
+    }
+    auto boards = owned_boards(args);
+    if (!boards) {
+        fmt::print(stderr, "rigd: {}\n", boards.error().message);
+        return cli::exit_bad_input;
+    }
+    const std::filesystem::path results_dir = args.results_dir;
+    const std::filesystem::path state_dir =
+        args.state_dir.empty() ? results_dir / "rigd" : std::filesystem::path(args.state_dir);
+    std::vector<std::string> names;
+    for (const auto& b : *boards) names.push_back(b.name);
+    auto queue = daemon::JobQueue::open(state_dir / "queue.json", names);
+    if (!queue) {
+        fmt::print(stderr, "rigd: {}\n", queue.error().message);
+        return cli::exit_bad_input;
+    }
+
+    boost::asio::io_context io;
+    daemon::ServerConfig server_config;
+    server_config.socket = args.socket.empty() ? daemon::default_daemon_socket() : std::filesystem::path(args.socket);
+    server_config.group = group;
+    auto server = daemon::Server::create(io, **queue, server_config);
+    if (!server) {
+        fmt::print(stderr, "rigd: {}\n", server.error().message);
+        return cli::exit_bad_input;
+    }
+
+    daemon::WorkerConfig worker_config;
+    worker_config.results_dir = results_dir;
+    worker_config.history_file =
+        args.history.empty() ? results_dir / "history.sqlite" : std::filesystem::path(args.history);
+    worker_config.image = args.image;
+    worker_config.health_interval = std::chrono::minutes(args.health_minutes);
+    std::vector<std::unique_ptr<daemon::BoardWorker>> workers;
+    for (const auto& b : *boards) workers.push_back(std::make_unique<daemon::BoardWorker>(b, **queue, worker_config));
+
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code&, int signo) {
+        fmt::print(stderr, "rigd: signal {}, stopping (a running job goes back to the queue)\n", signo);
+        (*server)->stop();
+        io.stop();
+    });
+    std::signal(SIGPIPE, SIG_IGN);
+    (*server)->start();
+    fmt::print(stderr, "rigd: listening on {} for boards {}; queue in {}\n", server_config.socket.string(),
+               fmt::join(names, ", "), (state_dir / "queue.json").string());
+    io.run();
+
+    (*queue)->stop();
+    workers.clear();  // joins: each worker finishes or re-queues its job
+    server->reset();
+    return cli::exit_ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"rigd: the kernel-rig daemon — queues runs per board and runs boards in parallel"};
+    Args args;
+    app.add_option("--socket", args.socket,
+                   "Unix socket to listen on (default: /run/rigd/rigd.sock as root, else $XDG_RUNTIME_DIR/rigd.sock)");
+    app.add_option("--boards-dir", args.boards_dir, "Folder of board files")->capture_default_str();
+    app.add_option("--results-dir", args.results_dir, "Folder results and logs are written to")->capture_default_str();
+    app.add_option("--state-dir", args.state_dir, "Folder of the queue state (default: <results-dir>/rigd)");
+    app.add_option("--history", args.history, "History database (default: <results-dir>/history.sqlite)");
+    app.add_option("--image", args.image, "Firmware ELF for every board (default: the one this build made per board)");
+    app.add_option("--group", args.group, "Group whose members may submit and cancel (socket becomes 0660)");
+    app.add_option("--boards", args.boards, "Boards this daemon owns, comma-separated (default: every qemu-gdb board)");
+    app.add_option("--health-interval", args.health_minutes,
+                   "Minutes between automatic health checks of an unhealthy board (0 = only on request)")
+        ->capture_default_str();
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? 0 : rig::cli::exit_bad_input;
+    }
+    return serve(args);
+}

@@ -1,0 +1,303 @@
+#include "host/nightly/nightly.hpp"
+
+#include "host/board/board.hpp"
+#include "host/results/gbench_json.hpp"
+#include "host/results/history.hpp"
+#include "host/session/run_session.hpp"
+#include "host/util/child_process.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+
+namespace rig::nightly {
+namespace fs = std::filesystem;
+
+const char* to_string(Outcome o) {
+    switch (o) {
+        case Outcome::measured:
+            return "measured";
+        case Outcome::skipped:
+            return "skipped";
+        case Outcome::failed:
+            return "failed";
+        case Outcome::planned:
+            return "planned";
+    }
+    return "?";
+}
+
+std::size_t NightlyResult::count(Outcome o) const {
+    return std::count_if(results.begin(), results.end(), [&](const CommitResult& r) { return r.outcome == o; });
+}
+
+int exit_code_of(const NightlyResult& r) {
+    if (r.count(Outcome::failed)) return exit_some_failed;
+    for (const auto& s : r.steps)
+        if (s.regression) return exit_step_regression;
+    return 0;
+}
+
+Captured run_program(const std::vector<std::string>& argv, const fs::path& log, std::chrono::seconds timeout,
+                     const std::atomic<bool>* cancel) {
+    Captured c;
+    std::error_code ec;
+    const auto size_before = fs::exists(log, ec) ? fs::file_size(log, ec) : 0;
+    try {
+        util::ChildProcess child(argv, log);
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (child.running()) {
+            if (std::chrono::steady_clock::now() > deadline || (cancel && cancel->load())) {
+                child.stop();
+                c.status = cancel && cancel->load() ? "cancelled" : "timed out";
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        if (c.status.empty()) c.status = child.exit_description().value_or("unknown");
+    } catch (const std::exception& e) {
+        c.status = e.what();
+    }
+    c.ok = c.status == "exited with status 0";
+    std::ifstream in(log, std::ios::binary);
+    in.seekg(static_cast<std::streamoff>(size_before));
+    std::stringstream text;
+    text << in.rdbuf();
+    c.output = text.str();
+    return c;
+}
+
+namespace {
+
+std::string trim(std::string s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+    return s;
+}
+
+std::string short_of(const std::string& full) { return full.substr(0, 12); }
+
+// git with its output in a scratch file (so it never mixes with the build logs).
+Result<std::string> git(const NightlyOptions& o, std::vector<std::string> args) {
+    std::vector<std::string> argv{"git", "-C", o.repo.string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto log = fs::temp_directory_path() / fmt::format("rig-nightly-git-{}.txt", ::getpid());
+    std::error_code ec;
+    fs::remove(log, ec);
+    auto c = run_program(argv, log, std::chrono::seconds(120), o.cancel);
+    fs::remove(log, ec);
+    if (!c.ok) {
+        std::string cmd;
+        for (const auto& a : args) cmd += " " + a;
+        return make_error(ErrorKind::io,
+                          fmt::format("git{} in {}: {}: {}", cmd, o.repo.string(), c.status, trim(c.output)));
+    }
+    return trim(c.output);
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        if (!trim(line).empty()) out.push_back(trim(line));
+    return out;
+}
+
+void say(const NightlyOptions& o, const std::string& line) {
+    if (o.print) o.print(line);
+}
+
+Result<std::string> resolve_range(const NightlyOptions& o, const results::History& h,
+                                  const std::vector<board::Board>& boards) {
+    if (!o.range.empty()) return o.range;
+    if (!o.since_last) return make_error(ErrorKind::invalid_argument, "give --range A..B or --since-last");
+    // The newest stored commit (by commit date) of these boards that the repo knows.
+    std::string best, best_date;
+    for (const auto& b : boards) {
+        auto runs = h.runs({b.name, ""});
+        if (!runs) return runs.error();
+        for (const auto& r : *runs) {
+            std::string base = r.commit;
+            if (const auto d = base.rfind("-dirty"); d != std::string::npos) base.resize(d);
+            if (!git(o, {"cat-file", "-e", base + "^{commit}"})) continue;
+            if (best.empty() || r.commit_date > best_date) best = base, best_date = r.commit_date;
+        }
+    }
+    if (best.empty()) return std::string("HEAD");  // nothing measured yet: the branch tip alone
+    return best + "..HEAD";
+}
+
+}  // namespace
+
+Result<NightlyResult> run_nightly(const NightlyOptions& o) {
+    // Boards.
+    std::vector<board::Board> boards;
+    if (o.boards.empty()) {
+        for (auto& b : board::load_all_boards(o.boards_dir)) {
+            if (!b) return b.error();
+            boards.push_back(std::move(*b));
+        }
+    } else {
+        for (const auto& name : o.boards) {
+            auto b = board::find_board(name, o.boards_dir);
+            if (!b) return b.error();
+            boards.push_back(std::move(*b));
+        }
+    }
+    if (boards.empty()) return make_error(ErrorKind::invalid_argument, "no boards in " + o.boards_dir.string());
+
+    auto history = results::History::open(o.history);
+    if (!history) return history.error();
+
+    auto range = resolve_range(o, *history, boards);
+    if (!range) return range.error();
+    std::vector<std::string> rev_args{"rev-list", "--reverse", "--topo-order"};
+    if (range->find("..") == std::string::npos) rev_args.push_back("--max-count=1");
+    rev_args.push_back(*range);
+    auto listed = git(o, rev_args);
+    if (!listed) return make_error(ErrorKind::invalid_argument, listed.error().message);
+    const auto commits = lines_of(*listed);
+
+    NightlyResult result;
+    for (const auto& c : commits) result.commits.push_back(short_of(c));
+    say(o, fmt::format("nightly: {} commit(s) in {} on {} board(s)", commits.size(), *range, boards.size()));
+
+    std::error_code ec;
+    for (std::size_t i = 0; i < commits.size(); ++i) {
+        if (o.cancel && o.cancel->load()) return make_error(ErrorKind::cancelled, "nightly: cancelled");
+        const auto& full = commits[i];
+        const auto commit = short_of(full);
+        const auto where = fmt::format("[{}/{}] {}", i + 1, commits.size(), commit);
+
+        std::vector<const board::Board*> todo;
+        for (const auto& b : boards) {
+            auto stored = history->runs({b.name, commit});
+            if (stored && !stored->empty()) {
+                result.results.push_back({commit, b.name, Outcome::skipped, "already in the history"});
+                say(o, fmt::format("{} {}: skipped (already in the history)", where, b.name));
+            } else {
+                todo.push_back(&b);
+            }
+        }
+        if (todo.empty()) continue;
+        if (o.dry_run) {
+            for (const auto* b : todo) {
+                result.results.push_back({commit, b->name, Outcome::planned, "dry run"});
+                say(o, fmt::format("{} {}: would be built and measured", where, b->name));
+            }
+            continue;
+        }
+        auto fail_all = [&](const std::string& why) {
+            for (const auto* b : todo) {
+                result.results.push_back({commit, b->name, Outcome::failed, why});
+                say(o, fmt::format("{} {}: FAILED: {}", where, b->name, why));
+            }
+        };
+
+        // Worktree and firmware build, once per commit.
+        const fs::path wt = o.worktrees / commit;
+        fs::create_directories(o.worktrees, ec);
+        const fs::path build_log = o.worktrees / (commit + ".build.log");
+        if (!fs::exists(wt / ".git", ec)) {
+            say(o, fmt::format("{}: git worktree add {}", where, wt.string()));
+            auto added = git(o, {"worktree", "add", "--detach", "--force", fs::absolute(wt).string(), full});
+            if (!added) {
+                fail_all(added.error().message);
+                continue;
+            }
+        }
+        say(o, fmt::format("{}: building its firmware (log: {})", where, build_log.string()));
+        const auto configured = run_program(
+            {"cmake", "-S", wt.string(), "-B", (wt / "build").string(), "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release"},
+            build_log, std::chrono::seconds(600), o.cancel);
+        const auto built = configured.ok
+                               ? run_program({"cmake", "--build", (wt / "build").string(), "--target", "firmware"},
+                                             build_log, std::chrono::seconds(1800), o.cancel)
+                               : configured;
+        if (!built.ok) {
+            fail_all(fmt::format("firmware build {} (see {})", built.status, build_log.string()));
+            continue;
+        }
+        auto date = git(o, {"show", "-s", "--format=%cI", full});
+        const std::string commit_date = date ? *date : "";
+
+        for (const auto* b : todo) {
+            const fs::path image = wt / "build" / "firmware" / "thumbv7em-none-eabi" / "release" / b->firmware_package;
+            if (!fs::exists(image, ec)) {
+                result.results.push_back(
+                    {commit, b->name, Outcome::failed, "this commit's build made no image " + image.string()});
+                say(o, fmt::format("{} {}: FAILED: no image {}", where, b->name, image.string()));
+                continue;
+            }
+            const fs::path logs = o.results_dir / b->name / "logs";
+            fs::create_directories(logs, ec);
+            const fs::path log = logs / ("nightly-" + commit + ".log");
+            fs::remove(log, ec);
+            session::RunOptions ro;
+            ro.repetitions = o.repetitions;
+            ro.cancel = o.cancel;
+            say(o, fmt::format("{} {}: running ({} repetitions)", where, b->name, o.repetitions));
+            auto report = session::run_on_board(*b, image, ro, log);
+            if (!report) {
+                result.results.push_back({commit, b->name, Outcome::failed, report.error().message});
+                say(o,
+                    fmt::format("{} {}: FAILED: {} (log: {})", where, b->name, report.error().message, log.string()));
+                if (report.error().kind == ErrorKind::cancelled) return report.error();
+                continue;
+            }
+            const auto json_file = o.results_dir / b->name / (report->info.firmware_commit + ".json");
+            if (auto w = results::write_gbench_json(*report, json_file); !w)
+                say(o, fmt::format("{} {}: JSON not written: {}", where, b->name, w.error().message));
+            std::string log_text;
+            {
+                std::ifstream in(log, std::ios::binary);
+                std::stringstream s;
+                s << in.rdbuf();
+                log_text = s.str();
+            }
+            auto id = history->add_run(*report, log_text, {"nightly", commit_date});
+            if (!id) {
+                result.results.push_back({commit, b->name, Outcome::failed, "not stored: " + id.error().message});
+                say(o, fmt::format("{} {}: FAILED to store: {}", where, b->name, id.error().message));
+                continue;
+            }
+            std::string note;
+            if (report->info.firmware_commit != commit)
+                note = fmt::format(" (the image says it is {}, stored under that name)", report->info.firmware_commit);
+            result.results.push_back({commit, b->name, Outcome::measured, fmt::format("run {}", *id) + note});
+            say(o, fmt::format("{} {}: measured, {} benchmarks, run {} in the history{}", where, b->name,
+                               report->measurements.size(), *id, note));
+        }
+    }
+
+    // Step detection over every benchmark's whole series, per board.
+    const std::set<std::string> in_range(result.commits.begin(), result.commits.end());
+    for (const auto& b : boards) {
+        auto runs = history->runs({b.name, ""});
+        if (!runs || runs->empty()) continue;
+        std::set<std::string> names;
+        for (const auto& r : *runs) {
+            auto run = history->load_run(r.id);
+            if (!run) continue;
+            for (const auto& m : run->measurements) names.insert(m.full_name());
+        }
+        for (const auto& name : names) {
+            auto series = history->series(b.name, name);
+            if (!series) continue;
+            results::StepOptions so;
+            so.alpha = o.step_alpha;
+            so.thresholds = o.thresholds.for_benchmark(name);
+            for (const auto& s : results::detect_steps(*series, so)) {
+                FoundStep f{b.name, name, s, in_range.count(s.commit) > 0, false};
+                f.regression = f.in_range && s.slower() && s.past_thresholds;
+                result.steps.push_back(f);
+            }
+        }
+    }
+    return result;
+}
+
+}  // namespace rig::nightly

@@ -1,0 +1,80 @@
+#pragma once
+// `rig nightly`'s loop: every commit of a range, oldest first, on every chosen board — checked out
+// in its own git worktree, its firmware built by its own CMake, run, stored in the history — then
+// step detection over each benchmark's series, naming the commit that changed it. Resumable:
+// commits the history already has for a board are skipped, so a rerun continues where one stopped.
+
+#include "host/results/step_detection.hpp"
+#include "host/results/thresholds.hpp"
+#include "host/util/result.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace rig::nightly {
+
+struct NightlyOptions {
+    std::filesystem::path repo = ".";  // the git checkout whose commits are measured
+    std::string range;                 // "A..B" (git rev-list syntax); empty with since_last: see below
+    bool since_last = false;           // from the newest commit the history has for these boards to HEAD
+    std::vector<std::string> boards;   // names; empty = every board file in boards_dir
+    std::filesystem::path boards_dir;
+    std::filesystem::path worktrees;  // one worktree per commit, kept for reuse (and for the inventory)
+    std::filesystem::path history;
+    std::filesystem::path results_dir;  // <board>/<commit>.json are written here too
+    unsigned repetitions = 9;
+    bool dry_run = false;                 // list what would be measured, build and run nothing
+    results::ThresholdConfig thresholds;  // per family; a step past them in the slower direction is a regression
+    double step_alpha = 0.001;
+    const std::atomic<bool>* cancel = nullptr;
+    std::function<void(const std::string&)> print;  // progress lines
+};
+
+enum class Outcome { measured, skipped, failed, planned };
+const char* to_string(Outcome o);
+
+struct CommitResult {
+    std::string commit;  // short, as the firmware reports it (12 hex digits)
+    std::string board;
+    Outcome outcome = Outcome::failed;
+    std::string message;
+};
+
+struct FoundStep {
+    std::string board, benchmark;
+    results::Step step;
+    bool in_range = false;    // introduced by a commit of this range
+    bool regression = false;  // slower, past the family's thresholds, in range
+};
+
+struct NightlyResult {
+    std::vector<std::string> commits;  // the range, oldest first (short hashes)
+    std::vector<CommitResult> results;
+    std::vector<FoundStep> steps;
+    std::size_t count(Outcome o) const;
+};
+
+// Exit codes: 0 every commit measured (or already stored), 1 some commit failed on some board
+// (the rest were still measured; rerun to retry), 4 none failed but a step in the slower direction
+// past its family's thresholds was introduced in the range, 2 bad input (range, boards, repo).
+constexpr int exit_some_failed = 1;
+constexpr int exit_step_regression = 4;
+int exit_code_of(const NightlyResult& r);
+
+Result<NightlyResult> run_nightly(const NightlyOptions& options);
+
+// A program run from an argv (never a shell) with its output captured; `log` gets stdout+stderr.
+struct Captured {
+    bool ok = false;
+    std::string output;
+    std::string status;  // "exited with status 0", …
+};
+Captured run_program(const std::vector<std::string>& argv, const std::filesystem::path& log,
+                     std::chrono::seconds timeout = std::chrono::seconds(1800),
+                     const std::atomic<bool>* cancel = nullptr);
+
+}  // namespace rig::nightly

@@ -1,0 +1,101 @@
+// The Probe for boards behind OpenOCD (nRF52 DKs with J-Link, SAM4L Xplained Pro with EDBG):
+// starts `openocd` with the board's config and the probe's serial number, drives it through
+// its Tcl RPC port, and offers its GDB server port to the same RSP client the QEMU board uses.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "host/board/board.hpp"
+#include "host/probes/gdb_rsp/client.hpp"
+#include "host/probes/openocd/tcl_rpc.hpp"
+#include "host/probes/probe.hpp"
+#include "host/util/child_process.hpp"
+
+namespace rig::probes::openocd {
+
+// What selects the board, after the port settings: `-f <config>`, `-c "adapter serial <sn>"`
+// when the board file names one (two probes on one bench never get mixed up), and
+// `-c "adapter speed <kHz>"` when it sets one.
+std::vector<std::string> board_args(const board::Board& board);
+
+// The whole command line: openocd, the ports (Tcl and GDB on loopback, telnet off), then
+// `config_args` (board_args, or the dummy adapter in tests).
+std::vector<std::string> openocd_argv(const std::vector<std::string>& config_args, std::uint16_t tcl_port,
+                                      std::uint16_t gdb_port);
+
+// The image's segments as an Intel HEX file, which `program` writes and verifies.
+std::string to_intel_hex(const elf::Image& image);
+
+// A running openocd and its Tcl connection. Stopped when destroyed.
+class OpenOcdServer {
+public:
+    static Result<std::unique_ptr<OpenOcdServer>> start(const std::vector<std::string>& config_args,
+                                                        const std::filesystem::path& log_file,
+                                                        std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+    TclRpcClient& tcl() { return *tcl_; }
+    std::uint16_t tcl_port() const { return tcl_port_; }
+    std::uint16_t gdb_port() const { return gdb_port_; }
+    util::ChildProcess& process() { return *process_; }
+    bool running() { return process_->running(); }
+    // Why openocd is not running any more, with the end of its log.
+    std::string exit_reason();
+
+    // Target memory as 32-bit words (`read_memory`/`write_memory`, or mdw/mww before 0.12).
+    Result<std::vector<std::uint32_t>> read_words(std::uint32_t address, std::size_t count);
+    Result<void> write_word(std::uint32_t address, std::uint32_t value);
+
+private:
+    OpenOcdServer(std::unique_ptr<util::ChildProcess> process, std::filesystem::path log, std::uint16_t tcl,
+                  std::uint16_t gdb)
+        : process_(std::move(process)), log_file_(std::move(log)), tcl_port_(tcl), gdb_port_(gdb) {}
+
+    std::unique_ptr<util::ChildProcess> process_;
+    std::unique_ptr<TclRpcClient> tcl_;  // declared after the process: closes first
+    std::filesystem::path log_file_;
+    std::uint16_t tcl_port_;
+    std::uint16_t gdb_port_;
+};
+
+class OpenOcdProbe final : public Probe {
+public:
+    // Starts openocd for the board and checks it runs the transport the board file names.
+    static Result<std::unique_ptr<OpenOcdProbe>> start(const board::Board& board,
+                                                       const std::filesystem::path& log_file);
+
+    // reset halt, then `program <image> verify` (written as Intel HEX next to the log file).
+    Result<void> flash(const elf::Image& image, const FlashProgress& progress) override;
+    Result<void> reset_and_run() override;  // reset run
+    bool alive() override;
+    std::string why_not_alive() override;
+    std::string describe() const override;
+
+    // An image file as it is (ELF, HEX or BIN with its address): reset halt, program, verify.
+    Result<void> flash_file(const std::filesystem::path& image_file);
+    Result<void> halt();
+    Result<void> resume();
+    Result<std::vector<std::uint32_t>> read_words(std::uint32_t address, std::size_t count) {
+        return server_->read_words(address, count);
+    }
+    Result<void> write_word(std::uint32_t address, std::uint32_t value) { return server_->write_word(address, value); }
+
+    // OpenOCD's GDB server for the RSP client (one connection at a time).
+    std::uint16_t gdb_port() const { return server_->gdb_port(); }
+    Result<std::unique_ptr<gdb_rsp::RspClient>> connect_gdb();
+    OpenOcdServer& server() { return *server_; }
+
+private:
+    OpenOcdProbe(board::Board board, std::unique_ptr<OpenOcdServer> server, std::filesystem::path work_dir)
+        : board_(std::move(board)), server_(std::move(server)), work_dir_(std::move(work_dir)) {}
+
+    board::Board board_;
+    std::unique_ptr<OpenOcdServer> server_;
+    std::filesystem::path work_dir_;
+};
+
+}  // namespace rig::probes::openocd

@@ -1,0 +1,156 @@
+#include "host/probes/pyocd/pyocd_probe.hpp"
+
+#include <fmt/format.h>
+#include <algorithm>
+#include <thread>
+
+#include "host/probes/gdb_rsp/memory_map.hpp"
+#include "host/probes/qemu/qemu_board.hpp"
+#include "host/transport/tcp_stream.hpp"
+
+namespace rig::probes::pyocd {
+namespace {
+
+using namespace std::chrono_literals;
+using gdb_rsp::MemoryMapRegion;
+
+struct Range {
+    std::uint64_t start;
+    std::uint64_t end;
+};
+
+}  // namespace
+
+std::vector<std::string> pyocd_argv_for(const std::string& program, const board::Board& board, std::uint16_t port) {
+    const bool old = program == "pyocd-gdbserver";
+    std::vector<std::string> argv{program};
+    if (!old) argv.push_back("gdbserver");
+    argv.insert(argv.end(), {"-t", board.probe.target, old ? "-p" : "--port", std::to_string(port)});
+    if (!board.probe.adapter_serial.empty()) argv.insert(argv.end(), {old ? "-b" : "-u", board.probe.adapter_serial});
+    return argv;
+}
+
+std::optional<std::vector<std::string>> pyocd_argv(const board::Board& board, std::uint16_t port) {
+    for (const char* program : {"pyocd", "pyocd-gdbserver"})
+        if (util::program_available(program)) return pyocd_argv_for(program, board, port);
+    return std::nullopt;
+}
+
+Result<void> flash_with_flash_packets(gdb_rsp::RspClient& gdb, const elf::Image& image, const FlashProgress& progress) {
+    auto xml = gdb.read_xfer("memory-map", "");
+    if (!xml) return xml.error().context("reading the memory map");
+    auto map = gdb_rsp::parse_memory_map(*xml);
+    if (!map) return map.error();
+
+    // Blocks to erase: every block a segment touches, merged into runs.
+    std::vector<Range> erase;
+    for (const auto& segment : image.segments) {
+        if (segment.data.empty()) continue;
+        const std::uint64_t start = segment.load_address, end = start + segment.data.size();
+        const auto region = std::find_if(map->begin(), map->end(), [&](const MemoryMapRegion& r) {
+            return r.type == MemoryMapRegion::Type::flash && start >= r.start && end <= r.end();
+        });
+        if (region == map->end())
+            return make_error(ErrorKind::invalid_argument,
+                              fmt::format("segment at 0x{:08x} ({} bytes) is not inside a flash region of the target's "
+                                          "memory map",
+                                          start, segment.data.size()));
+        const auto block = region->block_size;
+        erase.push_back({region->start + (start - region->start) / block * block,
+                         std::min(region->end(), region->start + (end - region->start + block - 1) / block * block)});
+    }
+    std::sort(erase.begin(), erase.end(), [](const Range& a, const Range& b) { return a.start < b.start; });
+    std::vector<Range> merged;
+    for (const auto& r : erase) {
+        if (!merged.empty() && r.start <= merged.back().end)
+            merged.back().end = std::max(merged.back().end, r.end);
+        else
+            merged.push_back(r);
+    }
+    for (const auto& r : merged)
+        if (auto erased = gdb.flash_erase(r.start, r.end - r.start); !erased) return erased.error();
+
+    const std::size_t total = image.flash_bytes();
+    std::size_t done = 0;
+    if (progress) progress(0, total);
+    for (const auto& segment : image.segments) {
+        if (auto written = gdb.flash_write(segment.load_address, segment.data); !written) return written.error();
+        done += segment.data.size();
+        if (progress) progress(done, total);
+    }
+    if (auto committed = gdb.flash_done(); !committed) return committed.error();
+
+    for (const auto& segment : image.segments) {
+        auto back = gdb.read_memory(segment.load_address, segment.data.size());
+        if (!back) return back.error().context("verify");
+        const auto diff = std::mismatch(segment.data.begin(), segment.data.end(), back->begin(), back->end());
+        if (diff.first != segment.data.end())
+            return make_error(ErrorKind::target,
+                              fmt::format("verify failed at 0x{:08x}: wrote 0x{:02x}, read 0x{:02x}",
+                                          segment.load_address + (diff.first - segment.data.begin()), *diff.first,
+                                          diff.second == back->end() ? 0 : *diff.second));
+    }
+    return {};
+}
+
+Result<std::unique_ptr<PyOcdProbe>> PyOcdProbe::start(const board::Board& board,
+                                                      const std::filesystem::path& log_file) {
+    if (board.probe.kind != board::ProbeKind::pyocd)
+        return make_error(ErrorKind::invalid_argument, "board " + board.name + " is not a pyOCD board");
+    auto port = pick_free_port();
+    if (!port) return port.error();
+    auto argv = pyocd_argv(board, *port);
+    if (!argv)
+        return make_error(ErrorKind::not_found,
+                          "neither pyocd nor pyocd-gdbserver is installed (apt-get install python3-pyocd, or a current "
+                          "pyOCD on PATH)");
+    auto process = std::make_unique<util::ChildProcess>(*argv, log_file);
+    const auto deadline = std::chrono::steady_clock::now() + 20s;  // pyOCD loads its target support first
+    while (process->running() && !port_listening(*port)) {
+        if (std::chrono::steady_clock::now() > deadline)
+            return make_error(ErrorKind::timeout,
+                              "pyOCD did not open its GDB port; its log ends with: " + util::tail_of_file(log_file));
+        std::this_thread::sleep_for(50ms);
+    }
+    if (!process->running())
+        return make_error(ErrorKind::io, "pyOCD " + process->exit_description().value_or("exited") +
+                                             "; its log ends with: " + util::tail_of_file(log_file));
+    auto stream = transport::TcpStream::connect("127.0.0.1", *port, 5s);
+    if (!stream) return stream.error().context("connecting to pyOCD's GDB server");
+    gdb_rsp::RspOptions options;
+    options.timeout = 30s;  // pyOCD programs the flash while it answers vFlashDone
+    auto gdb = std::make_unique<gdb_rsp::RspClient>(std::move(*stream), options);
+    if (auto stop = gdb->connect(); !stop) return stop.error().context("GDB handshake with pyOCD");
+    const std::string description = fmt::format(
+        "pyocd ({} pid {}, target {}{}, gdb 127.0.0.1:{})", argv->front(), process->pid(), board.probe.target,
+        board.probe.adapter_serial.empty() ? "" : ", probe " + board.probe.adapter_serial, *port);
+    return std::unique_ptr<PyOcdProbe>(new PyOcdProbe(std::move(process), std::move(gdb), description, log_file));
+}
+
+std::unique_ptr<PyOcdProbe> PyOcdProbe::attach(std::unique_ptr<gdb_rsp::RspClient> gdb, std::string description) {
+    return std::unique_ptr<PyOcdProbe>(new PyOcdProbe(nullptr, std::move(gdb), std::move(description), {}));
+}
+
+Result<void> PyOcdProbe::flash(const elf::Image& image, const FlashProgress& progress) {
+    if (auto done = flash_with_flash_packets(*gdb_, image, progress); !done) return done.error().context("flash");
+    return {};
+}
+
+Result<void> PyOcdProbe::reset_and_run() {
+    if (auto out = gdb_->monitor("reset"); !out) return out.error().context("reset (monitor reset)");
+    if (auto c = gdb_->cont(); !c) return c.error().context("continue after reset");
+    return {};
+}
+
+bool PyOcdProbe::alive() { return !process_ || process_->running(); }
+
+std::string PyOcdProbe::why_not_alive() {
+    if (!process_) return "attached to a GDB server the rig did not start";
+    std::string why =
+        process_->running() ? "pyOCD is still running" : "pyOCD " + process_->exit_description().value_or("exited");
+    const auto log = util::tail_of_file(log_file_);
+    if (!log.empty()) why += "; its log ends with: " + log;
+    return why;
+}
+
+}  // namespace rig::probes::pyocd

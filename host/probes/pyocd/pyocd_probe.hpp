@@ -1,0 +1,58 @@
+// The Probe for boards behind pyOCD: its GDB server (`pyocd gdbserver`, or Debian's older
+// `pyocd-gdbserver`) driven with the RSP client, flashing the way GDB's `load` does: read the
+// memory map, erase whole flash blocks, vFlashWrite, vFlashDone, read back; reset by monitor.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host/board/board.hpp"
+#include "host/probes/gdb_rsp/client.hpp"
+#include "host/probes/probe.hpp"
+#include "host/util/child_process.hpp"
+
+namespace rig::probes::pyocd {
+
+// `pyocd gdbserver -t <target> --port <port> [-u <serial>]` when `pyocd` is installed, else
+// `pyocd-gdbserver -t <target> -p <port> [-b <serial>]` (pyOCD 0.13); nullopt when neither is.
+std::optional<std::vector<std::string>> pyocd_argv(const board::Board& board, std::uint16_t port);
+std::vector<std::string> pyocd_argv_for(const std::string& program, const board::Board& board, std::uint16_t port);
+
+// GDB's flash sequence over any server that sends a memory map: every segment must lie in a
+// flash region; the blocks it touches are erased (merged), written, committed, then read back.
+Result<void> flash_with_flash_packets(gdb_rsp::RspClient& gdb, const elf::Image& image, const FlashProgress& progress);
+
+class PyOcdProbe final : public Probe {
+public:
+    // Starts the GDB server for the board and connects to it.
+    static Result<std::unique_ptr<PyOcdProbe>> start(const board::Board& board, const std::filesystem::path& log_file);
+    // Uses a GDB server that is already connected (a pyOCD started by hand, or a test server).
+    static std::unique_ptr<PyOcdProbe> attach(std::unique_ptr<gdb_rsp::RspClient> gdb, std::string description);
+
+    Result<void> flash(const elf::Image& image, const FlashProgress& progress) override;
+    Result<void> reset_and_run() override;  // monitor reset, then continue
+    bool alive() override;
+    std::string why_not_alive() override;
+    std::string describe() const override { return description_; }
+
+    gdb_rsp::RspClient& gdb() { return *gdb_; }
+
+private:
+    PyOcdProbe(std::unique_ptr<util::ChildProcess> process, std::unique_ptr<gdb_rsp::RspClient> gdb,
+               std::string description, std::filesystem::path log)
+        : process_(std::move(process)),
+          gdb_(std::move(gdb)),
+          description_(std::move(description)),
+          log_file_(std::move(log)) {}
+
+    std::unique_ptr<util::ChildProcess> process_;  // null when attached
+    std::unique_ptr<gdb_rsp::RspClient> gdb_;      // declared after: disconnects before pyOCD stops
+    std::string description_;
+    std::filesystem::path log_file_;
+};
+
+}  // namespace rig::probes::pyocd

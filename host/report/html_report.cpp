@@ -1,0 +1,413 @@
+#include "host/report/html_report.hpp"
+
+#include <fmt/format.h>
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+namespace rig::report {
+namespace {
+
+using nlohmann::json;
+
+std::string short_commit(const std::string& c) { return c.size() > 12 ? c.substr(0, 12) : c; }
+
+std::string commit_link(const ReportOptions& o, const std::string& commit) {
+    if (o.commit_url.empty()) return {};
+    std::string url = o.commit_url;
+    std::string base = commit;
+    if (const auto d = base.rfind("-dirty"); d != std::string::npos) base.resize(d);
+    if (const auto at = url.find("{}"); at != std::string::npos)
+        url.replace(at, 2, base);
+    else
+        url += base;
+    return url;
+}
+
+// A Chart.js config as data; the page's script adds the callbacks (links, tooltips).
+struct Chart {
+    std::string id, section, title, note;
+    json config;
+    std::vector<std::string> notes;
+};
+
+json axis(const std::string& title, const std::string& type = {}) {
+    json a = {{"title", {{"display", true}, {"text", title}}}};
+    if (!type.empty()) a["type"] = type;
+    return a;
+}
+
+const char* palette(std::size_t i) {
+    static const char* colours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                                    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+    return colours[i % 10];
+}
+
+// "cell/copy/64" → ("cell/copy", "64"); "syscall/null" → ("syscall/null", "").
+std::pair<std::string, std::string> split_param(const results::Measurement& m) {
+    return {m.name, m.param ? std::to_string(m.param) : std::string{}};
+}
+
+struct BoardData {
+    std::vector<results::RunSummary> runs;
+    std::map<std::string, std::set<std::uint32_t>> names;  // "cell/copy" → params
+    std::optional<results::RunReport> latest;
+};
+
+void trend_charts(const results::History& h, const std::string& board, const BoardData& bd, const ReportOptions& o,
+                  std::vector<Chart>& charts) {
+    std::map<std::string, std::vector<std::string>> by_family;  // "cell" → ["cell/copy", …]
+    for (const auto& [name, params] : bd.names) by_family[name.substr(0, name.find('/'))].push_back(name);
+    for (const auto& [family, names] : by_family) {
+        for (const auto& name : names) {
+            // One chart per benchmark and unit: never cycles and instructions together.
+            std::map<board::CounterUnit, std::vector<std::pair<std::string, std::vector<results::SeriesPoint>>>>
+                by_unit;
+            for (auto param : bd.names.at(name)) {
+                const std::string full = param ? fmt::format("{}/{}", name, param) : name;
+                auto series = h.series(board, full);
+                if (!series || series->empty()) continue;
+                std::map<board::CounterUnit, std::vector<results::SeriesPoint>> split;
+                for (auto& p : *series) split[p.unit].push_back(std::move(p));
+                for (auto& [unit, pts] : split) by_unit[unit].emplace_back(full, std::move(pts));
+            }
+            for (const auto& [unit, datasets] : by_unit) {
+                Chart c;
+                c.id = fmt::format("trend-{}", charts.size());
+                c.section = "Trends on " + board + " — " + family;
+                c.title = fmt::format("{} on {} ({})", name, board, board::to_string(unit));
+                // Commits in date order, over all datasets.
+                std::vector<std::pair<std::string, std::string>> order;  // (date, commit)
+                std::set<std::string> seen;
+                for (const auto& [full, pts] : datasets)
+                    for (const auto& p : pts)
+                        if (seen.insert(p.commit).second)
+                            order.emplace_back(p.commit_date.empty() ? p.started_at : p.commit_date, p.commit);
+                std::stable_sort(order.begin(), order.end());
+                json labels = json::array(), links = json::array();
+                for (const auto& [date, commit] : order) {
+                    labels.push_back(short_commit(commit));
+                    links.push_back(commit_link(o, commit));
+                }
+                json ds = json::array();
+                std::size_t colour = 0;
+                for (const auto& [full, pts] : datasets) {
+                    const auto steps = results::detect_steps(pts, o.steps);
+                    std::set<std::string> step_commits;
+                    for (const auto& s : steps) {
+                        step_commits.insert(s.commit);
+                        c.notes.push_back(results::describe_step(full, s));
+                    }
+                    json data = json::array(), radius = json::array(), style = json::array();
+                    for (const auto& p : pts) {
+                        data.push_back({{"x", short_commit(p.commit)}, {"y", p.median}, {"n", p.samples.size()}});
+                        const bool step = step_commits.count(p.commit) > 0;
+                        radius.push_back(step ? 9 : 3);
+                        style.push_back(step ? "triangle" : "circle");
+                    }
+                    ds.push_back({{"label", full},
+                                  {"data", data},
+                                  {"borderColor", palette(colour)},
+                                  {"backgroundColor", palette(colour)},
+                                  {"pointRadius", radius},
+                                  {"pointStyle", style},
+                                  {"tension", 0}});
+                    ++colour;
+                }
+                c.config = {{"type", "line"},
+                            {"data", {{"labels", labels}, {"datasets", ds}}},
+                            {"links", links},
+                            {"options",
+                             {{"scales",
+                               {{"x", axis("commit (oldest → newest)")},
+                                {"y", axis(fmt::format("median {} per call", board::to_string(unit)))}}}}}};
+                c.note = "▲ marks the commit where a step was detected; click a point to open its commit.";
+                charts.push_back(std::move(c));
+            }
+        }
+    }
+}
+
+void latest_charts(const std::string& board, const BoardData& bd, std::vector<Chart>& charts) {
+    if (!bd.latest) return;
+    const auto& run = *bd.latest;
+    const std::string unit = board::to_string(run.info.unit);
+    auto median = [&](const std::string& full) -> std::optional<double> {
+        for (const auto& m : run.measurements)
+            if (m.full_name() == full && !m.samples.empty()) {
+                auto s = m.samples;
+                std::sort(s.begin(), s.end());
+                return s.size() % 2 ? s[s.size() / 2] : (s[s.size() / 2 - 1] + s[s.size() / 2]) / 2.0;
+            }
+        return std::nullopt;
+    };
+    // Cell vs TakeCell vs MapCell vs raw over payload size.
+    {
+        json ds = json::array();
+        std::size_t colour = 0;
+        for (const char* name : {"cell/copy", "cell/takecell_map", "cell/mapcell_map", "cell/raw_mut",
+                                 "cell_c/struct_copy", "cell_c/pointer"}) {
+            json data = json::array();
+            for (const auto& m : run.measurements)
+                if (m.name == name && m.param)
+                    if (auto v = median(m.full_name())) data.push_back({{"x", m.param}, {"y", *v}});
+            if (data.empty()) continue;
+            ds.push_back({{"label", name},
+                          {"data", data},
+                          {"borderColor", palette(colour)},
+                          {"backgroundColor", palette(colour)},
+                          {"showLine", true}});
+            ++colour;
+        }
+        if (!ds.empty()) {
+            Chart c;
+            c.id = fmt::format("cells-{}", charts.size());
+            c.section = "Cells over payload size";
+            c.title = fmt::format("Cell vs TakeCell vs MapCell vs raw &mut on {} at {} ({})", board,
+                                  run.info.firmware_commit, unit);
+            c.config = {{"type", "scatter"},
+                        {"data", {{"datasets", ds}}},
+                        {"options",
+                         {{"scales",
+                           {{"x", axis("payload size (bytes, log scale)", "logarithmic")},
+                            {"y", axis(fmt::format("median {} per access", unit))}}}}}};
+            charts.push_back(std::move(c));
+        }
+    }
+    // Rust vs C.
+    {
+        json labels = json::array(), rust = json::array(), c_values = json::array();
+        std::vector<std::pair<std::string, std::string>> pairs;
+        for (const auto& m : run.measurements)
+            if (m.name == "cell_c/struct_copy") pairs.emplace_back(fmt::format("cell/copy/{}", m.param), m.full_name());
+        pairs.emplace_back("mmio/raw_modify", "mmio_c/raw_modify");
+        pairs.emplace_back("irq/sw_to_handler", "irq_c/sw_to_handler");
+        for (const auto& [r, cname] : pairs) {
+            const auto rv = median(r), cv = median(cname);
+            if (!rv || !cv) continue;
+            labels.push_back(r + " vs " + cname);
+            rust.push_back(*rv);
+            c_values.push_back(*cv);
+        }
+        if (!labels.empty()) {
+            Chart c;
+            c.id = fmt::format("rustc-{}", charts.size());
+            c.section = "Rust vs C";
+            c.title = fmt::format("Rust vs C on {} at {} ({})", board, run.info.firmware_commit, unit);
+            c.config = {{"type", "bar"},
+                        {"data",
+                         {{"labels", labels},
+                          {"datasets",
+                           {{{"label", "Rust"}, {"data", rust}, {"backgroundColor", palette(0)}},
+                            {{"label", "C"}, {"data", c_values}, {"backgroundColor", palette(1)}}}}}},
+                        {"options",
+                         {{"scales", {{"x", axis("benchmark pair")}, {"y", axis(fmt::format("median {}", unit))}}}}}};
+            charts.push_back(std::move(c));
+        }
+    }
+}
+
+void inventory_chart(const std::vector<CommitInventory>& invs, const ReportOptions& o, std::vector<Chart>& charts) {
+    if (invs.empty()) return;
+    json labels = json::array(), links = json::array(), ds = json::array();
+    for (const auto& ci : invs) {
+        labels.push_back(short_commit(ci.commit));
+        links.push_back(commit_link(o, ci.commit));
+    }
+    std::size_t colour = 0;
+    for (auto t : trusted_kinds) {
+        json data = json::array();
+        for (const auto& ci : invs) data.push_back(ci.inventory.count(t));
+        ds.push_back(
+            {{"label", to_string(t)}, {"data", data}, {"backgroundColor", palette(colour++)}, {"stack", "kinds"}});
+    }
+    Chart c;
+    c.id = "unsafe-0";
+    c.section = "Unsafe inventory over time";
+    c.title = "unsafe uses by trusted kind, per commit (counted from the source)";
+    c.config = {
+        {"type", "bar"},
+        {"data", {{"labels", labels}, {"datasets", ds}}},
+        {"links", links},
+        {"options",
+         {{"scales",
+           {{"x", json{{"stacked", true}, {"title", {{"display", true}, {"text", "commit (oldest → newest)"}}}}},
+            {"y", json{{"stacked", true},
+                       {"title", {{"display", true}, {"text", "unsafe uses (blocks + fn + impl + trait)"}}}}}}}}}};
+    charts.push_back(std::move(c));
+}
+
+std::string inventory_table(const CommitInventory& ci) {
+    const auto& inv = ci.inventory;
+    std::string out = fmt::format(
+        "<p>Counted from <code>{}</code> at commit <code>{}</code>: {} unsafe uses; {} of {} "
+        "code lines ({:.1f} %) inside unsafe blocks or unsafe fn bodies; besides the four "
+        "kinds, {} unsafe extern blocks and {} unsafe attributes.</p>\n",
+        html_escape(inv.root.string()), html_escape(ci.commit), inv.total(), inv.unsafe_lines(), inv.code_lines(),
+        inv.unsafe_line_percent(), inv.extern_blocks(), inv.attributes());
+    out += "<table><thead><tr><th>trusted kind</th>";
+    for (auto k : language_kinds) out += fmt::format("<th>{}</th>", to_string(k));
+    out += "<th>total</th><th>files</th></tr></thead><tbody>\n";
+    for (auto t : trusted_kinds) {
+        out += fmt::format("<tr><td>{}</td>", to_string(t));
+        for (auto k : language_kinds) out += fmt::format("<td>{}</td>", inv.count(t, k));
+        std::set<std::string> files;
+        for (const auto& u : inv.uses)
+            if (u.trusted == t) files.insert(u.file);
+        std::string list;
+        for (const auto& f : files) list += (list.empty() ? "" : ", ") + html_escape(f);
+        out += fmt::format("<td>{}</td><td>{}</td></tr>\n", inv.count(t), list);
+    }
+    return out + "</tbody></table>\n";
+}
+
+const char* page_script = R"JS(
+(function () {
+  const charts = JSON.parse(document.getElementById('rig-charts').textContent);
+  let rendered = 0;
+  const done = new Set();
+  const marker = {
+    id: 'rigRendered',
+    afterRender(chart) {
+      if (done.has(chart.canvas.id)) return;
+      done.add(chart.canvas.id);
+      rendered += 1;
+      document.body.setAttribute('data-charts-rendered', String(rendered));
+    }
+  };
+  for (const spec of charts) {
+    const cfg = spec.config;
+    const links = cfg.links || [];
+    delete cfg.links;
+    cfg.options = cfg.options || {};
+    cfg.options.animation = false;
+    cfg.options.responsive = true;
+    cfg.options.maintainAspectRatio = false;
+    cfg.options.plugins = { title: { display: true, text: spec.title } };
+    cfg.options.plugins.tooltip = { callbacks: { afterLabel(ctx) {
+      const raw = ctx.raw || {};
+      return raw.n !== undefined ? 'samples: ' + raw.n : '';
+    } } };
+    cfg.options.onClick = function (evt, elements) {
+      if (!elements.length) return;
+      const url = links[elements[0].index];
+      if (url) window.open(url, '_blank');
+    };
+    cfg.plugins = [marker];
+    new Chart(document.getElementById(spec.id), cfg);
+  }
+})();
+)JS";
+
+std::string escape_script(std::string s) {  // nothing inside may close the <script>
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '<' && i + 1 < s.size() && s[i + 1] == '/') {
+            out += "<\\/";
+            ++i;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::size_t count_charts(const std::string& html) {
+    std::size_t n = 0;
+    for (auto at = html.find("<canvas "); at != std::string::npos; at = html.find("<canvas ", at + 1)) ++n;
+    return n;
+}
+
+Result<std::string> render_html_report(const ReportInput& input, const ReportOptions& o) {
+    std::ifstream js(o.chart_js, std::ios::binary);
+    if (!js)
+        return make_error(ErrorKind::not_found,
+                          "cannot read Chart.js at " + o.chart_js.string() +
+                              " (Debian package libjs-chart.js; scripts/bootstrap.sh installs it)");
+    std::stringstream chart_js;
+    chart_js << js.rdbuf();
+
+    std::vector<Chart> charts;
+    std::map<std::string, BoardData> boards;
+    if (input.history) {
+        const auto& h = *input.history;
+        auto runs = h.runs();
+        if (!runs) return runs.error().context("report");
+        for (const auto& r : *runs) boards[r.board].runs.push_back(r);
+        for (auto& [board, bd] : boards) {
+            for (const auto& r : bd.runs) {
+                auto run = h.load_run(r.id);
+                if (!run) return run.error().context("report");
+                for (const auto& m : run->measurements) bd.names[m.name].insert(m.param);
+                bd.latest = std::move(*run);  // runs are oldest first: the last one stays
+            }
+        }
+        for (const auto& [board, bd] : boards) trend_charts(h, board, bd, o, charts);
+        for (const auto& [board, bd] : boards) latest_charts(board, bd, charts);
+    }
+    inventory_chart(input.inventories, o, charts);
+
+    std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>" +
+                       html_escape(o.title) +
+                       "</title>\n<style>\n"
+                       "body{font-family:sans-serif;margin:1.5em;max-width:1400px}"
+                       ".chart{position:relative;height:340px;margin:1em 0 0.3em 0}"
+                       "table{border-collapse:collapse;margin:0.5em 0}td,th{border:1px solid #ccc;padding:3px 7px;"
+                       "vertical-align:top;text-align:left}.note{color:#555;font-size:90%}"
+                       ".step{color:#b00}.holds{background:#e6f4e6}.partly{background:#fff4d6}"
+                       ".does-not-hold{background:#fbe3e3}.not-comparable,.not-measured{background:#eee}\n"
+                       "</style>\n<script>" +
+                       escape_script(chart_js.str()) + "</script>\n</head>\n<body data-charts-rendered=\"0\">\n";
+    html += "<h1>" + html_escape(o.title) + "</h1>\n";
+    html +=
+        "<p class=\"note\">Units are on every axis. QEMU counts instructions (exact, deterministic); real boards "
+        "count cycles. The two are never drawn in one chart. Plots: Chart.js, inlined (works offline).</p>\n";
+    if (!input.paper.empty()) {
+        html += "<h2>The paper's claims</h2>\n";
+        for (const auto& t : input.paper) html += "<h3>" + html_escape(t.board) + "</h3>\n" + paper_html_table(t);
+    }
+    std::string section;
+    json specs = json::array();
+    for (const auto& c : charts) {
+        if (c.section != section) {
+            section = c.section;
+            html += "<h2>" + html_escape(section) + "</h2>\n";
+        }
+        html += fmt::format("<div class=\"chart\"><canvas id=\"{}\" role=\"img\" aria-label=\"{}\"></canvas></div>\n",
+                            c.id, html_escape(c.title));
+        if (!c.note.empty()) html += "<p class=\"note\">" + html_escape(c.note) + "</p>\n";
+        for (const auto& n : c.notes) html += "<p class=\"step\">" + html_escape(n) + "</p>\n";
+        specs.push_back({{"id", c.id}, {"title", c.title}, {"config", c.config}});
+    }
+    if (!input.inventories.empty()) html += "<h3>Latest inventory</h3>\n" + inventory_table(input.inventories.back());
+
+    // Every commit, with its link when a URL template was given.
+    std::set<std::string> listed;
+    std::string rows;
+    for (const auto& [board, bd] : boards)
+        for (auto it = bd.runs.rbegin(); it != bd.runs.rend(); ++it) {
+            const auto link = commit_link(o, it->commit);
+            const auto hash = html_escape(it->commit);
+            rows +=
+                fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(board),
+                            link.empty() ? "<code>" + hash + "</code>"
+                                         : "<a href=\"" + html_escape(link) + "\"><code>" + hash + "</code></a>",
+                            html_escape(it->commit_date), html_escape(it->started_at), board::to_string(it->unit));
+        }
+    if (!rows.empty())
+        html +=
+            "<h2>Runs</h2>\n<table><thead><tr><th>board</th><th>commit</th><th>commit date</th><th>run started"
+            "</th><th>unit</th></tr></thead><tbody>\n" +
+            rows + "</tbody></table>\n";
+
+    html += "<script type=\"application/json\" id=\"rig-charts\">" + escape_script(specs.dump()) + "</script>\n";
+    html += "<script>" + std::string(page_script) + "</script>\n</body></html>\n";
+    return html;
+}
+
+}  // namespace rig::report

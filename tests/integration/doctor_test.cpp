@@ -1,0 +1,31 @@
+// `rig doctor` as a user runs it: the QEMU board answers, the three real boards are configured
+// but absent (no hardware on this machine), and the exit code says the rig can run.
+#include "qemu_process.hpp"
+
+#include <gtest/gtest.h>
+#include <regex>
+
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(Doctor, ListsTheQemuBoardAsAnsweringAndTheRealBoardsAsAbsent) {
+    if (!rig::test_support::find_program("qemu-system-arm"))
+        FAIL() << "qemu-system-arm is not installed: apt-get install qemu-system-arm";
+    const auto out = rig::test_support::run_command({RIG_BINARY_DIR "/bin/rig", "doctor"}, 60s);
+    EXPECT_EQ(out.exit_status, 0) << out.output;
+    const auto has = [&](const std::string& pattern) {
+        return std::regex_search(out.output, std::regex(pattern, std::regex::multiline));
+    };
+    EXPECT_TRUE(has(R"(^  ok       qemu-system-arm +QEMU emulator version)")) << out.output;
+    EXPECT_TRUE(has(R"(^  ok       openocd +Open On-Chip Debugger 0\.)")) << out.output;
+    EXPECT_TRUE(has(R"(^  answers  qemu_mps2_an386 )")) << out.output;
+    for (const char* board : {"nrf52840dk", "nrf52dk", "sam4l_xplained"}) {
+        EXPECT_TRUE(has(std::string(R"(^  ok       )") + board + R"( +openocd )")) << board << "\n" << out.output;
+        EXPECT_TRUE(has(std::string(R"(^  absent   )") + board + R"( .*serial port .* not present)")) << board << "\n"
+                                                                                                      << out.output;
+    }
+    EXPECT_TRUE(has(R"(^Missing:)")) << out.output;
+}
+
+}  // namespace

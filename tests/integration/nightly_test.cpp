@@ -1,0 +1,137 @@
+// `rig nightly` on a scratch clone: two commits of its own (the current source tree, then a
+// TakeCell body doing more work), a dry run listing both, one real commit built in its own
+// worktree and measured on QEMU, a rerun that skips it, then the range of both: B is measured and
+// named as the commit where cell/takecell_map changed (exit code 4). Two firmware builds: about a
+// minute each on two cores.
+#include "host/nightly/nightly.hpp"
+#include "host/results/history.hpp"
+#include "host/util/child_process.hpp"
+
+#include <gtest/gtest.h>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path rig_binary = fs::path(RIG_BINARY_DIR) / "bin/rig";
+
+std::string run_ok(const std::vector<std::string>& argv, const fs::path& log) {
+    auto c = rig::nightly::run_program(argv, log, std::chrono::seconds(1800));
+    EXPECT_TRUE(c.ok) << argv[0] << " " << (argv.size() > 1 ? argv[1] : "") << ": " << c.status << ": " << c.output;
+    return c.output;
+}
+
+TEST(Nightly, MeasuresACommitInItsWorktreeAndSkipsItOnRerun) {
+    ASSERT_TRUE(rig::util::program_available("git")) << "git is not installed: apt-get install git";
+    ASSERT_TRUE(fs::exists(rig_binary)) << rig_binary << " was not built";
+    const fs::path dir = fs::temp_directory_path() / ("rig-nightly-test-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const fs::path repo = dir / "repo", log = dir / "git.log";
+    run_ok({"git", "clone", "--quiet", RIG_SOURCE_DIR, repo.string()}, log);
+
+    // Commit A: the source tree as it is now (tracked and new files, not build output; files
+    // deleted or moved since HEAD are gone from the clone too).
+    for (const auto& entry : fs::directory_iterator(repo))
+        if (entry.path().filename() != ".git") fs::remove_all(entry.path());
+    const auto files =
+        run_ok({"git", "-C", RIG_SOURCE_DIR, "ls-files", "-co", "--exclude-standard"}, dir / "files.txt");
+    std::istringstream in(files);
+    for (std::string f; std::getline(in, f);) {
+        if (f.empty() || !fs::is_regular_file(fs::path(RIG_SOURCE_DIR) / f)) continue;
+        fs::create_directories((repo / f).parent_path());
+        fs::copy_file(fs::path(RIG_SOURCE_DIR) / f, repo / f, fs::copy_options::overwrite_existing);
+    }
+    const std::vector<std::string> git{
+        "git", "-C", repo.string(), "-c", "user.name=rig test", "-c", "user.email=rig@example.invalid"};
+    auto with = [&](std::vector<std::string> more) {
+        auto argv = git;
+        argv.insert(argv.end(), more.begin(), more.end());
+        return argv;
+    };
+    run_ok(with({"add", "-A"}), log);
+    run_ok(with({"commit", "--quiet", "--allow-empty", "-m", "A: the current tree"}), log);
+    const auto a = run_ok({"git", "-C", repo.string(), "rev-parse", "--short=12", "HEAD"}, dir / "a.txt").substr(0, 12);
+
+    // Commit B: TakeCell's benchmark body touches a second byte.
+    const fs::path cell = repo / "firmware/bench/src/cell.rs";
+    std::stringstream text;
+    text << std::ifstream(cell).rdbuf();
+    std::string src = text.str();
+    const std::string body = "cell.map(|value| value[0] = value[0].wrapping_add(1));";
+    ASSERT_NE(src.find(body), std::string::npos) << "the TakeCell benchmark body moved: update this test";
+    src.replace(src.find(body), body.size(),
+                "cell.map(|value| {\n        value[0] = value[0].wrapping_add(1);\n        value[1] = "
+                "value[1].wrapping_add(1);\n    });");
+    std::ofstream(cell) << src;
+    run_ok(with({"commit", "--quiet", "-am", "B: TakeCell body does more"}), log);
+    const auto b = run_ok({"git", "-C", repo.string(), "rev-parse", "--short=12", "HEAD"}, dir / "b.txt").substr(0, 12);
+
+    const auto history = dir / "history.sqlite";
+    const std::vector<std::string> nightly{rig_binary.string(),
+                                           "nightly",
+                                           "--repo",
+                                           repo.string(),
+                                           "--boards",
+                                           "qemu_mps2_an386",
+                                           "--worktrees",
+                                           (dir / "worktrees").string(),
+                                           "--history",
+                                           history.string(),
+                                           "--results-dir",
+                                           (dir / "results").string(),
+                                           "-r",
+                                           "3"};
+    auto cmd = [&](std::vector<std::string> more) {
+        auto argv = nightly;
+        argv.insert(argv.end(), more.begin(), more.end());
+        return argv;
+    };
+
+    // Dry run over both: both planned, nothing built.
+    auto dry = rig::nightly::run_program(cmd({"--range", a + "^.." + b, "--dry-run"}), dir / "dry.log");
+    EXPECT_TRUE(dry.ok) << dry.status << dry.output;
+    EXPECT_NE(dry.output.find(a + " qemu_mps2_an386: would be built and measured"), std::string::npos) << dry.output;
+    EXPECT_NE(dry.output.find(b + " qemu_mps2_an386: would be built and measured"), std::string::npos) << dry.output;
+    EXPECT_FALSE(fs::exists(dir / "worktrees" / a));
+
+    // Commit A for real: worktree, its own firmware build, a QEMU run, stored.
+    auto first =
+        rig::nightly::run_program(cmd({"--range", a + "^.." + a}), dir / "first.log", std::chrono::seconds(1800));
+    EXPECT_TRUE(first.ok) << first.status << first.output;
+    EXPECT_NE(first.output.find("1 measured, 0 skipped (already stored), 0 failed"), std::string::npos) << first.output;
+    EXPECT_TRUE(fs::exists(dir / "worktrees" / a / "firmware"));
+    EXPECT_TRUE(fs::exists(dir / "results" / "qemu_mps2_an386" / (a + ".json")));
+    {
+        auto h = rig::results::History::open(history);
+        ASSERT_TRUE(h) << h.error().message;
+        auto runs = h->runs({"qemu_mps2_an386", a});
+        ASSERT_TRUE(runs);
+        ASSERT_EQ(runs->size(), 1u);
+        EXPECT_FALSE(runs->front().commit_date.empty()) << "stored with the commit date";
+    }
+
+    // Resume: the rerun skips what is stored.
+    auto again = rig::nightly::run_program(cmd({"--range", a + "^.." + a}), dir / "again.log");
+    EXPECT_TRUE(again.ok) << again.status << again.output;
+    EXPECT_NE(again.output.find("0 measured, 1 skipped (already stored), 0 failed"), std::string::npos) << again.output;
+
+    // Both commits: A is skipped, B built and measured, and the TakeCell step is named at B, in the
+    // slower direction past the thresholds: exit code 4.
+    auto both =
+        rig::nightly::run_program(cmd({"--range", a + "^.." + b}), dir / "both.log", std::chrono::seconds(1800));
+    EXPECT_EQ(both.status, "exited with status 4") << both.output;
+    EXPECT_NE(both.output.find("1 measured, 1 skipped (already stored), 0 failed"), std::string::npos) << both.output;
+    EXPECT_NE(both.output.find("REGRESSION qemu_mps2_an386: cell/takecell_map/64 changed at " + b), std::string::npos)
+        << both.output;
+    EXPECT_EQ(both.output.find("cell/copy/64 changed"), std::string::npos) << both.output;
+
+    // A bad range is bad input.
+    auto bad = rig::nightly::run_program(cmd({"--range", "no-such-ref..HEAD"}), dir / "bad.log");
+    EXPECT_EQ(bad.status, "exited with status 2") << bad.output;
+    fs::remove_all(dir);
+}
+
+}  // namespace

@@ -1,0 +1,368 @@
+// rigd as a real process with two virtual boards (two QEMUs at once): jobs on different boards run
+// in parallel, jobs on one board one after the other, a cancelled job leaves the board usable, a
+// daemon killed with SIGKILL keeps its queue, bad requests get errors, the socket is not public.
+// Order is checked with the daemon's sequence of state changes, never with clocks.
+#include "host/daemon/api.hpp"
+#include "host/daemon/client.hpp"
+#include "host/daemon/job.hpp"
+#include "host/util/child_process.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using rig::daemon::Client;
+using rig::daemon::Job;
+using rig::daemon::JobState;
+using rig::daemon::Request;
+using rig::daemon::RequestType;
+
+const fs::path rigd_binary = fs::path(RIG_BINARY_DIR) / "bin/rigd";
+const fs::path rig_binary = fs::path(RIG_BINARY_DIR) / "bin/rig";
+const fs::path firmware_image = fs::path(RIG_BINARY_DIR) / "firmware/thumbv7em-none-eabi/release/qemu_mps2_an386";
+
+Request request(RequestType type, const std::string& board = {}, std::uint64_t job = 0) {
+    Request r;
+    r.type = type;
+    r.board = board;
+    r.job = job;
+    return r;
+}
+
+// A copy of the QEMU board under another name; the image inside still says "qemu_mps2_an386".
+void write_virtual_board(const fs::path& dir, const std::string& name, const std::string& machine = "mps2-an386") {
+    std::ifstream in(fs::path(RIG_SOURCE_DIR) / "boards/qemu_mps2_an386.toml");
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    text = std::regex_replace(text, std::regex("\nname = \"qemu_mps2_an386\""),
+                              "\nname = \"" + name + "\"\nfirmware_board = \"qemu_mps2_an386\"");
+    text = std::regex_replace(text, std::regex("machine = \"mps2-an386\""), "machine = \"" + machine + "\"");
+    std::ofstream(dir / (name + ".toml")) << text;
+}
+
+class Rigd : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        ASSERT_TRUE(rig::util::program_available("qemu-system-arm"))
+            << "qemu-system-arm is missing: run scripts/bootstrap.sh --deps (package qemu-system-arm)";
+        ASSERT_TRUE(fs::exists(rigd_binary)) << rigd_binary << " was not built";
+        ASSERT_TRUE(fs::exists(firmware_image)) << firmware_image << " was not built";
+    }
+
+    void SetUp() override {
+        char name[] = "/tmp/rigd_test_XXXXXX";
+        ASSERT_NE(::mkdtemp(name), nullptr);
+        dir_ = name;
+        fs::create_directories(dir_ / "boards");
+        write_virtual_board(dir_ / "boards", "qemu_a");
+        write_virtual_board(dir_ / "boards", "qemu_b");
+        write_virtual_board(dir_ / "boards", "qemu_broken", "no-such-machine");
+        socket_ = dir_ / "run" / "rigd.sock";
+    }
+
+    void TearDown() override {
+        daemon_.reset();
+        std::error_code ec;
+        fs::remove_all(dir_, ec);
+    }
+
+    void start_daemon() {
+        daemon_ = std::make_unique<rig::util::ChildProcess>(
+            std::vector<std::string>{rigd_binary.string(), "--socket", socket_.string(), "--boards-dir",
+                                     (dir_ / "boards").string(), "--results-dir", (dir_ / "results").string(),
+                                     "--state-dir", (dir_ / "state").string(), "--history",
+                                     (dir_ / "results/history.sqlite").string(), "--health-interval", "0", "--boards",
+                                     "qemu_a,qemu_b,qemu_broken"},
+            dir_ / "rigd.log");
+        // Wait until it listens (or has died: then the log says why).
+        for (int i = 0; i < 400; ++i) {
+            if (auto c = Client::connect(socket_); c) return;
+            ASSERT_TRUE(daemon_->running()) << "rigd exited: " << rig::util::tail_of_file(dir_ / "rigd.log");
+            std::this_thread::sleep_for(25ms);
+        }
+        FAIL() << "rigd does not listen on " << socket_ << ": " << rig::util::tail_of_file(dir_ / "rigd.log");
+    }
+
+    Client client() {
+        auto c = Client::connect(socket_);
+        if (!c) throw std::runtime_error(c.error().message);
+        return std::move(*c);
+    }
+
+    Job submit(const std::string& board, unsigned repetitions, const std::string& filter = {}) {
+        auto c = client();
+        Request r = request(RequestType::submit, board);
+        r.repetitions = repetitions;
+        r.filter = filter;
+        auto reply = c.call(r);
+        if (!reply) throw std::runtime_error(reply.error().message);
+        return rig::daemon::job_from_json(reply->at("job"));
+    }
+
+    Job status(std::uint64_t id) {
+        auto c = client();
+        auto reply = c.call(request(RequestType::status, {}, id));
+        if (!reply) throw std::runtime_error(reply.error().message);
+        return rig::daemon::job_from_json(reply->at("job"));
+    }
+
+    // Follows a job to its end; `on_line` sees every progress line and may act (e.g. cancel).
+    Job wait_for(std::uint64_t id, const std::function<void(const std::string&)>& on_line = {}) {
+        auto c = client();
+        if (auto sent = c.send(request(RequestType::follow, {}, id)); !sent)
+            throw std::runtime_error(sent.error().message);
+        while (true) {
+            auto message = c.read(120s);
+            if (!message)
+                throw std::runtime_error("following job " + std::to_string(id) + ": " + message.error().message);
+            if (!message->value("ok", false)) throw std::runtime_error(message->dump());
+            const std::string event = message->value("event", "");
+            if (event == "progress" && on_line) on_line(message->value("line", ""));
+            if (event == "end") return rig::daemon::job_from_json(message->at("job"));
+        }
+    }
+
+    std::vector<fs::path> result_files(const std::string& board) {
+        std::vector<fs::path> files;
+        std::error_code ec;
+        for (const auto& e : fs::directory_iterator(dir_ / "results" / board, ec))
+            if (e.path().extension() == ".json") files.push_back(e.path());
+        return files;
+    }
+
+    fs::path dir_;
+    fs::path socket_;
+    std::unique_ptr<rig::util::ChildProcess> daemon_;
+};
+
+TEST_F(Rigd, RunsJobsOnTwoBoardsInParallel) {
+    start_daemon();
+    const Job a = submit("qemu_a", 1000);
+    const Job b = submit("qemu_b", 1000);
+    const Job done_a = wait_for(a.id);
+    const Job done_b = wait_for(b.id);
+    ASSERT_EQ(done_a.state, JobState::done) << done_a.reason;
+    ASSERT_EQ(done_b.state, JobState::done) << done_b.reason;
+    // Each started before the other finished: their running intervals overlap.
+    EXPECT_LT(done_a.started_seq, done_b.finished_seq);
+    EXPECT_LT(done_b.started_seq, done_a.finished_seq);
+    EXPECT_TRUE(fs::exists(done_a.result_file)) << done_a.result_file;
+    EXPECT_TRUE(fs::exists(done_b.result_file)) << done_b.result_file;
+    EXPECT_EQ(fs::path(done_a.result_file).parent_path(), dir_ / "results" / "qemu_a");
+    EXPECT_GT(done_a.history_run, 0);
+    EXPECT_GT(done_b.history_run, 0);
+}
+
+TEST_F(Rigd, SerialisesJobsOnOneBoard) {
+    start_daemon();
+    const Job first = submit("qemu_a", 50);
+    const Job second = submit("qemu_a", 50);
+    const Job done_first = wait_for(first.id);
+    const Job done_second = wait_for(second.id);
+    ASSERT_EQ(done_first.state, JobState::done) << done_first.reason;
+    ASSERT_EQ(done_second.state, JobState::done) << done_second.reason;
+    EXPECT_GT(done_second.started_seq, done_first.finished_seq);
+}
+
+TEST_F(Rigd, CancelledJobWritesNothingAndLeavesTheBoardUsable) {
+    start_daemon();
+    const Job long_job = submit("qemu_a", 1000);
+    bool cancelled = false;
+    const Job ended = wait_for(long_job.id, [&](const std::string& line) {
+        if (!cancelled && line.rfind("collect", 0) == 0) {
+            auto c = client();
+            auto reply = c.call(request(RequestType::cancel, {}, long_job.id));
+            ASSERT_TRUE(reply) << reply.error().message;
+            cancelled = true;
+        }
+    });
+    ASSERT_TRUE(cancelled);
+    EXPECT_EQ(ended.state, JobState::cancelled) << ended.reason;
+    EXPECT_TRUE(ended.result_file.empty());
+    EXPECT_TRUE(result_files("qemu_a").empty());
+    const Job next = wait_for(submit("qemu_a", 5).id);
+    EXPECT_EQ(next.state, JobState::done) << next.reason;
+    EXPECT_EQ(result_files("qemu_a").size(), 1u);
+}
+
+TEST_F(Rigd, QueueSurvivesSigkill) {
+    start_daemon();
+    const Job running = submit("qemu_a", 1000);
+    const Job queued1 = submit("qemu_a", 5);
+    const Job queued2 = submit("qemu_a", 5);
+    // Kill it while the first job is running on the board.
+    {
+        auto c = client();
+        ASSERT_TRUE(c.send(request(RequestType::follow, {}, running.id)));
+        while (true) {
+            auto m = c.read(60s);
+            ASSERT_TRUE(m) << m.error().message;
+            if (m->value("event", "") == "progress" && m->value("line", "").rfind("collect", 0) == 0) break;
+        }
+    }
+    daemon_->signal(SIGKILL);
+    while (daemon_->running()) std::this_thread::sleep_for(10ms);
+    EXPECT_EQ(daemon_->exit_description().value_or(""), "killed by signal 9");
+
+    // What the state file says is a whole document, with both waiting jobs still queued.
+    std::ifstream in(dir_ / "state/queue.json");
+    const auto state = nlohmann::json::parse(in);
+    int queued = 0;
+    for (const auto& j : state.at("jobs")) queued += j.at("state") == "queued";
+    EXPECT_EQ(queued, 2);
+
+    start_daemon();
+    const Job was_running = status(running.id);
+    EXPECT_EQ(was_running.state, JobState::failed);
+    EXPECT_EQ(was_running.reason, "daemon restarted");
+    const Job one = wait_for(queued1.id);
+    const Job two = wait_for(queued2.id);
+    EXPECT_EQ(one.state, JobState::done) << one.reason;
+    EXPECT_EQ(two.state, JobState::done) << two.reason;
+    EXPECT_GT(two.started_seq, one.finished_seq);
+}
+
+TEST_F(Rigd, AnswersBadRequestsWithErrorsAndKeepsServing) {
+    start_daemon();
+    auto c = client();
+    ASSERT_TRUE(c.send_line(std::string(100 * 1024, 'x') + "\n"));
+    auto oversize = c.read();
+    ASSERT_TRUE(oversize) << oversize.error().message;
+    EXPECT_FALSE(oversize->value("ok", true));
+    EXPECT_EQ(oversize->at("error").at("kind"), "malformed");
+    EXPECT_NE(oversize->at("error").at("message").get<std::string>().find("longer than 65536"), std::string::npos);
+
+    ASSERT_TRUE(c.send_line("{\"v\":1,\"type\":\"submit\",\n"));
+    auto malformed = c.read();
+    ASSERT_TRUE(malformed);
+    EXPECT_EQ(malformed->at("error").at("kind"), "malformed");
+
+    ASSERT_TRUE(c.send_line("{\"v\":2,\"type\":\"jobs\"}\n"));
+    auto version = c.read();
+    ASSERT_TRUE(version);
+    EXPECT_EQ(version->at("error").at("kind"), "unsupported");
+
+    ASSERT_TRUE(c.send_line("{\"v\":1,\"type\":\"submit\",\"board\":\"../../etc\"}\n"));
+    auto escape = c.read();
+    ASSERT_TRUE(escape);
+    EXPECT_FALSE(escape->value("ok", true));
+
+    auto boards = c.call(request(RequestType::boards));
+    ASSERT_TRUE(boards) << boards.error().message;
+    EXPECT_EQ(boards->at("boards").size(), 3u);
+}
+
+TEST_F(Rigd, SocketIsOnlyForItsOwner) {
+    start_daemon();
+    struct stat st {};
+    ASSERT_EQ(::stat(socket_.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISSOCK(st.st_mode));
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    EXPECT_EQ(st.st_mode & S_IWOTH, 0u);
+}
+
+// SO_PEERCRED behind the file mode: even with the socket opened to everyone (a misconfiguration),
+// another user may read the queue but not submit or cancel. Needs root to become that user.
+TEST_F(Rigd, OtherUsersMayReadButNotSubmit) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to act as another user";
+    start_daemon();
+    ASSERT_EQ(::chmod(socket_.c_str(), 0666), 0);
+    ASSERT_EQ(::chmod(dir_.c_str(), 0755), 0);
+    ASSERT_EQ(::chmod(socket_.parent_path().c_str(), 0755), 0);
+    const Job mine = submit("qemu_b", 5);
+    int pipe_fds[2];
+    ASSERT_EQ(::pipe(pipe_fds), 0);
+    const pid_t child = ::fork();
+    if (child == 0) {
+        // nobody: read works, submit and cancel are refused. Reports one character per check.
+        if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(2);
+        std::string verdict;
+        auto c = Client::connect(socket_);
+        if (!c) ::_exit(3);
+        verdict += c->call(request(RequestType::jobs)) ? 'r' : '-';
+        Request r = request(RequestType::submit, "qemu_a");
+        auto submitted = c->call(r);
+        verdict += !submitted && submitted.error().message.find("permission denied") != std::string::npos ? 's' : '-';
+        verdict += !c->call(request(RequestType::cancel, {}, mine.id)) ? 'c' : '-';
+        (void)!::write(pipe_fds[1], verdict.data(), verdict.size());
+        ::_exit(0);
+    }
+    ::close(pipe_fds[1]);
+    char verdict[8] = {};
+    const auto n = ::read(pipe_fds[0], verdict, sizeof verdict - 1);
+    ::close(pipe_fds[0]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    ASSERT_EQ(n, 3) << "child exit status " << WEXITSTATUS(status);
+    EXPECT_EQ(std::string(verdict), "rsc");
+    EXPECT_EQ(wait_for(mine.id).state, JobState::done);
+}
+
+TEST_F(Rigd, BoardThatKeepsFailingBecomesUnhealthyAndItsJobsWait) {
+    start_daemon();
+    for (int i = 0; i < 3; ++i) {
+        const Job failed = wait_for(submit("qemu_broken", 5).id);
+        EXPECT_EQ(failed.state, JobState::failed);
+        EXPECT_EQ(failed.failure, "probe error") << failed.reason;
+        EXPECT_NE(failed.reason.find("board qemu_broken, step start probe"), std::string::npos) << failed.reason;
+    }
+    const Job waiting = submit("qemu_broken", 5);
+    auto c = client();
+    auto boards = c.call(request(RequestType::boards));
+    ASSERT_TRUE(boards);
+    for (const auto& b : boards->at("boards")) {
+        if (b.at("name") != "qemu_broken") continue;
+        EXPECT_FALSE(b.at("healthy").get<bool>());
+        EXPECT_EQ(b.at("queued"), 1);
+    }
+    EXPECT_EQ(status(waiting.id).state, JobState::queued);
+    EXPECT_NE(status(waiting.id).reason.find("unhealthy"), std::string::npos);
+    // An on-demand health check runs (and fails: the board is still broken); the job keeps waiting.
+    auto health = c.call(request(RequestType::health, "qemu_broken"), 60s);
+    ASSERT_TRUE(health) << health.error().message;
+    EXPECT_FALSE(health->at("passed").get<bool>());
+    EXPECT_EQ(status(waiting.id).state, JobState::queued);
+    // A healthy board's check passes.
+    auto good = c.call(request(RequestType::health, "qemu_a"), 60s);
+    ASSERT_TRUE(good) << good.error().message;
+    EXPECT_TRUE(good->at("passed").get<bool>()) << good->dump();
+}
+
+TEST_F(Rigd, RigClientSubmitsFollowsAndExplainsAMissingDaemon) {
+    auto run = [&](std::vector<std::string> argv) {
+        const auto out = dir_ / "rig-output.txt";
+        std::error_code ec;
+        fs::remove(out, ec);
+        std::optional<std::string> how;
+        {
+            rig::util::ChildProcess rig(std::move(argv), out);
+            while (rig.running()) std::this_thread::sleep_for(20ms);
+            how = rig.exit_description();
+        }
+        std::ifstream in(out);
+        return std::pair{how.value_or(""), std::string((std::istreambuf_iterator<char>(in)), {})};
+    };
+    const auto [missing, missing_text] = run({rig_binary.string(), "jobs", "--socket", socket_.string()});
+    EXPECT_EQ(missing, "exited with status 1");
+    EXPECT_NE(missing_text.find("rigd is not running on " + socket_.string()), std::string::npos) << missing_text;
+
+    start_daemon();
+    const auto [submitted, text] =
+        run({rig_binary.string(), "submit", "--socket", socket_.string(), "-b", "qemu_b", "-r", "5", "--follow"});
+    EXPECT_EQ(submitted, "exited with status 0") << text;
+    EXPECT_NE(text.find("job 1 on qemu_b: done"), std::string::npos) << text;
+    const auto [listed, jobs_text] = run({rig_binary.string(), "boards", "--socket", socket_.string()});
+    EXPECT_EQ(listed, "exited with status 0") << jobs_text;
+    EXPECT_NE(jobs_text.find("qemu_b"), std::string::npos) << jobs_text;
+}
+
+}  // namespace

@@ -1,0 +1,211 @@
+// rigd's wire format and queue without a daemon: requests parsed and refused field by field, the
+// JSON forms round-trip, the queue file survives a reopen, failures are classified by step.
+#include "host/daemon/api.hpp"
+#include "host/daemon/board_worker.hpp"
+#include "host/daemon/job.hpp"
+#include "host/daemon/job_queue.hpp"
+#include "host/daemon/server.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+#include <filesystem>
+
+namespace {
+
+using namespace rig::daemon;
+namespace fs = std::filesystem;
+
+rig::ErrorKind kind_of(std::string_view line) {
+    auto r = parse_request(line);
+    EXPECT_FALSE(r) << line;
+    return r ? rig::ErrorKind::io : r.error().kind;
+}
+
+TEST(DaemonApi, ParsesASubmitWithDefaults) {
+    auto r = parse_request(R"({"v":1,"type":"submit","board":"qemu_a"})");
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->type, RequestType::submit);
+    EXPECT_EQ(r->board, "qemu_a");
+    EXPECT_EQ(r->repetitions, 15u);
+    EXPECT_EQ(r->filter, "");
+    EXPECT_TRUE(r->mutates());
+}
+
+TEST(DaemonApi, ParsesEveryTypeItWrites) {
+    for (auto type : {RequestType::submit, RequestType::status, RequestType::jobs, RequestType::boards,
+                      RequestType::cancel, RequestType::follow, RequestType::health}) {
+        Request r;
+        r.type = type;
+        r.board = "nrf52dk";
+        r.job = 42;
+        r.repetitions = 7;
+        r.filter = "cell/";
+        const auto line = request_line(r);
+        ASSERT_EQ(line.back(), '\n');
+        auto parsed = parse_request(std::string_view(line).substr(0, line.size() - 1));
+        ASSERT_TRUE(parsed) << line << parsed.error().message;
+        EXPECT_EQ(parsed->type, type);
+        if (type == RequestType::status || type == RequestType::cancel || type == RequestType::follow) {
+            EXPECT_EQ(parsed->job, 42u);
+        }
+        if (type == RequestType::submit) {
+            EXPECT_EQ(parsed->repetitions, 7u);
+            EXPECT_EQ(parsed->filter, "cell/");
+        }
+    }
+}
+
+TEST(DaemonApi, RefusesWhatIsNotARequest) {
+    EXPECT_EQ(kind_of("not json"), rig::ErrorKind::malformed);
+    EXPECT_EQ(kind_of(R"({"v":1,"type":"jobs")"), rig::ErrorKind::malformed);
+    EXPECT_EQ(kind_of("[1,2]"), rig::ErrorKind::malformed);
+    EXPECT_EQ(kind_of(R"({"type":"jobs"})"), rig::ErrorKind::malformed);
+    EXPECT_EQ(kind_of(R"({"v":2,"type":"jobs"})"), rig::ErrorKind::unsupported);
+    EXPECT_EQ(kind_of(R"({"v":"1","type":"jobs"})"), rig::ErrorKind::unsupported);
+    EXPECT_EQ(kind_of(R"({"v":1,"type":"reboot"})"), rig::ErrorKind::unsupported);
+    EXPECT_EQ(kind_of(R"({"v":1})"), rig::ErrorKind::malformed);
+    EXPECT_EQ(kind_of(std::string(max_line_bytes + 1, ' ')), rig::ErrorKind::malformed);
+}
+
+TEST(DaemonApi, RefusesBadFields) {
+    EXPECT_EQ(kind_of(R"({"v":1,"type":"submit","board":"../etc"})"), rig::ErrorKind::malformed);
+    EXPECT_EQ(kind_of(R"({"v":1,"type":"submit","board":"a b"})"), rig::ErrorKind::malformed);
+    EXPECT_EQ(kind_of(R"({"v":1,"type":"submit"})"), rig::ErrorKind::malformed);
+    EXPECT_EQ(kind_of(R"({"v":1,"type":"submit","board":"a","repetitions":0})"), rig::ErrorKind::malformed);
+    EXPECT_EQ(kind_of(R"({"v":1,"type":"submit","board":"a","repetitions":1001})"), rig::ErrorKind::malformed);
+    EXPECT_EQ(kind_of(R"({"v":1,"type":"submit","board":"a","repetitions":-1})"), rig::ErrorKind::malformed);
+    EXPECT_EQ(kind_of(R"({"v":1,"type":"submit","board":"a","repetitions":"5"})"), rig::ErrorKind::malformed);
+    EXPECT_EQ(kind_of(R"({"v":1,"type":"submit","board":"a","filter":"a\u0001"})"), rig::ErrorKind::malformed);
+    EXPECT_EQ(kind_of(R"({"v":1,"type":"submit","board":"a","image":"/etc/shadow"})"), rig::ErrorKind::malformed);
+    EXPECT_EQ(kind_of(R"({"v":1,"type":"cancel"})"), rig::ErrorKind::malformed);
+    EXPECT_EQ(kind_of(R"({"v":1,"type":"cancel","job":0})"), rig::ErrorKind::malformed);
+    EXPECT_EQ(kind_of(R"({"v":1,"type":"follow","job":1.5})"), rig::ErrorKind::malformed);
+    EXPECT_EQ(kind_of(R"({"v":1,"type":"jobs","job":1})"), rig::ErrorKind::malformed);
+}
+
+TEST(DaemonApi, ErrorRepliesCarryKindAndMessageAndSurviveBadUtf8) {
+    const auto line = error_line(rig::make_error(rig::ErrorKind::not_found, "no job \xff 7"));
+    const auto j = nlohmann::json::parse(line);
+    EXPECT_EQ(j["v"], 1);
+    EXPECT_EQ(j["ok"], false);
+    EXPECT_EQ(j["error"]["kind"], "not_found");
+    EXPECT_EQ(ok_line({{"x", 1}}), "{\"ok\":true,\"v\":1,\"x\":1}\n");
+}
+
+TEST(DaemonJob, RoundTripsThroughJson) {
+    Job job;
+    job.id = 9;
+    job.board = "qemu_a";
+    job.state = JobState::failed;
+    job.failure = "flash error";
+    job.failed_step = "flash";
+    job.progress = {"start probe", "flash"};
+    job.progress_total = 2;
+    job.started_seq = 3;
+    job.finished_seq = 4;
+    const Job back = job_from_json(to_json(job));
+    EXPECT_EQ(back.id, 9u);
+    EXPECT_EQ(back.state, JobState::failed);
+    EXPECT_EQ(back.failure, "flash error");
+    EXPECT_EQ(back.progress, job.progress);
+    EXPECT_EQ(back.finished_seq, 4u);
+}
+
+TEST(DaemonWorker, ClassifiesFailuresByStep) {
+    EXPECT_EQ(classify_failure("flash", rig::ErrorKind::io).failure, "flash error");
+    EXPECT_EQ(classify_failure("flash", rig::ErrorKind::io).verdict, BoardVerdict::broken);
+    EXPECT_EQ(classify_failure("hello", rig::ErrorKind::timeout).failure, "no answer on the UART");
+    EXPECT_EQ(classify_failure("start probe", rig::ErrorKind::closed).verdict, BoardVerdict::broken);
+    EXPECT_EQ(classify_failure("collect", rig::ErrorKind::timeout).failure, "benchmark failure");
+    EXPECT_EQ(classify_failure("collect", rig::ErrorKind::timeout).verdict, BoardVerdict::works);
+    EXPECT_EQ(classify_failure("load image", rig::ErrorKind::not_found).verdict, BoardVerdict::unknown);
+}
+
+TEST(DaemonServer, TrustsItsOwnUserAndRootOnly) {
+    EXPECT_TRUE(is_trusted(::geteuid(), ::getegid(), std::nullopt));
+    EXPECT_TRUE(is_trusted(0, 0, std::nullopt));
+    const uid_t stranger = ::geteuid() == 12345 ? 12346 : 12345;
+    EXPECT_FALSE(is_trusted(stranger, 12345, std::nullopt));
+    EXPECT_TRUE(is_trusted(stranger, 4242, gid_t{4242}));  // primary group = rigd's group
+}
+
+class DaemonQueue : public ::testing::Test {
+protected:
+    void SetUp() override {
+        char name[] = "/tmp/rigd_queue_test_XXXXXX";
+        ASSERT_NE(::mkdtemp(name), nullptr);
+        dir_ = name;
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+    std::unique_ptr<JobQueue> open() {
+        auto q = JobQueue::open(dir_ / "queue.json", {"a", "b"});
+        EXPECT_TRUE(q) << q.error().message;
+        return q ? std::move(*q) : nullptr;
+    }
+    fs::path dir_;
+};
+
+TEST_F(DaemonQueue, ReopenKeepsQueuedJobsAndFailsTheRunningOne) {
+    {
+        auto q = open();
+        ASSERT_TRUE(q->submit("a", 5, "", 0));
+        ASSERT_TRUE(q->submit("a", 6, "cell", 0));
+        ASSERT_TRUE(q->submit("b", 7, "", 0));
+        EXPECT_FALSE(q->submit("c", 7, "", 0));  // not a board this queue owns
+        auto work = q->next_work("a", std::chrono::milliseconds(0));
+        ASSERT_EQ(work.kind, JobQueue::Work::run);
+        EXPECT_EQ(work.job.id, 1u);
+    }  // "killed" with job 1 running
+    auto q = open();
+    const auto jobs = q->jobs();
+    ASSERT_EQ(jobs.size(), 3u);
+    EXPECT_EQ(jobs[0].state, JobState::failed);
+    EXPECT_EQ(jobs[0].reason, "daemon restarted");
+    EXPECT_EQ(jobs[1].state, JobState::queued);
+    EXPECT_EQ(jobs[1].filter, "cell");
+    EXPECT_EQ(jobs[2].state, JobState::queued);
+    auto next = q->next_work("a", std::chrono::milliseconds(0));
+    EXPECT_EQ(next.job.id, 2u);
+    auto fresh = q->submit("b", 1, "", 0);
+    ASSERT_TRUE(fresh);
+    EXPECT_EQ(fresh->id, 4u);  // ids are never reused
+}
+
+TEST_F(DaemonQueue, ThreeBoardFailuresMakeABoardUnhealthyUntilACheckPasses) {
+    auto q = open();
+    for (int i = 0; i < 3; ++i) {
+        ASSERT_TRUE(q->submit("a", 5, "", 0));
+        auto work = q->next_work("a", std::chrono::milliseconds(0));
+        ASSERT_EQ(work.kind, JobQueue::Work::run);
+        JobQueue::Outcome outcome;
+        outcome.state = JobState::failed;
+        outcome.failure = "flash error";
+        outcome.verdict = BoardVerdict::broken;
+        q->finish_job(work.job.id, outcome);
+    }
+    auto waiting = q->submit("a", 5, "", 0);
+    ASSERT_TRUE(waiting);
+    EXPECT_NE(waiting->reason.find("unhealthy"), std::string::npos);
+    EXPECT_FALSE(q->boards()[0].healthy);
+    ASSERT_TRUE(q->request_health_check("a"));
+    auto check = q->next_work("a", std::chrono::milliseconds(0));
+    ASSERT_EQ(check.kind, JobQueue::Work::health_check);
+    q->finish_health_check("a", rig::Result<void>{});
+    EXPECT_TRUE(q->boards()[0].healthy);
+    auto work = q->next_work("a", std::chrono::milliseconds(0));
+    ASSERT_EQ(work.kind, JobQueue::Work::run);
+    EXPECT_EQ(work.job.id, waiting->id);
+}
+
+TEST_F(DaemonQueue, CancelsAQueuedJobAtOnceAndRefusesFinishedOnes) {
+    auto q = open();
+    auto job = q->submit("b", 5, "", 0);
+    ASSERT_TRUE(job);
+    auto cancelled = q->cancel(job->id);
+    ASSERT_TRUE(cancelled);
+    EXPECT_EQ(cancelled->state, JobState::cancelled);
+    EXPECT_FALSE(q->cancel(job->id));
+    EXPECT_FALSE(q->cancel(999));
+}
+
+}  // namespace

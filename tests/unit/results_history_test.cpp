@@ -1,0 +1,212 @@
+// The SQLite history: runs go in whole, come back equal, are never stored twice, and a failure
+// half-way through a run leaves nothing of it behind.
+#include "host/results/history.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+#include <fstream>
+
+using namespace rig;
+using namespace rig::results;
+
+namespace {
+
+class HistoryTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ =
+            std::filesystem::temp_directory_path() / ("rig-history-test-" + std::to_string(::getpid()) + "-" +
+                                                      ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        std::filesystem::remove_all(dir_);
+        file_ = dir_ / "sub" / "history.sqlite";
+    }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+
+    // Counts rows with SQLite directly, beside the class under test.
+    std::int64_t rows(const std::string& table) {
+        sqlite3* db = nullptr;
+        EXPECT_EQ(sqlite3_open_v2(file_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+        sqlite3_stmt* stmt = nullptr;
+        EXPECT_EQ(sqlite3_prepare_v2(db, ("SELECT count(*) FROM " + table).c_str(), -1, &stmt, nullptr), SQLITE_OK);
+        EXPECT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+        const auto n = sqlite3_column_int64(stmt, 0);
+        sqlite3_finalize(stmt);
+        sqlite3_close(db);
+        return n;
+    }
+
+    std::filesystem::path dir_, file_;
+};
+
+RunReport report(const std::string& commit, const std::string& started_at, std::uint32_t base = 100) {
+    RunReport r;
+    auto& i = r.info;
+    i.board = "qemu_mps2_an386";
+    i.chip = "cortex-m4";
+    i.unit = board::CounterUnit::instructions;
+    i.cpu_hz = 25'000'000;
+    i.ns_per_count = 128;
+    i.probe = "qemu-gdb";
+    i.firmware_version = "0.1.0";
+    i.firmware_commit = commit;
+    i.toolchain = "rustc";
+    i.image_sha256 = "sha-" + commit;
+    i.started_at = started_at;
+    i.repetitions = 3;
+    i.uart_garbage_bytes = 1;
+    r.measurements = {{"syscall/null", 0, 4, {base, base, base}},
+                      {"cell/copy", 64, 2, {base * 2, base * 2 + 1, base * 2}}};
+    return r;
+}
+
+}  // namespace
+
+TEST_F(HistoryTest, AddsAndReloadsARun) {
+    auto h = History::open(file_);
+    ASSERT_TRUE(h) << h.error().message;
+    const auto original = report("aaaa1111", "2024-05-01T10:00:00Z");
+    auto id = h->add_run(original, "the log\nline 2\n", {"run", "2024-04-30T09:00:00+02:00"});
+    ASSERT_TRUE(id) << id.error().message;
+
+    auto loaded = h->load_run(*id);
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    EXPECT_EQ(loaded->info.board, original.info.board);
+    EXPECT_EQ(loaded->info.firmware_commit, "aaaa1111");
+    EXPECT_EQ(loaded->info.unit, board::CounterUnit::instructions);
+    EXPECT_DOUBLE_EQ(loaded->info.ns_per_count, 128);
+    EXPECT_EQ(loaded->info.image_sha256, original.info.image_sha256);
+    EXPECT_EQ(loaded->info.uart_garbage_bytes, 1u);
+    ASSERT_EQ(loaded->measurements.size(), 2u);
+    EXPECT_EQ(loaded->measurements[1].full_name(), "cell/copy/64");
+    EXPECT_EQ(loaded->measurements[1].overhead, 2u);
+    EXPECT_EQ(loaded->measurements[1].samples, original.measurements[1].samples);
+    EXPECT_EQ(*h->load_log(*id), "the log\nline 2\n");
+
+    auto runs = h->runs({"qemu_mps2_an386", ""});
+    ASSERT_TRUE(runs);
+    ASSERT_EQ(runs->size(), 1u);
+    EXPECT_EQ((*runs)[0].commit_date, "2024-04-30T09:00:00+02:00");
+    EXPECT_EQ((*runs)[0].source, "run");
+    EXPECT_EQ((*runs)[0].benchmarks, 2u);
+    EXPECT_TRUE(*h->has_run("qemu_mps2_an386", "aaaa1111", "sha-aaaa1111"));
+    EXPECT_FALSE(*h->has_run("qemu_mps2_an386", "aaaa1111", "other"));
+    EXPECT_FALSE(h->load_run(*id + 100));
+}
+
+TEST_F(HistoryTest, SurvivesReopening) {
+    {
+        auto h = History::open(file_);
+        ASSERT_TRUE(h);
+        ASSERT_TRUE(h->add_run(report("aaaa1111", "t1"), ""));
+    }
+    auto h = History::open(file_);
+    ASSERT_TRUE(h) << h.error().message;
+    EXPECT_EQ(h->runs()->size(), 1u);
+    EXPECT_EQ(rows("schema_version"), 1);
+}
+
+TEST_F(HistoryTest, TheSameRunIsNeverStoredTwice) {
+    auto h = History::open(file_);
+    ASSERT_TRUE(h);
+    const auto r = report("aaaa1111", "2024-05-01T10:00:00Z");
+    auto first = h->add_run(r, "", {"import:a.json", ""});
+    auto second = h->add_run(r, "", {"import:a.json", ""});
+    ASSERT_TRUE(first);
+    ASSERT_TRUE(second);
+    EXPECT_EQ(*first, *second);
+    EXPECT_EQ(rows("runs"), 1);
+    EXPECT_EQ(rows("samples"), 6);
+    EXPECT_EQ(**h->find_run(r.info), *first);
+}
+
+TEST_F(HistoryTest, AFailureHalfWayLeavesNothingBehind) {
+    auto h = History::open(file_);
+    ASSERT_TRUE(h);
+    ASSERT_TRUE(h->add_run(report("aaaa1111", "t1"), ""));
+    // The run row and the first benchmark go in; the second benchmark violates CHECK (name <> '').
+    auto bad = report("bbbb2222", "t2");
+    bad.measurements.push_back({"", 0, 0, {1, 2, 3}});
+    auto id = h->add_run(bad, "log");
+    ASSERT_FALSE(id);
+    EXPECT_NE(id.error().message.find("CHECK constraint failed"), std::string::npos) << id.error().message;
+    // The same benchmark twice in one run violates UNIQUE, after its first copy's samples went in.
+    auto twice = report("cccc3333", "t3");
+    twice.measurements.push_back(twice.measurements[0]);
+    ASSERT_FALSE(h->add_run(twice, "log"));
+
+    EXPECT_EQ(rows("runs"), 1);
+    EXPECT_EQ(rows("measurements"), 2);
+    EXPECT_EQ(rows("samples"), 6);
+    EXPECT_FALSE(*h->has_run("qemu_mps2_an386", "bbbb2222", "sha-bbbb2222"));
+    // The connection is still usable after the rollback.
+    EXPECT_TRUE(h->add_run(report("dddd4444", "t4"), ""));
+    EXPECT_EQ(rows("runs"), 2);
+}
+
+TEST_F(HistoryTest, LatestRunAcceptsAUniquePrefix) {
+    auto h = History::open(file_);
+    ASSERT_TRUE(h);
+    ASSERT_TRUE(h->add_run(report("abc123", "2024-05-01T10:00:00Z"), ""));
+    auto newer = report("abc123", "2024-05-02T10:00:00Z");
+    newer.info.image_sha256 = "other";
+    auto newer_id = h->add_run(newer, "");
+    ASSERT_TRUE(h->add_run(report("abd999", "2024-05-03T10:00:00Z"), ""));
+
+    auto latest = h->latest_run("qemu_mps2_an386", "abc1");
+    ASSERT_TRUE(latest) << latest.error().message;
+    ASSERT_TRUE(*latest);
+    EXPECT_EQ((*latest)->id, *newer_id);
+    auto ambiguous = h->latest_run("qemu_mps2_an386", "ab");
+    ASSERT_FALSE(ambiguous);
+    EXPECT_NE(ambiguous.error().message.find("ambiguous"), std::string::npos);
+    EXPECT_FALSE(h->latest_run("qemu_mps2_an386", "ffff").value().has_value());
+    EXPECT_FALSE(h->latest_run("other_board", "abc123").value().has_value());
+}
+
+TEST_F(HistoryTest, SeriesIsOrderedByCommitDateWithOnePointPerCommit) {
+    auto h = History::open(file_);
+    ASSERT_TRUE(h);
+    // Started in one order, committed in another.
+    ASSERT_TRUE(h->add_run(report("second", "2024-05-01T10:00:00Z", 110), "", {"run", "2024-04-02T00:00:00Z"}));
+    ASSERT_TRUE(h->add_run(report("first", "2024-05-02T10:00:00Z", 100), "", {"run", "2024-04-01T00:00:00Z"}));
+    auto rerun = report("second", "2024-05-03T10:00:00Z", 111);
+    ASSERT_TRUE(h->add_run(rerun, "", {"run", "2024-04-02T00:00:00Z"}));
+
+    auto s = h->series("qemu_mps2_an386", "syscall/null");
+    ASSERT_TRUE(s) << s.error().message;
+    ASSERT_EQ(s->size(), 2u);
+    EXPECT_EQ((*s)[0].commit, "first");
+    EXPECT_DOUBLE_EQ((*s)[0].median, 100);
+    EXPECT_EQ((*s)[1].commit, "second");
+    EXPECT_DOUBLE_EQ((*s)[1].median, 111);  // the latest run of that commit
+    EXPECT_EQ((*s)[1].samples.size(), 3u);
+
+    auto copy = h->series("qemu_mps2_an386", "cell/copy/64");
+    ASSERT_TRUE(copy);
+    ASSERT_EQ(copy->size(), 2u);
+    EXPECT_EQ((*copy)[0].samples, (std::vector<std::uint32_t>{200, 201, 200}));
+    EXPECT_TRUE(h->series("qemu_mps2_an386", "cell/copy")->empty());
+}
+
+TEST_F(HistoryTest, RefusesAFileThatIsNotADatabase) {
+    std::filesystem::create_directories(file_.parent_path());
+    { std::ofstream(file_) << "this is not SQLite, it is a text file that happens to be long enough\n"; }
+    auto h = History::open(file_);
+    ASSERT_FALSE(h);
+    EXPECT_NE(h.error().message.find(file_.string()), std::string::npos) << h.error().message;
+}
+
+TEST_F(HistoryTest, RefusesANewerSchema) {
+    {
+        auto h = History::open(file_);
+        ASSERT_TRUE(h);
+    }
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(file_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "UPDATE schema_version SET version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+    auto h = History::open(file_);
+    ASSERT_FALSE(h);
+    EXPECT_NE(h.error().message.find("schema version 99 is newer"), std::string::npos) << h.error().message;
+}
