@@ -8,7 +8,10 @@
 #include "host/results/summary_table.hpp"
 #include "host/session/run_session.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <fmt/format.h>
+#include <fstream>
 #include <memory>
 
 namespace rig::cli {
@@ -46,6 +49,11 @@ int run(const RunArgs& args) {
     std::filesystem::create_directories(logs, ec);
     const auto log_file = logs / "last-run.log";
     std::filesystem::remove(log_file, ec);
+    // Results that cannot be written make the run worthless: find out before using the board.
+    if (!std::ofstream(log_file)) {
+        fmt::print(stderr, "rig run: cannot write in the results folder {}: {}\n", logs.string(), std::strerror(errno));
+        return exit_write_failed;
+    }
 
     session::RunOptions options;
     options.repetitions = args.repetitions;

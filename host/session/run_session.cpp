@@ -10,6 +10,7 @@
 #include "host/util/sha256.hpp"
 
 #include <ctime>
+#include <thread>
 #include <variant>
 
 namespace rig::session {
@@ -73,6 +74,12 @@ Result<Message> Session::receive(std::chrono::milliseconds timeout) {
                                                       " ms (hung, or not running?)");
         auto message = link_->next_message(std::min<transport::Timeout>(left, poll_interval));
         if (!message && message.error().kind == ErrorKind::timeout) continue;
+        if (!message && message.error().kind == ErrorKind::closed) {
+            // A UART that closes is usually the board process dying: name that cause, not the
+            // socket. Give the exit a moment to be reaped.
+            for (int i = 0; i < 20 && probe_->alive(); ++i) std::this_thread::sleep_for(10ms);
+            if (!probe_->alive()) return make_error(ErrorKind::closed, probe_->why_not_alive());
+        }
         if (message) {
             if (const auto* panic = std::get_if<protocol::Panic>(&*message)) {
                 char pc[16];

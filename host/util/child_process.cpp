@@ -44,6 +44,16 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, const std::filesystem:
     ::close(log_fd);
 }
 
+Result<std::unique_ptr<ChildProcess>> ChildProcess::start(std::vector<std::string> argv,
+                                                          const std::filesystem::path& log_file) {
+    const std::string program = argv.empty() ? std::string("?") : argv.front();
+    try {
+        return std::make_unique<ChildProcess>(std::move(argv), log_file);
+    } catch (const std::system_error& e) {
+        return make_error(ErrorKind::io, "cannot start " + program + ": " + e.what());
+    }
+}
+
 ChildProcess::~ChildProcess() { stop(); }
 
 void ChildProcess::record_status(int status) {

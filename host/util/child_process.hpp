@@ -3,8 +3,11 @@
 // shell, and always stopped and reaped — by the destructor on every path, and by the kernel
 // (PR_SET_PDEATHSIG) if the rig itself dies without running destructors.
 
+#include "host/util/result.hpp"
+
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +20,11 @@ public:
     // Throws std::system_error when the program cannot be started at all (fork failure);
     // a program missing from PATH shows up as an early exit with status 127.
     ChildProcess(std::vector<std::string> argv, const std::filesystem::path& log_file);
+
+    // The same as an expected failure: a log file that cannot be created (a full or read-only
+    // results disk) is an I/O error naming the file, not an exception.
+    static Result<std::unique_ptr<ChildProcess>> start(std::vector<std::string> argv,
+                                                       const std::filesystem::path& log_file);
     ~ChildProcess();
 
     ChildProcess(const ChildProcess&) = delete;

@@ -84,6 +84,19 @@ TEST_F(GdbRspClient, ConnectSkipsAnEarlyStopReplyAndEntersNoAckModeWhenOffered) 
     EXPECT_EQ(client.features().packet_size, 0x100u);
 }
 
+TEST_F(GdbRspClient, APacketSizeTooSmallForAMemoryRequestIsRefusedAtConnect) {
+    // Found by fuzzing: PacketSize=1f made every chunk budget underflow into huge packets.
+    server_.respond = [](const std::string& packet) {
+        if (packet.starts_with("qSupported")) return frame_packet("PacketSize=1f");
+        return frame_packet("OK");
+    };
+    RspClient client = make_client();
+    auto stop = client.connect();
+    ASSERT_FALSE(stop);
+    EXPECT_EQ(stop.error().kind, ErrorKind::malformed);
+    EXPECT_NE(stop.error().message.find("PacketSize=1f"), std::string::npos) << stop.error().message;
+}
+
 TEST_F(GdbRspClient, PacketAnsweredWithANakIsSentAgain) {
     server_.naks_left = 2;
     RspClient client = make_client();

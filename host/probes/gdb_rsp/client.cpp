@@ -5,6 +5,9 @@
 #include <charconv>
 
 namespace rig::probes::gdb_rsp {
+
+// Room for the longest request header ("vFlashWrite:ffffffff:", "Mffffffff,ffff:") plus framing.
+constexpr std::size_t min_packet_size = 64;
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -162,7 +165,13 @@ Result<StopReply> RspClient::connect() {
         if (feature.starts_with("PacketSize=")) {
             std::size_t size = 0;
             std::from_chars(feature.data() + 11, feature.data() + feature.size(), size, 16);
-            if (size > 0) features_.packet_size = size;
+            // Every request is sized from this (address, length, checksum around the data): a
+            // server claiming less than a memory request's own header cannot be spoken to.
+            if (size < min_packet_size)
+                return Error{ErrorKind::malformed, "GDB server announced PacketSize=" + feature.substr(11) +
+                                                       ", below the " + std::to_string(min_packet_size) +
+                                                       " bytes a memory request needs"};
+            features_.packet_size = size;
         }
         features_.features.push_back(std::move(feature));
         start = end + 1;

@@ -114,8 +114,9 @@ Result<std::unique_ptr<OpenOcdServer>> OpenOcdServer::start(const std::vector<st
     if (!tcl) return tcl.error();
     if (!gdb) return gdb.error();
     if (*tcl == *gdb) return make_error(ErrorKind::io, "picked the same port twice; try again");
-    auto process = std::make_unique<util::ChildProcess>(openocd_argv(config_args, *tcl, *gdb), log_file);
-    std::unique_ptr<OpenOcdServer> server(new OpenOcdServer(std::move(process), log_file, *tcl, *gdb));
+    auto process = util::ChildProcess::start(openocd_argv(config_args, *tcl, *gdb), log_file);
+    if (!process) return process.error();
+    std::unique_ptr<OpenOcdServer> server(new OpenOcdServer(std::move(*process), log_file, *tcl, *gdb));
 
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (server->running() && !port_listening(*tcl)) {

@@ -104,7 +104,9 @@ Result<std::unique_ptr<PyOcdProbe>> PyOcdProbe::start(const board::Board& board,
         return make_error(ErrorKind::not_found,
                           "neither pyocd nor pyocd-gdbserver is installed (apt-get install python3-pyocd, or a current "
                           "pyOCD on PATH)");
-    auto process = std::make_unique<util::ChildProcess>(*argv, log_file);
+    auto started = util::ChildProcess::start(*argv, log_file);
+    if (!started) return started.error();
+    auto process = std::move(*started);
     const auto deadline = std::chrono::steady_clock::now() + 20s;  // pyOCD loads its target support first
     while (process->running() && !port_listening(*port)) {
         if (std::chrono::steady_clock::now() > deadline)

@@ -86,8 +86,9 @@ Result<std::unique_ptr<QemuBoard>> QemuBoard::start(const board::Board& board, c
         if (!uart) return uart.error();
         if (*gdb == *uart) continue;
         const QemuPorts ports{*gdb, *uart};
-        auto process = std::make_unique<util::ChildProcess>(qemu_argv(board, ports), log_file);
-        std::unique_ptr<QemuBoard> qemu(new QemuBoard(std::move(process), ports, log_file));
+        auto process = util::ChildProcess::start(qemu_argv(board, ports), log_file);
+        if (!process) return process.error();
+        std::unique_ptr<QemuBoard> qemu(new QemuBoard(std::move(*process), ports, log_file));
 
         const auto deadline = std::chrono::steady_clock::now() + timeout;
         while (qemu->running() && !(port_listening(ports.gdb) && port_listening(ports.uart))) {

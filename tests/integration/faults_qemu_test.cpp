@@ -1,0 +1,223 @@
+// Faults a bench meets at night, each against the real programs: QEMU killed mid-run, a
+// firmware that never answers, Ctrl-C, a results disk that is full or read-only. For each: a
+// clear error naming the board, the step and the cause; the exit code a CI job can act on; no
+// partial result file or history row; earlier results untouched.
+#include "host/board/board.hpp"
+#include "host/session/run_session.hpp"
+#include "host/util/child_process.hpp"
+
+#include <csignal>
+#include <cstring>
+#include <dirent.h>
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <regex>
+#include <sys/mount.h>
+#include <thread>
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+const fs::path rig_binary = fs::path(RIG_BINARY_DIR) / "bin/rig";
+const fs::path boards_dir = fs::path(RIG_SOURCE_DIR) / "boards";
+
+fs::path scratch(const std::string& name) {
+    const auto dir = fs::temp_directory_path() / ("rig_faults_" + name + "_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+std::string read_file(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// A results folder that already holds a night's result, to check it survives the fault.
+struct EarlierResults {
+    explicit EarlierResults(const fs::path& results) : file(results / "qemu_mps2_an386" / "earlier.json") {
+        fs::create_directories(file.parent_path());
+        std::ofstream(file) << R"({"context": {}, "benchmarks": []})";
+        contents = read_file(file);
+    }
+    // Nothing but the earlier file (and the logs folder) in the board's results.
+    void expect_intact_and_alone() const {
+        EXPECT_EQ(read_file(file), contents) << "an earlier result was changed";
+        for (const auto& entry : fs::directory_iterator(file.parent_path())) {
+            if (entry.path() == file || entry.path().filename() == "logs") continue;
+            ADD_FAILURE() << "unexpected file after a failed run: " << entry.path();
+        }
+    }
+    fs::path file;
+    std::string contents;
+};
+
+// `rig run` as a child process, its output in a file we can watch while it runs.
+struct RigRun {
+    RigRun(std::vector<std::string> args, const fs::path& dir) : output(dir / "rig-output.txt") {
+        args.insert(args.begin(), rig_binary.string());
+        process = std::make_unique<rig::util::ChildProcess>(args, output);
+    }
+    bool wait_for_output(const std::string& text, std::chrono::seconds timeout) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (read_file(output).find(text) != std::string::npos) return true;
+            if (!process->running()) return false;
+            std::this_thread::sleep_for(10ms);
+        }
+        return false;
+    }
+    int wait_exit() {
+        const auto deadline = std::chrono::steady_clock::now() + 120s;
+        while (process->running() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
+        process->stop();
+        std::smatch m;
+        const auto how = process->exit_description().value_or("");
+        return std::regex_search(how, m, std::regex("exited with status (\\d+)")) ? std::stoi(m[1]) : -1;
+    }
+    fs::path output;
+    std::unique_ptr<rig::util::ChildProcess> process;
+};
+
+// The QEMU that rig started: the one qemu-system-arm whose parent is `parent`.
+int qemu_child_of(int parent) {
+    for (const auto& entry : fs::directory_iterator("/proc")) {
+        const std::string name = entry.path().filename();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream stat(entry.path() / "stat");
+        std::string pid, comm, state;
+        int ppid = 0;
+        if (stat >> pid >> comm >> state >> ppid && ppid == parent && comm.find("qemu-system-arm") != std::string::npos)
+            return std::stoi(pid);
+    }
+    return -1;
+}
+
+std::vector<std::string> run_args(const fs::path& results, const std::string& repetitions) {
+    return {"run", "--results-dir", results.string(), "--history", (results / "history.sqlite").string(), "-r",
+            repetitions};
+}
+
+TEST(Faults, QemuKilledMidRunFailsTheRunAndWritesNothing) {
+    ASSERT_TRUE(rig::util::program_available("qemu-system-arm")) << "install qemu-system-arm";
+    const auto dir = scratch("killed");
+    const EarlierResults earlier(dir / "results");
+    // 1000 repetitions keep the collect step busy for long enough to kill QEMU inside it.
+    RigRun rig(run_args(dir / "results", "1000"), dir);
+    ASSERT_TRUE(rig.wait_for_output("] collect", 60s)) << read_file(rig.output);
+    const int qemu = qemu_child_of(rig.process->pid());
+    ASSERT_GT(qemu, 0) << "no qemu-system-arm child of rig";
+    ::kill(qemu, SIGKILL);
+    EXPECT_EQ(rig.wait_exit(), 1);
+    const auto out = read_file(rig.output);
+    EXPECT_NE(out.find("board qemu_mps2_an386, step collect"), std::string::npos) << out;
+    EXPECT_NE(out.find("killed by signal 9"), std::string::npos) << out;
+    earlier.expect_intact_and_alone();
+    EXPECT_FALSE(fs::exists(dir / "results" / "history.sqlite")) << "a failed run reached the history";
+}
+
+TEST(Faults, CtrlCStopsTheRunWithExit130AndWritesNothing) {
+    const auto dir = scratch("sigint");
+    const EarlierResults earlier(dir / "results");
+    RigRun rig(run_args(dir / "results", "1000"), dir);
+    ASSERT_TRUE(rig.wait_for_output("] collect", 60s)) << read_file(rig.output);
+    const int qemu = qemu_child_of(rig.process->pid());
+    rig.process->signal(SIGINT);
+    EXPECT_EQ(rig.wait_exit(), 130);
+    EXPECT_NE(read_file(rig.output).find("cancelled"), std::string::npos) << read_file(rig.output);
+    earlier.expect_intact_and_alone();
+    // The board's QEMU went with it.
+    EXPECT_TRUE(qemu <= 0 || ::kill(qemu, 0) != 0) << "QEMU " << qemu << " outlived a cancelled run";
+}
+
+// A firmware image whose reset handler is `b .`: it flashes and boots, then never says HELLO.
+fs::path write_silent_firmware(const fs::path& dir) {
+    std::vector<std::uint8_t> elf(52 + 32 + 16, 0);
+    const auto put32 = [&](std::size_t at, std::uint32_t v) {
+        for (int i = 0; i < 4; ++i) elf[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
+    };
+    const auto put16 = [&](std::size_t at, std::uint16_t v) {
+        elf[at] = static_cast<std::uint8_t>(v);
+        elf[at + 1] = static_cast<std::uint8_t>(v >> 8);
+    };
+    std::memcpy(elf.data(), "\x7f" "ELF\x01\x01\x01", 7);
+    put16(16, 2);   // executable
+    put16(18, 40);  // ARM
+    put32(20, 1);
+    put32(24, 0x9);
+    put32(28, 52);  // program headers right after the ELF header
+    put16(40, 52);
+    put16(42, 32);
+    put16(44, 1);
+    put32(52 + 0, 1);  // PT_LOAD of 16 bytes at 0x0
+    put32(52 + 4, 84);
+    put32(52 + 16, 16);
+    put32(52 + 20, 16);
+    put32(84 + 0, 0x2040'0000);  // initial SP: top of RAM
+    put32(84 + 4, 0x9);          // reset vector: the Thumb code at 0x8
+    put16(84 + 8, 0xE7FE);       // b .
+    const auto file = dir / "silent.elf";
+    std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(elf.data()), elf.size());
+    return file;
+}
+
+TEST(Faults, AFirmwareThatNeverAnswersTimesOutAtHello) {
+    const auto dir = scratch("silent");
+    const auto board = rig::board::find_board("qemu_mps2_an386", boards_dir);
+    ASSERT_TRUE(board) << board.error().message;
+    rig::session::RunOptions options;
+    options.hello_timeout = 1500ms;
+    const auto report = rig::session::run_on_board(*board, write_silent_firmware(dir), options, dir / "qemu.log");
+    ASSERT_FALSE(report);
+    EXPECT_EQ(report.error().kind, rig::ErrorKind::timeout);
+    EXPECT_NE(report.error().message.find("board qemu_mps2_an386, step hello"), std::string::npos)
+        << report.error().message;
+    EXPECT_NE(report.error().message.find("sent nothing"), std::string::npos) << report.error().message;
+}
+
+// A small tmpfs as the results folder (the tests run as root, as CI does).
+class SmallResultsDisk : public ::testing::Test {
+protected:
+    void mount_results(const std::string& options) {
+        dir_ = scratch("disk");
+        results_ = dir_ / "results";
+        fs::create_directories(results_);
+        ASSERT_EQ(::mount("tmpfs", results_.c_str(), "tmpfs", 0, options.c_str()), 0)
+            << "mount tmpfs (" << options << ") failed: " << std::strerror(errno) << " — these tests need root";
+        mounted_ = true;
+    }
+    void TearDown() override {
+        if (mounted_) ::umount2(results_.c_str(), MNT_DETACH);
+    }
+    fs::path dir_, results_;
+    bool mounted_ = false;
+};
+
+TEST_F(SmallResultsDisk, AFullDiskIsAWriteErrorAndKeepsEarlierResults) {
+    mount_results("size=48k");
+    const EarlierResults earlier(results_);
+    // Fill what is left, so even the log of the run barely fits.
+    { std::ofstream filler(results_ / "filler", std::ios::binary); filler << std::string(36 * 1024, 'x'); }
+    RigRun rig(run_args(results_, "9"), dir_);
+    EXPECT_EQ(rig.wait_exit(), 3) << read_file(rig.output);
+    EXPECT_NE(read_file(rig.output).find("results not written"), std::string::npos) << read_file(rig.output);
+    earlier.expect_intact_and_alone();
+}
+
+TEST_F(SmallResultsDisk, AReadOnlyDiskIsAWriteErrorAndKeepsEarlierResults) {
+    mount_results("size=1m");
+    const EarlierResults earlier(results_);
+    fs::create_directories(results_ / "qemu_mps2_an386" / "logs");
+    ASSERT_EQ(::mount("tmpfs", results_.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, "size=1m"), 0) << std::strerror(errno);
+    RigRun rig(run_args(results_, "9"), dir_);
+    EXPECT_EQ(rig.wait_exit(), 3) << read_file(rig.output);
+    const auto out = read_file(rig.output);
+    EXPECT_NE(out.find("Read-only file system"), std::string::npos) << out;
+    EXPECT_EQ(out.find("start probe"), std::string::npos) << "the board was used although nothing could be stored";
+    earlier.expect_intact_and_alone();
+}
+
+}  // namespace
