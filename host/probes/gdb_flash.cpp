@@ -18,6 +18,14 @@ std::string hex(std::uint64_t v) {
 
 }  // namespace
 
+Result<std::vector<std::uint8_t>> stop_and_read_memory(gdb_rsp::RspClient& gdb, std::uint32_t address,
+                                                       std::size_t length) {
+    if (auto stopped = gdb.interrupt(); !stopped) return stopped.error().context("stopping the core to read memory");
+    auto bytes = gdb.read_memory(address, length);
+    if (!bytes) return bytes.error().context("reading " + std::to_string(length) + " bytes at " + hex(address));
+    return std::move(*bytes);
+}
+
 Result<void> flash_with_memory_writes(gdb_rsp::RspClient& gdb, const elf::Image& image, const FlashProgress& progress) {
     const std::size_t total = image.flash_bytes();
     std::size_t done = 0;

@@ -10,6 +10,11 @@
 
 namespace rig::probes {
 
+// Stops the core (the RSP interrupt byte) and reads memory: what every GDB-server probe's
+// Probe::read_memory does.
+Result<std::vector<std::uint8_t>> stop_and_read_memory(gdb_rsp::RspClient& gdb, std::uint32_t address,
+                                                       std::size_t length);
+
 Result<void> flash_with_memory_writes(gdb_rsp::RspClient& gdb, const elf::Image& image, const FlashProgress& progress);
 
 }  // namespace rig::probes

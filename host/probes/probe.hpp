@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace rig::probes {
 
@@ -24,6 +25,11 @@ public:
 
     // Resets the core so it starts from the vector table, and lets it run.
     virtual Result<void> reset_and_run() = 0;
+
+    // Reads target memory by address (the host finds results by ELF symbol). A GDB-server probe
+    // stops the core first (all-stop servers cannot read a running target); call it when the
+    // firmware has finished its work.
+    virtual Result<std::vector<std::uint8_t>> read_memory(std::uint32_t address, std::size_t length) = 0;
 
     // Still able to drive the board? (QEMU has not exited, the probe is still attached.)
     virtual bool alive() = 0;

@@ -37,6 +37,7 @@ struct RunInfo {
     std::string started_at;           // ISO 8601, UTC
     unsigned repetitions = 0;
     std::uint64_t uart_garbage_bytes = 0;  // bytes the frame decoder had to skip
+    std::string ram_cross_check;           // the last benchmark's samples, read back from RAM by symbol
 };
 
 struct RunReport {

@@ -53,6 +53,7 @@ private:
     Result<void> collect(results::RunReport& report);
     Result<void> start_probe(const std::filesystem::path& log_file);
     Result<void> connect_uart();
+    Result<void> cross_check_samples(const elf::Image& image, results::RunReport& report);
 
     const board::Board& board_;
     const RunOptions& options_;
@@ -112,6 +113,39 @@ Result<void> Session::greet(results::RunInfo& info) {
     info.firmware_commit = hello->commit;
     info.toolchain = hello->toolchain;
     begin(Step::hello, "firmware " + hello->firmware_version + " (" + hello->commit + ", " + hello->toolchain + ")");
+    return {};
+}
+
+// The firmware keeps the last benchmark's samples in a static buffer; read it back by its ELF
+// symbol through the probe and compare with what the UART carried. A mismatch means the link
+// corrupted data the CRC did not catch, or the firmware reported something it did not measure.
+Result<void> Session::cross_check_samples(const elf::Image& image, results::RunReport& report) {
+    auto& check = report.info.ram_cross_check;
+    if (report.measurements.empty()) return {};
+    std::optional<elf::Symbol> buffer;
+    for (const auto& symbol : image.symbols)
+        if (symbol.name.find("12command_loop7SAMPLES") != std::string::npos) buffer = symbol;
+    const auto& last = report.measurements.back();
+    if (!buffer || buffer->size < last.samples.size() * 4) {
+        check = "skipped: the image has no sample buffer symbol";
+        return {};
+    }
+    auto bytes = probe_->read_memory(buffer->address, last.samples.size() * 4);
+    if (!bytes) return bytes.error().context("RAM cross-check");
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < last.samples.size(); ++i) {
+        const auto* p = bytes->data() + 4 * i;
+        const std::uint32_t in_ram = p[0] | p[1] << 8 | p[2] << 16 | std::uint32_t{p[3]} << 24;
+        if (in_ram != last.samples[i]) ++differ;
+    }
+    char address[16];
+    std::snprintf(address, sizeof address, "0x%08x", buffer->address);
+    check = last.full_name() + ": " + std::to_string(last.samples.size()) + " samples read from RAM at " + address;
+    if (differ)
+        return make_error(ErrorKind::malformed, "RAM cross-check: " + std::to_string(differ) + " of " + check +
+                                                    " differ from what the UART carried");
+    check += " match the UART";
+    if (progress_.step) progress_.step(Step::collect, "RAM cross-check: " + check);
     return {};
 }
 
@@ -245,6 +279,7 @@ Result<results::RunReport> Session::run(const std::filesystem::path& image_file,
 
     if (auto greeted = greet(info); !greeted) return greeted.error();
     if (auto collected = collect(report); !collected) return collected.error();
+    if (auto checked = cross_check_samples(*image, report); !checked) return checked.error();
     info.uart_garbage_bytes = link_->stats().dropped_bytes;
     return report;
 }
@@ -271,10 +306,21 @@ Result<results::RunReport> run_on_board(const board::Board& board, const std::fi
                                         const Progress& progress) {
     if (options.repetitions < 1 || options.repetitions > protocol::max_repetitions)
         return make_error(ErrorKind::invalid_argument, "repetitions must be 1..1000, got " + std::to_string(options.repetitions));
-    Session session(board, options, progress);
-    auto report = session.run(image_file, log_file);
-    if (!report) return report.error().context("board " + board.name + ", step " + to_string(session.step()));
-    return report;
+    for (unsigned attempt = 1;; ++attempt) {
+        Session session(board, options, progress);
+        auto report = session.run(image_file, log_file);
+        if (report) return report;
+        const Error error = report.error().context("board " + board.name + ", step " + to_string(session.step()));
+        const bool board_step = session.step() >= Step::start_probe && session.step() <= Step::hello;
+        const auto kind = report.error().kind;
+        const bool transient = kind == ErrorKind::timeout || kind == ErrorKind::closed || kind == ErrorKind::io;
+        if (!board_step || !transient || attempt >= options.attempts) {
+            if (attempt == 1) return error;
+            return Error{error.kind, error.message + " (attempt " + std::to_string(attempt) + " of " +
+                                         std::to_string(options.attempts) + ")"};
+        }
+        if (progress.step) progress.step(session.step(), "attempt " + std::to_string(attempt) + " failed, retrying: " + error.message);
+    }
 }
 
 }  // namespace rig::session

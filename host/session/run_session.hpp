@@ -21,6 +21,10 @@ struct RunOptions {
     std::chrono::milliseconds hello_timeout = std::chrono::seconds(10);
     std::chrono::milliseconds silence_timeout = std::chrono::seconds(60);  // between two results
     const std::atomic<bool>* cancel = nullptr;                   // set by Ctrl-C or the daemon
+    // Tries of a run that fails in the board's own steps (start probe … hello) with a timeout,
+    // a closed connection or an I/O error: a probe that drops or a board that boots slowly once
+    // is worth one more try; a benchmark failure or a bad image is not.
+    unsigned attempts = 2;
 };
 
 // The steps, in order; errors and progress name them.

@@ -1,8 +1,9 @@
 // Faults a bench meets at night, each against the real programs: QEMU killed mid-run, a
-// firmware that never answers, Ctrl-C, a results disk that is full or read-only. For each: a
+// firmware that never answers, a firmware that faults, Ctrl-C, a results disk that is full or read-only. For each: a
 // clear error naming the board, the step and the cause; the exit code a CI job can act on; no
 // partial result file or history row; earlier results untouched.
 #include "host/board/board.hpp"
+#include "host/elf/elf_image.hpp"
 #include "host/session/run_session.hpp"
 #include "host/util/child_process.hpp"
 
@@ -11,6 +12,7 @@
 #include <dirent.h>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <gtest/gtest.h>
 #include <regex>
 #include <sys/mount.h>
@@ -176,6 +178,56 @@ TEST(Faults, AFirmwareThatNeverAnswersTimesOutAtHello) {
     EXPECT_NE(report.error().message.find("board qemu_mps2_an386, step hello"), std::string::npos)
         << report.error().message;
     EXPECT_NE(report.error().message.find("sent nothing"), std::string::npos) << report.error().message;
+    // A board-side timeout is retried, a bounded number of times, and the message says so.
+    EXPECT_NE(report.error().message.find("(attempt 2 of 2)"), std::string::npos) << report.error().message;
+}
+
+// The real firmware with one benchmark body replaced by `udf #0`: the core faults inside the
+// suite, the firmware's fault handler sends PANIC with the faulting PC, and the run fails there.
+TEST(Faults, AFirmwareThatFaultsIsReportedWithItsPcAndNothingIsWritten) {
+    const auto dir = scratch("panic");
+    const fs::path image = fs::path(RIG_BINARY_DIR) / "firmware/thumbv7em-none-eabi/release/qemu_mps2_an386";
+    auto elf = rig::elf::load_image(image);
+    ASSERT_TRUE(elf) << elf.error().message;
+    std::optional<rig::elf::Symbol> body;
+    for (const auto& symbol : elf->symbols)
+        if (symbol.name.find("raw_body") != std::string::npos && symbol.size > 0) body = symbol;
+    ASSERT_TRUE(body) << "no raw_body function in " << image;
+    const std::uint32_t address = body->address & ~1u;
+
+    // Patch the file at the function's first instruction, found through the program headers.
+    std::string bytes = read_file(image);
+    const auto u32 = [&](std::size_t at) {
+        std::uint32_t v = 0;
+        std::memcpy(&v, bytes.data() + at, 4);
+        return v;
+    };
+    const std::uint32_t phoff = u32(28);
+    const std::uint16_t phnum = static_cast<std::uint8_t>(bytes[44]) | static_cast<std::uint8_t>(bytes[45]) << 8;
+    std::size_t offset = 0;
+    for (std::uint16_t i = 0; i < phnum; ++i) {
+        const std::size_t ph = phoff + 32u * i;
+        const std::uint32_t file_offset = u32(ph + 4), paddr = u32(ph + 12), filesz = u32(ph + 16);
+        if (u32(ph) == 1 && address >= paddr && address + 2 <= paddr + filesz) offset = file_offset + (address - paddr);
+    }
+    ASSERT_NE(offset, 0u) << "raw_body is not in a loadable segment";
+    bytes[offset] = '\x00';      // udf #0 = 0xDE00, little-endian
+    bytes[offset + 1] = '\xDE';
+    const auto faulty = dir / "faulty.elf";
+    std::ofstream(faulty, std::ios::binary) << bytes;
+
+    const EarlierResults earlier(dir / "results");
+    auto args = run_args(dir / "results", "9");
+    args.insert(args.end(), {"--image", faulty.string()});
+    RigRun rig(args, dir);
+    EXPECT_EQ(rig.wait_exit(), 1);
+    const auto out = read_file(rig.output);
+    char pc[16];
+    std::snprintf(pc, sizeof pc, "0x%08x", address);
+    EXPECT_NE(out.find("step collect: firmware panicked at pc " + std::string(pc)), std::string::npos)
+        << "expected the PANIC at " << pc << ":\n" << out;
+    EXPECT_EQ(out.find("attempt 2"), std::string::npos) << "a firmware fault must not be retried";
+    earlier.expect_intact_and_alone();
 }
 
 // A small tmpfs as the results folder (the tests run as root, as CI does).

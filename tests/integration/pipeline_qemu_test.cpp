@@ -111,6 +111,9 @@ TEST_F(PipelineOnQemu, TheJsonCarriesCountsUnitAndVirtualTime) {
     const auto json = nlohmann::json::parse(rig::results::to_gbench_json(report));
     EXPECT_EQ(json["context"]["rig_counter_unit"], "instructions");
     EXPECT_EQ(json["context"]["rig_board"], "qemu_mps2_an386");
+    // The host read the last benchmark's samples back from RAM by ELF symbol, through the GDB stub.
+    EXPECT_NE(json["context"]["rig_ram_cross_check"].get<std::string>().find("match the UART"), std::string::npos)
+        << json["context"]["rig_ram_cross_check"];
     int iterations = 0;
     for (const auto& b : json["benchmarks"]) {
         if (b["run_type"] != "iteration") continue;

@@ -206,6 +206,15 @@ Result<void> OpenOcdProbe::flash(const elf::Image& image, const FlashProgress& p
     return {};
 }
 
+Result<std::vector<std::uint8_t>> OpenOcdProbe::read_memory(std::uint32_t address, std::size_t length) {
+    auto words = server_->read_words(address, (length + 3) / 4);
+    if (!words) return words.error();
+    std::vector<std::uint8_t> bytes;
+    for (std::uint32_t word : *words)
+        for (int i = 0; i < 4 && bytes.size() < length; ++i) bytes.push_back(static_cast<std::uint8_t>(word >> (8 * i)));
+    return bytes;
+}
+
 Result<void> OpenOcdProbe::reset_and_run() {
     if (auto done = server_->tcl().run("reset run", reset_timeout); !done) return done.error().context("reset");
     return {};

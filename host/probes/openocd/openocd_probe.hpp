@@ -71,6 +71,8 @@ public:
     // reset halt, then `program <image> verify` (written as Intel HEX next to the log file).
     Result<void> flash(const elf::Image& image, const FlashProgress& progress) override;
     Result<void> reset_and_run() override;  // reset run
+    // OpenOCD reads through the debug port while the core runs: no halt needed.
+    Result<std::vector<std::uint8_t>> read_memory(std::uint32_t address, std::size_t length) override;
     bool alive() override;
     std::string why_not_alive() override;
     std::string describe() const override;

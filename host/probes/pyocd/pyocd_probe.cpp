@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "host/probes/gdb_flash.hpp"
 #include "host/probes/gdb_rsp/memory_map.hpp"
 #include "host/probes/qemu/qemu_board.hpp"
 #include "host/transport/tcp_stream.hpp"
@@ -136,6 +137,10 @@ std::unique_ptr<PyOcdProbe> PyOcdProbe::attach(std::unique_ptr<gdb_rsp::RspClien
 Result<void> PyOcdProbe::flash(const elf::Image& image, const FlashProgress& progress) {
     if (auto done = flash_with_flash_packets(*gdb_, image, progress); !done) return done.error().context("flash");
     return {};
+}
+
+Result<std::vector<std::uint8_t>> PyOcdProbe::read_memory(std::uint32_t address, std::size_t length) {
+    return stop_and_read_memory(*gdb_, address, length);
 }
 
 Result<void> PyOcdProbe::reset_and_run() {

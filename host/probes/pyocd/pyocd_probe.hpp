@@ -35,6 +35,7 @@ public:
 
     Result<void> flash(const elf::Image& image, const FlashProgress& progress) override;
     Result<void> reset_and_run() override;  // monitor reset, then continue
+    Result<std::vector<std::uint8_t>> read_memory(std::uint32_t address, std::size_t length) override;
     bool alive() override;
     std::string why_not_alive() override;
     std::string describe() const override { return description_; }

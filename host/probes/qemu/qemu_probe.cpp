@@ -25,6 +25,10 @@ Result<void> QemuProbe::reset_and_run() {
     return {};
 }
 
+Result<std::vector<std::uint8_t>> QemuProbe::read_memory(std::uint32_t address, std::size_t length) {
+    return stop_and_read_memory(*gdb_, address, length);
+}
+
 std::string QemuProbe::describe() const {
     return "qemu-gdb (qemu-system-arm pid " + std::to_string(qemu_->process().pid()) + ", gdb 127.0.0.1:" +
            std::to_string(qemu_->ports().gdb) + ", uart 127.0.0.1:" + std::to_string(qemu_->ports().uart) + ")";

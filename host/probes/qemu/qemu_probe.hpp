@@ -19,6 +19,7 @@ public:
 
     Result<void> flash(const elf::Image& image, const FlashProgress& progress) override;
     Result<void> reset_and_run() override;
+    Result<std::vector<std::uint8_t>> read_memory(std::uint32_t address, std::size_t length) override;
     bool alive() override { return qemu_->running(); }
     std::string why_not_alive() override { return qemu_->exit_reason(); }
     std::string describe() const override;

@@ -10,6 +10,10 @@ use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicBool, Ordering};
 
 /// A value in static memory whose unique mutable reference can be taken once.
+///
+/// `repr(C)` keeps the value at the start of the static, so the host can read it over SWD or
+/// the GDB stub at the symbol's address (it cross-checks the last benchmark's samples that way).
+#[repr(C)]
 pub struct StaticRegion<T> {
     memory: UnsafeCell<T>,
     taken: AtomicBool,
