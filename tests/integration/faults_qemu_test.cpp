@@ -230,6 +230,32 @@ TEST(Faults, AFirmwareThatFaultsIsReportedWithItsPcAndNothingIsWritten) {
     earlier.expect_intact_and_alone();
 }
 
+// The UART goes silent mid-run: QEMU is frozen (SIGSTOP) after the first result arrives. The
+// session gives up after its silence timeout, names the step, and still stops QEMU.
+TEST(Faults, AUartThatGoesSilentMidRunTimesOut) {
+    const auto dir = scratch("silence");
+    const auto board = rig::board::find_board("qemu_mps2_an386", boards_dir);
+    ASSERT_TRUE(board) << board.error().message;
+    rig::session::RunOptions options;
+    options.repetitions = 9;
+    options.silence_timeout = 1500ms;
+    int frozen = -1;
+    rig::session::Progress progress;
+    progress.result = [&](const rig::results::Measurement&) {
+        if (frozen > 0) return;
+        frozen = qemu_child_of(::getpid());
+        if (frozen > 0) ::kill(frozen, SIGSTOP);
+    };
+    const fs::path image = fs::path(RIG_BINARY_DIR) / "firmware/thumbv7em-none-eabi/release/qemu_mps2_an386";
+    const auto report = rig::session::run_on_board(*board, image, options, dir / "qemu.log", progress);
+    ASSERT_GT(frozen, 0) << "could not find QEMU to freeze";
+    ASSERT_FALSE(report);
+    EXPECT_EQ(report.error().kind, rig::ErrorKind::timeout);
+    EXPECT_NE(report.error().message.find("step collect: the firmware sent nothing for 1500 ms"), std::string::npos)
+        << report.error().message;
+    EXPECT_NE(::kill(frozen, 0), 0) << "the frozen QEMU was left behind";
+}
+
 // A small tmpfs as the results folder (the tests run as root, as CI does).
 class SmallResultsDisk : public ::testing::Test {
 protected:
