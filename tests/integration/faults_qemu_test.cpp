@@ -6,6 +6,7 @@
 #include "host/elf/elf_image.hpp"
 #include "host/session/run_session.hpp"
 #include "host/util/child_process.hpp"
+#include "tests/integration/scratch_dir.hpp"
 
 #include <csignal>
 #include <cstring>
@@ -26,12 +27,7 @@ using namespace std::chrono_literals;
 const fs::path rig_binary = fs::path(RIG_BINARY_DIR) / "bin/rig";
 const fs::path boards_dir = fs::path(RIG_SOURCE_DIR) / "boards";
 
-fs::path scratch(const std::string& name) {
-    const auto dir = fs::temp_directory_path() / ("rig_faults_" + name + "_" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
+fs::path scratch(const std::string& name) { return rig::test_support::scratch_dir("rig_faults_", name); }
 
 std::string read_file(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);

@@ -5,6 +5,7 @@
 #include "host/results/gbench_json.hpp"
 #include "host/session/run_session.hpp"
 #include "host/util/child_process.hpp"
+#include "tests/integration/scratch_dir.hpp"
 
 #include <array>
 #include <cstdio>
@@ -24,12 +25,7 @@ const fs::path firmware_image = fs::path(RIG_BINARY_DIR) / "firmware/thumbv7em-n
 const fs::path rig_binary = fs::path(RIG_BINARY_DIR) / "bin/rig";
 constexpr unsigned repetitions = 9;
 
-fs::path scratch_dir(const std::string& name) {
-    const auto dir = fs::temp_directory_path() / ("rig_pipeline_" + name + "_" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
+fs::path scratch_dir(const std::string& name) { return rig::test_support::scratch_dir("rig_pipeline_", name); }
 
 // Runs a command (argv, no shell), returns exit status and everything it printed.
 std::pair<int, std::string> run_program(const std::vector<std::string>& argv) {
