@@ -34,6 +34,7 @@ std::string describe(const DecoderStats& stats) {
     if (stats.dropped_bytes > 0) text = "skipped " + std::to_string(stats.dropped_bytes) + " garbage bytes";
     add(stats.bad_crc, "bad CRC");
     add(stats.oversize, "oversize length");
+    add(stats.false_header, "false header");
     return text;
 }
 
@@ -50,6 +51,24 @@ void FrameDecoder::drop(std::size_t count) {
     start_ += count;
     stats_.dropped_bytes += count;
 }
+
+namespace {
+
+// Is there a complete frame with a good CRC starting anywhere in `bytes`?
+bool whole_frame_inside(std::span<const std::uint8_t> bytes) {
+    for (std::size_t at = 0; at + header_size + trailer_size <= bytes.size(); ++at) {
+        if (bytes[at] != sync_first || bytes[at + 1] != sync_second) continue;
+        const std::size_t length = bytes[at + 3] | (std::size_t{bytes[at + 4]} << 8);
+        const std::size_t total = header_size + length + trailer_size;
+        if (length > max_payload || at + total > bytes.size()) continue;
+        const auto frame = bytes.subspan(at, total);
+        const std::uint16_t received = static_cast<std::uint16_t>(frame[total - 2] | (frame[total - 1] << 8));
+        if (crc16_ccitt_false(frame.subspan(2, 3 + length)) == received) return true;
+    }
+    return false;
+}
+
+}  // namespace
 
 std::optional<Frame> FrameDecoder::next() {
     while (true) {
@@ -73,7 +92,15 @@ std::optional<Frame> FrameDecoder::next() {
             continue;
         }
         const std::size_t total = header_size + length + trailer_size;
-        if (view.size() < total) return std::nullopt;  // truncated so far: wait for more bytes
+        if (view.size() < total) {
+            // Noise that looks like a header would hide every frame behind it until its length
+            // is reached (for ever, if the target then goes quiet). A complete frame with a good
+            // CRC starting inside the candidate proves the candidate false.
+            if (!whole_frame_inside(view.subspan(1))) return std::nullopt;  // truncated: wait
+            ++stats_.false_header;
+            drop(1);
+            continue;
+        }
         const std::uint16_t expected = crc16_ccitt_false(view.subspan(2, 3 + length));
         const std::uint16_t received = static_cast<std::uint16_t>(view[total - 2] | (view[total - 1] << 8));
         if (expected != received) {

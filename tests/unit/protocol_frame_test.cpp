@@ -154,6 +154,19 @@ TEST(ProtocolFrame, SyncBytesInsideAPayloadDoNotBreakTheFrame) {
     EXPECT_EQ(decoder.stats().dropped_bytes, 0u);
 }
 
+TEST(ProtocolFrame, AFalseHeaderWhoseLengthIsNeverReachedDoesNotHideTheLastFrame) {
+    // Noise that reads as a header with a plausible length, then the target's last frame, then
+    // silence: the candidate never completes, but the whole frame inside it proves it false.
+    FrameDecoder decoder;
+    const Bytes last = encode_frame(3, Bytes{1, 0, 0, 0, 0, 0});
+    const Bytes stream = concat({Bytes{0xA5, 0x5A, 0xFF, 0xFF, 0x00}, last});
+    const auto frames = decode_all(decoder, stream, 3);
+    ASSERT_EQ(frames.size(), 1u);
+    EXPECT_EQ(frames[0], (Frame{3, {1, 0, 0, 0, 0, 0}}));
+    EXPECT_EQ(decoder.stats().false_header, 1u);
+    EXPECT_EQ(decoder.stats().dropped_bytes, 5u);
+}
+
 TEST(ProtocolFrame, FrameHiddenInsideAFalseFrameIsStillFound) {
     // A false header whose length swallows a real frame: dropping one byte on the CRC failure
     // lets the decoder find the real frame inside.
