@@ -21,6 +21,35 @@ Bytes operator+(Bytes a, const Bytes& b) {
     return a;
 }
 
+// The target's end of a UART on a loopback port: sends `bytes` in pieces of `piece` bytes,
+// then stays connected for `linger` before hanging up. Joins on every path of a test.
+class UartPeer {
+public:
+    UartPeer(Bytes bytes, std::size_t piece, std::chrono::milliseconds linger)
+        : acceptor_(io_, {asio::ip::address_v4::loopback(), 0}),
+          port_(acceptor_.local_endpoint().port()),
+          bytes_(std::move(bytes)) {
+        thread_ = std::jthread([this, piece, linger] {
+            asio::ip::tcp::socket socket(io_);
+            acceptor_.accept(socket);
+            for (std::size_t at = 0; at < bytes_.size(); at += piece) {
+                asio::write(socket, asio::buffer(bytes_.data() + at, std::min(piece, bytes_.size() - at)));
+                std::this_thread::sleep_for(1ms);
+            }
+            std::this_thread::sleep_for(linger);
+        });
+    }
+    std::uint16_t port() const { return port_; }  // read before the thread starts: no shared use
+    void finish() { thread_.join(); }
+
+private:
+    asio::io_context io_;
+    asio::ip::tcp::acceptor acceptor_;
+    std::uint16_t port_;
+    Bytes bytes_;
+    std::jthread thread_;
+};
+
 TEST(TargetLinkUnderGarbage, EveryGoodFrameArrivesAndTheNoiseIsCounted) {
     using namespace rig::protocol;
     const Bytes hello = encode_message(Hello{1, CounterUnit::instructions, 25'000'000, "0.1.0", "b", "c", "t"});
@@ -32,20 +61,9 @@ TEST(TargetLinkUnderGarbage, EveryGoodFrameArrivesAndTheNoiseIsCounted) {
     const Bytes noise = {0x00, 0xFF, 0xA5, 0x13, 0x5A, 0xA5, 0xA5, 0x7E};
     const Bytes stream = noise + hello + torn + bad_crc + result + Bytes{0xA5, 0x5A, 0xFF, 0xFF} + noise + done;
 
-    asio::io_context io;
-    asio::ip::tcp::acceptor acceptor(io, {asio::ip::address_v4::loopback(), 0});
-    const auto port = acceptor.local_endpoint().port();
-    std::jthread peer([&] {  // joins on every path, also when an ASSERT returns early
-        asio::ip::tcp::socket socket(io);
-        acceptor.accept(socket);
-        // Dribble it in small pieces, as a UART would.
-        for (std::size_t at = 0; at < stream.size(); at += 5) {
-            asio::write(socket, asio::buffer(stream.data() + at, std::min<std::size_t>(5, stream.size() - at)));
-            std::this_thread::sleep_for(1ms);
-        }
-    });
-
-    auto tcp = rig::transport::TcpStream::connect("127.0.0.1", port, 5s);
+    // Dribble it in small pieces, as a UART would.
+    UartPeer peer(stream, 5, 0ms);
+    auto tcp = rig::transport::TcpStream::connect("127.0.0.1", peer.port(), 5s);
     ASSERT_TRUE(tcp) << tcp.error().message;
     rig::session::TargetLink link(std::move(*tcp));
     std::vector<Message> received;
@@ -54,7 +72,7 @@ TEST(TargetLinkUnderGarbage, EveryGoodFrameArrivesAndTheNoiseIsCounted) {
         ASSERT_TRUE(message) << message.error().message;
         received.push_back(*message);
     }
-    peer.join();
+    peer.finish();
     ASSERT_EQ(received.size(), 3u);
     EXPECT_TRUE(std::holds_alternative<Hello>(received[0]));
     EXPECT_EQ(std::get<BenchmarkResult>(received[1]).samples, (std::vector<std::uint32_t>{215, 215, 215}));
@@ -67,22 +85,14 @@ TEST(TargetLinkUnderGarbage, EveryGoodFrameArrivesAndTheNoiseIsCounted) {
 }
 
 TEST(TargetLinkUnderGarbage, APeerThatSendsOnlyNoiseTimesOutWithoutAFalseFrame) {
-    asio::io_context io;
-    asio::ip::tcp::acceptor acceptor(io, {asio::ip::address_v4::loopback(), 0});
-    const auto port = acceptor.local_endpoint().port();
-    std::jthread peer([&] {  // joins on every path, also when an ASSERT returns early
-        asio::ip::tcp::socket socket(io);
-        acceptor.accept(socket);
-        Bytes noise(4096);
-        for (std::size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<std::uint8_t>(i * 37 + 0xA5);
-        asio::write(socket, asio::buffer(noise));
-        std::this_thread::sleep_for(700ms);
-    });
-    auto tcp = rig::transport::TcpStream::connect("127.0.0.1", port, 5s);
+    Bytes noise(4096);
+    for (std::size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<std::uint8_t>(i * 37 + 0xA5);
+    UartPeer peer(noise, noise.size(), 700ms);  // then stays connected, silent
+    auto tcp = rig::transport::TcpStream::connect("127.0.0.1", peer.port(), 5s);
     ASSERT_TRUE(tcp) << tcp.error().message;
     rig::session::TargetLink link(std::move(*tcp));
     auto message = link.next_message(500ms);
-    peer.join();
+    peer.finish();
     ASSERT_FALSE(message);
     EXPECT_EQ(message.error().kind, rig::ErrorKind::timeout);
     EXPECT_EQ(link.stats().frames, 0u);
