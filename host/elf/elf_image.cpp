@@ -1,10 +1,10 @@
 #include "host/elf/elf_image.hpp"
 
+#include "host/util/hex.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <fstream>
-#include <iomanip>
-#include <sstream>
 
 namespace rig::elf {
 namespace {
@@ -19,12 +19,6 @@ constexpr std::size_t header_size = 52;
 constexpr std::size_t program_header_size = 32;
 constexpr std::size_t section_header_size = 40;
 constexpr std::size_t symbol_size = 16;
-
-std::string hex(std::uint64_t v) {
-    std::ostringstream s;
-    s << "0x" << std::hex << std::setw(8) << std::setfill('0') << v;
-    return s.str();
-}
 
 // A bounds-checked little-endian view of the file.
 class Reader {
@@ -48,7 +42,8 @@ Error bad(const std::string& what) { return make_error(ErrorKind::malformed, "no
 Result<std::vector<Symbol>> read_symbols(const Reader& r, std::uint32_t shoff, std::uint16_t shnum) {
     std::vector<Symbol> symbols;
     if (shoff == 0 || shnum == 0) return symbols;  // stripped image: no symbols, still flashable
-    if (!r.has(shoff, std::uint64_t{shnum} * section_header_size)) return bad("section headers run past the end of the file");
+    if (!r.has(shoff, std::uint64_t{shnum} * section_header_size))
+        return bad("section headers run past the end of the file");
     for (std::uint16_t i = 0; i < shnum; ++i) {
         const std::size_t sh = shoff + std::size_t{i} * section_header_size;
         if (r.u32(sh + 4) != section_symtab) continue;
@@ -95,8 +90,13 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> Image::vector_table_at(st
 
 Result<Image> parse_image(std::span<const std::uint8_t> bytes) {
     const Reader r(bytes);
-    if (!r.has(0, header_size)) return bad("file is " + std::to_string(bytes.size()) + " bytes, shorter than an ELF header");
-    if (std::memcmp(bytes.data(), "\x7f" "ELF", 4) != 0) return bad("no ELF magic");
+    if (!r.has(0, header_size))
+        return bad("file is " + std::to_string(bytes.size()) + " bytes, shorter than an ELF header");
+    if (std::memcmp(bytes.data(),
+                    "\x7f"
+                    "ELF",
+                    4) != 0)
+        return bad("no ELF magic");
     if (bytes[4] != elf_class_32 || bytes[5] != elf_data_lsb) return bad("not a 32-bit little-endian ELF");
     if (r.u16(18) != machine_arm) return bad("built for machine " + std::to_string(r.u16(18)) + ", not ARM (40)");
 
@@ -106,7 +106,8 @@ Result<Image> parse_image(std::span<const std::uint8_t> bytes) {
     const std::uint16_t phentsize = r.u16(42), phnum = r.u16(44), shentsize = r.u16(46), shnum = r.u16(48);
     if (phnum == 0) return bad("no program headers");
     if (phentsize != program_header_size) return bad("unexpected program header size " + std::to_string(phentsize));
-    if (!r.has(phoff, std::uint64_t{phnum} * program_header_size)) return bad("program headers run past the end of the file (truncated?)");
+    if (!r.has(phoff, std::uint64_t{phnum} * program_header_size))
+        return bad("program headers run past the end of the file (truncated?)");
 
     for (std::uint16_t i = 0; i < phnum; ++i) {
         const std::size_t ph = phoff + std::size_t{i} * program_header_size;
@@ -116,7 +117,8 @@ Result<Image> parse_image(std::span<const std::uint8_t> bytes) {
         if (!r.has(offset, filesz))
             return bad("segment " + std::to_string(i) + " (" + std::to_string(filesz) + " bytes at file offset " +
                        std::to_string(offset) + ") runs past the end of the file (truncated?)");
-        if (std::uint64_t{paddr} + filesz > 0x1'0000'0000) return bad("segment " + std::to_string(i) + " wraps past 4 GiB");
+        if (std::uint64_t{paddr} + filesz > 0x1'0000'0000)
+            return bad("segment " + std::to_string(i) + " wraps past 4 GiB");
         const auto data = r.slice(offset, filesz);
         image.segments.push_back({paddr, {data.begin(), data.end()}});
     }
@@ -126,9 +128,10 @@ Result<Image> parse_image(std::span<const std::uint8_t> bytes) {
     for (std::size_t i = 1; i < image.segments.size(); ++i) {
         const auto& prev = image.segments[i - 1];
         if (std::uint64_t{prev.load_address} + prev.data.size() > image.segments[i].load_address)
-            return bad("loadable segments overlap at " + hex(image.segments[i].load_address));
+            return bad("loadable segments overlap at " + util::hex_address(image.segments[i].load_address));
     }
-    if (shnum != 0 && shentsize != section_header_size) return bad("unexpected section header size " + std::to_string(shentsize));
+    if (shnum != 0 && shentsize != section_header_size)
+        return bad("unexpected section header size " + std::to_string(shentsize));
     auto symbols = read_symbols(r, shoff, shnum);
     if (!symbols) return symbols.error();
     image.symbols = std::move(symbols.value());
@@ -150,17 +153,20 @@ Result<void> check_fits_board(const Image& image, const board::Board& board) {
     };
     for (const auto& s : image.segments) {
         if (!board.flash.contains(s.load_address, s.data.size()))
-            return refuse("segment at " + hex(s.load_address) + " (" + std::to_string(s.data.size()) +
-                          " bytes) lies outside flash " + hex(board.flash.origin) + ".." + hex(board.flash.end()));
+            return refuse("segment at " + util::hex_address(s.load_address) + " (" + std::to_string(s.data.size()) +
+                          " bytes) lies outside flash " + util::hex_address(board.flash.origin) + ".." +
+                          util::hex_address(board.flash.end()));
     }
     const auto vectors = image.vector_table_at(board.flash.origin);
-    if (!vectors) return refuse("no vector table at the start of flash (" + hex(board.flash.origin) + ")");
+    if (!vectors)
+        return refuse("no vector table at the start of flash (" + util::hex_address(board.flash.origin) + ")");
     const auto [stack_top, reset] = *vectors;
     if (!(stack_top > board.ram.origin && stack_top <= board.ram.end()))
-        return refuse("initial stack pointer " + hex(stack_top) + " is not inside RAM " + hex(board.ram.origin) + ".." +
-                      hex(board.ram.end()));
-    if ((reset & 1) == 0) return refuse("reset vector " + hex(reset) + " is not a Thumb address");
-    if (!board.flash.contains(reset & ~1u, 2)) return refuse("reset vector " + hex(reset) + " is not inside flash");
+        return refuse("initial stack pointer " + util::hex_address(stack_top) + " is not inside RAM " +
+                      util::hex_address(board.ram.origin) + ".." + util::hex_address(board.ram.end()));
+    if ((reset & 1) == 0) return refuse("reset vector " + util::hex_address(reset) + " is not a Thumb address");
+    if (!board.flash.contains(reset & ~1u, 2))
+        return refuse("reset vector " + util::hex_address(reset) + " is not inside flash");
     return {};
 }
 

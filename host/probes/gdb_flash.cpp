@@ -1,8 +1,8 @@
 #include "host/probes/gdb_flash.hpp"
 
+#include "host/util/hex.hpp"
+
 #include <algorithm>
-#include <iomanip>
-#include <sstream>
 
 namespace rig::probes {
 namespace {
@@ -10,19 +10,14 @@ namespace {
 // Big enough to keep the packet count low, small enough that progress moves.
 constexpr std::size_t chunk_size = 4096;
 
-std::string hex(std::uint64_t v) {
-    std::ostringstream s;
-    s << "0x" << std::hex << std::setw(8) << std::setfill('0') << v;
-    return s.str();
-}
-
 }  // namespace
 
 Result<std::vector<std::uint8_t>> stop_and_read_memory(gdb_rsp::RspClient& gdb, std::uint32_t address,
                                                        std::size_t length) {
     if (auto stopped = gdb.interrupt(); !stopped) return stopped.error().context("stopping the core to read memory");
     auto bytes = gdb.read_memory(address, length);
-    if (!bytes) return bytes.error().context("reading " + std::to_string(length) + " bytes at " + hex(address));
+    if (!bytes)
+        return bytes.error().context("reading " + std::to_string(length) + " bytes at " + util::hex_address(address));
     return std::move(*bytes);
 }
 
@@ -35,13 +30,14 @@ Result<void> flash_with_memory_writes(gdb_rsp::RspClient& gdb, const elf::Image&
             const auto address = std::uint64_t{segment.load_address} + at;
             const std::span<const std::uint8_t> chunk(segment.data.data() + at, n);
             if (auto written = gdb.write_memory(address, chunk); !written)
-                return written.error().context("flash write at " + hex(address));
+                return written.error().context("flash write at " + util::hex_address(address));
             auto back = gdb.read_memory(address, n);
-            if (!back) return back.error().context("flash verify at " + hex(address));
+            if (!back) return back.error().context("flash verify at " + util::hex_address(address));
             const auto mismatch = std::mismatch(chunk.begin(), chunk.end(), back->begin(), back->end());
             if (mismatch.first != chunk.end())
                 return make_error(ErrorKind::remote,
-                                  "flash verify failed at " + hex(address + (mismatch.first - chunk.begin())) +
+                                  "flash verify failed at " +
+                                      util::hex_address(address + (mismatch.first - chunk.begin())) +
                                       ": the probe acknowledged the write but the memory did not change");
             done += n;
             if (progress) progress(done, total);

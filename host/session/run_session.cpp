@@ -1,12 +1,14 @@
 #include "host/session/run_session.hpp"
 
 #include "host/elf/elf_image.hpp"
+#include "host/probes/interrupt_trigger.hpp"
 #include "host/probes/openocd/openocd_probe.hpp"
 #include "host/probes/pyocd/pyocd_probe.hpp"
 #include "host/probes/qemu/qemu_probe.hpp"
 #include "host/session/target_link.hpp"
 #include "host/transport/serial_port.hpp"
 #include "host/transport/tcp_stream.hpp"
+#include "host/util/hex.hpp"
 #include "host/util/sha256.hpp"
 
 #include <ctime>
@@ -67,7 +69,8 @@ private:
 Result<Message> Session::receive(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (true) {
-        if (options_.cancel && options_.cancel->load()) return make_error(ErrorKind::cancelled, "cancelled by the user");
+        if (options_.cancel && options_.cancel->load())
+            return make_error(ErrorKind::cancelled, "cancelled by the user");
         if (!probe_->alive()) return make_error(ErrorKind::closed, probe_->why_not_alive());
         const auto left = deadline - std::chrono::steady_clock::now();
         if (left <= 0ms)
@@ -83,9 +86,8 @@ Result<Message> Session::receive(std::chrono::milliseconds timeout) {
         }
         if (message) {
             if (const auto* panic = std::get_if<protocol::Panic>(&*message)) {
-                char pc[16];
-                std::snprintf(pc, sizeof pc, "0x%08x", panic->pc);
-                return make_error(ErrorKind::target, "firmware panicked at pc " + std::string(pc) + ": " + panic->message);
+                return make_error(ErrorKind::target,
+                                  "firmware panicked at pc " + util::hex_address(panic->pc) + ": " + panic->message);
             }
             if (const auto* log = std::get_if<protocol::Log>(&*message)) {
                 if (progress_.step) progress_.step(step_, "target: " + log->text);
@@ -103,7 +105,7 @@ Result<void> Session::greet(results::RunInfo& info) {
     const auto* hello = std::get_if<protocol::Hello>(&*message);
     if (!hello) return make_error(ErrorKind::malformed, "expected HELLO first, got another message");
     const auto unit = hello->unit == protocol::CounterUnit::instructions ? board::CounterUnit::instructions
-                                                                           : board::CounterUnit::cycles;
+                                                                         : board::CounterUnit::cycles;
     if (hello->board != board_.hello_name())
         return make_error(ErrorKind::malformed, "the firmware says it was built for board '" + hello->board + "'");
     if (unit != board_.counter)
@@ -138,9 +140,8 @@ Result<void> Session::cross_check_samples(const elf::Image& image, results::RunR
         const std::uint32_t in_ram = p[0] | p[1] << 8 | p[2] << 16 | std::uint32_t{p[3]} << 24;
         if (in_ram != last.samples[i]) ++differ;
     }
-    char address[16];
-    std::snprintf(address, sizeof address, "0x%08x", buffer->address);
-    check = last.full_name() + ": " + std::to_string(last.samples.size()) + " samples read from RAM at " + address;
+    check = last.full_name() + ": " + std::to_string(last.samples.size()) + " samples read from RAM at " +
+            util::hex_address(buffer->address);
     if (differ)
         return make_error(ErrorKind::malformed, "RAM cross-check: " + std::to_string(differ) + " of " + check +
                                                     " differ from what the UART carried");
@@ -192,21 +193,25 @@ Result<void> Session::connect_uart() {
     return {};
 }
 
-// The firmware asks for an interrupt from outside the core (docs/protocol.md, TRIGGER). On QEMU
-// the only such path the gdbstub leaves us is the UART: one byte raises the RX interrupt.
+// The firmware asks for an interrupt from outside the core (docs/protocol.md, TRIGGER), through
+// the probes' one InterruptTrigger interface. On QEMU the only such path the gdbstub leaves us is
+// the UART: one byte 0x55 raises UART0's RX interrupt (mps2-an386 IRQ 0).
 Result<void> Session::raise_interrupt(const protocol::Trigger& trigger) {
     if (board_.probe.kind != board::ProbeKind::qemu_gdb)
-        return make_error(ErrorKind::unsupported, "host-triggered interrupts over SWD are not wired into the session yet");
-    static constexpr std::uint8_t trigger_byte[] = {0x55};
-    if (auto sent = link_->send_raw(trigger_byte); !sent)
-        return sent.error().context("raising interrupt for sample " + std::to_string(trigger.sample));
+        return make_error(ErrorKind::unsupported,
+                          "host-triggered interrupts over SWD are not wired into the session yet");
+    constexpr unsigned uart0_rx_irq = 0;
+    probes::UartInterruptTrigger uart_trigger(link_->stream(), uart0_rx_irq, 0x55);
+    if (auto raised = uart_trigger.raise(uart0_rx_irq); !raised)
+        return raised.error().context("raising interrupt for sample " + std::to_string(trigger.sample));
     return {};
 }
 
 Result<void> Session::collect(results::RunReport& report) {
     begin(Step::run, std::to_string(options_.repetitions) + " repetitions" +
                          (options_.filter.empty() ? "" : ", filter '" + options_.filter + "'"));
-    if (auto sent = link_->send(protocol::Run{static_cast<std::uint16_t>(options_.repetitions), options_.filter}); !sent)
+    if (auto sent = link_->send(protocol::Run{static_cast<std::uint16_t>(options_.repetitions), options_.filter});
+        !sent)
         return sent.error();
     begin(Step::collect);
     std::size_t frames = 0;
@@ -244,7 +249,8 @@ Result<void> Session::collect(results::RunReport& report) {
     }
 }
 
-Result<results::RunReport> Session::run(const std::filesystem::path& image_file, const std::filesystem::path& log_file) {
+Result<results::RunReport> Session::run(const std::filesystem::path& image_file,
+                                        const std::filesystem::path& log_file) {
     results::RunReport report;
     auto& info = report.info;
     info.board = board_.name;
@@ -288,15 +294,24 @@ Result<results::RunReport> Session::run(const std::filesystem::path& image_file,
 
 const char* to_string(Step step) {
     switch (step) {
-        case Step::load_image: return "load image";
-        case Step::check_image: return "check image";
-        case Step::start_probe: return "start probe";
-        case Step::connect_uart: return "connect UART";
-        case Step::flash: return "flash";
-        case Step::reset: return "reset";
-        case Step::hello: return "hello";
-        case Step::run: return "run";
-        case Step::collect: return "collect";
+        case Step::load_image:
+            return "load image";
+        case Step::check_image:
+            return "check image";
+        case Step::start_probe:
+            return "start probe";
+        case Step::connect_uart:
+            return "connect UART";
+        case Step::flash:
+            return "flash";
+        case Step::reset:
+            return "reset";
+        case Step::hello:
+            return "hello";
+        case Step::run:
+            return "run";
+        case Step::collect:
+            return "collect";
     }
     return "?";
 }
@@ -305,7 +320,8 @@ Result<results::RunReport> run_on_board(const board::Board& board, const std::fi
                                         const RunOptions& options, const std::filesystem::path& log_file,
                                         const Progress& progress) {
     if (options.repetitions < 1 || options.repetitions > protocol::max_repetitions)
-        return make_error(ErrorKind::invalid_argument, "repetitions must be 1..1000, got " + std::to_string(options.repetitions));
+        return make_error(ErrorKind::invalid_argument,
+                          "repetitions must be 1..1000, got " + std::to_string(options.repetitions));
     for (unsigned attempt = 1;; ++attempt) {
         Session session(board, options, progress);
         auto report = session.run(image_file, log_file);
@@ -319,7 +335,8 @@ Result<results::RunReport> run_on_board(const board::Board& board, const std::fi
             return Error{error.kind, error.message + " (attempt " + std::to_string(attempt) + " of " +
                                          std::to_string(options.attempts) + ")"};
         }
-        if (progress.step) progress.step(session.step(), "attempt " + std::to_string(attempt) + " failed, retrying: " + error.message);
+        if (progress.step)
+            progress.step(session.step(), "attempt " + std::to_string(attempt) + " failed, retrying: " + error.message);
     }
 }
 

@@ -21,10 +21,8 @@ public:
 
     Result<void> send(const protocol::Command& command, transport::Timeout timeout = std::chrono::seconds(2));
 
-    // Bytes outside any frame: a host-triggered UART RX interrupt is one such byte.
-    Result<void> send_raw(std::span<const std::uint8_t> bytes, transport::Timeout timeout = std::chrono::seconds(2)) {
-        return uart_->write_all(bytes, timeout);
-    }
+    // The UART itself, for bytes outside any frame (a host-triggered RX interrupt is one).
+    transport::ByteStream& stream() { return *uart_; }
 
     const protocol::DecoderStats& stats() const { return decoder_.stats(); }
     std::string describe() const { return uart_->describe(); }
