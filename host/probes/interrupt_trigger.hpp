@@ -29,7 +29,7 @@ inline constexpr std::uint32_t nvic_ispr_base = 0xE000'E200;
 inline constexpr unsigned nvic_max_irq = 495;  // ARMv7-M: at most 496 external interrupts
 Result<IsprWrite> ispr_write_for(unsigned irq);
 
-// Writes one 32-bit word to target memory while the core runs (OpenOCD `write_memory`/`mww`).
+// Writes one 32-bit word to target memory while the core runs (Probe::write_word_running).
 using WriteWord = std::function<Result<void>(std::uint32_t address, std::uint32_t value)>;
 
 class SwdInterruptTrigger final : public InterruptTrigger {
@@ -42,18 +42,17 @@ private:
     WriteWord write_word_;
 };
 
-// QEMU: any byte on the UART raises its RX interrupt (mps2-an386 UART0 RX = IRQ 0); `irq` must
-// be that one, since nothing else can be raised from outside.
+// QEMU: any byte on the UART raises its RX interrupt, whichever line that is (the firmware
+// names it in TRIGGER; mps2-an386's UART0 RX is IRQ 0). The firmware takes the byte as the
+// trigger, not as a command.
 class UartInterruptTrigger final : public InterruptTrigger {
 public:
-    UartInterruptTrigger(transport::ByteStream& uart, unsigned uart_rx_irq, std::uint8_t byte = 0x00)
-        : uart_(uart), uart_rx_irq_(uart_rx_irq), byte_(byte) {}
+    explicit UartInterruptTrigger(transport::ByteStream& uart, std::uint8_t byte = 0x55) : uart_(uart), byte_(byte) {}
     Result<void> raise(unsigned irq) override;
     std::string describe() const override { return "UART RX byte on " + uart_.describe(); }
 
 private:
     transport::ByteStream& uart_;
-    unsigned uart_rx_irq_;
     std::uint8_t byte_;
 };
 

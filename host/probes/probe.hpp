@@ -7,6 +7,7 @@
 #include "host/util/result.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -30,6 +31,14 @@ public:
     // stops the core first (all-stop servers cannot read a running target); call it when the
     // firmware has finished its work.
     virtual Result<std::vector<std::uint8_t>> read_memory(std::uint32_t address, std::size_t length) = 0;
+
+    // One 32-bit word while the firmware runs, leaving it running: the host raises an interrupt
+    // by writing NVIC ISPR and reads DWT CYCCNT this way. OpenOCD goes through the debug port
+    // without stopping the core; an all-stop GDB server is stopped for the access and continued
+    // (the cycle counter does not count while halted, so no sample is disturbed). Call them only
+    // after reset_and_run.
+    virtual Result<void> write_word_running(std::uint32_t address, std::uint32_t value) = 0;
+    virtual Result<std::uint32_t> read_word_running(std::uint32_t address) = 0;
 
     // Still able to drive the board? (QEMU has not exited, the probe is still attached.)
     virtual bool alive() = 0;

@@ -178,8 +178,10 @@ Result<Message> decode_message(const Frame& frame) {
         case MessageType::trigger: {
             std::uint8_t source = 0;
             Trigger m;
-            if (!(r.u8(source, "source") && r.u16(m.sample, "sample index") && r.finish())) return r.error();
-            if (source != static_cast<std::uint8_t>(TriggerSource::uart_rx))
+            if (!(r.u8(source, "source") && r.u16(m.irq, "IRQ") && r.u16(m.sample, "sample index") && r.finish()))
+                return r.error();
+            if (source != static_cast<std::uint8_t>(TriggerSource::uart_rx) &&
+                source != static_cast<std::uint8_t>(TriggerSource::nvic_pending))
                 return Error{ErrorKind::malformed, "TRIGGER: unknown interrupt source " + std::to_string(source)};
             m.source = static_cast<TriggerSource>(source);
             return Message{m};
@@ -253,6 +255,7 @@ Frame to_frame(const Message& message) {
         MessageType operator()(const Pong&) { return MessageType::pong; }
         MessageType operator()(const Trigger& m) {
             w.u8(static_cast<std::uint8_t>(m.source));
+            w.u16(m.irq);
             w.u16(m.sample);
             return MessageType::trigger;
         }

@@ -25,7 +25,7 @@ enum class MessageType : std::uint8_t {
     run = 0x82,
 };
 
-inline constexpr std::uint8_t protocol_version = 1;
+inline constexpr std::uint8_t protocol_version = 2;  // 2: TRIGGER names its IRQ line
 inline constexpr std::uint16_t max_repetitions = 1000;
 
 enum class CounterUnit : std::uint8_t { cycles = 1, instructions = 2 };
@@ -63,9 +63,12 @@ struct Pong {
     bool operator==(const Pong&) const = default;
 };
 // "Raise this interrupt now": host-triggered interrupt benchmarks (docs/protocol.md).
-enum class TriggerSource : std::uint8_t { uart_rx = 1 };
+// uart_rx: send one byte on the UART (QEMU); nvic_pending: set the IRQ's NVIC pending bit
+// through the debug probe while the core runs (real boards).
+enum class TriggerSource : std::uint8_t { uart_rx = 1, nvic_pending = 2 };
 struct Trigger {
     TriggerSource source = TriggerSource::uart_rx;
+    std::uint16_t irq = 0;  // external interrupt number (0 = the first after SysTick)
     std::uint16_t sample = 0;
     bool operator==(const Trigger&) const = default;
 };

@@ -46,11 +46,6 @@ const char* palette(std::size_t i) {
     return colours[i % 10];
 }
 
-// "cell/copy/64" → ("cell/copy", "64"); "syscall/null" → ("syscall/null", "").
-std::pair<std::string, std::string> split_param(const results::Measurement& m) {
-    return {m.name, m.param ? std::to_string(m.param) : std::string{}};
-}
-
 struct BoardData {
     std::vector<results::RunSummary> runs;
     std::map<std::string, std::set<std::uint32_t>> names;  // "cell/copy" → params

@@ -96,6 +96,7 @@ std::string to_gbench_json(const RunReport& report) {
     context["rig_repetitions"] = i.repetitions;
     context["rig_uart_garbage_bytes"] = i.uart_garbage_bytes;
     context["rig_ram_cross_check"] = i.ram_cross_check;
+    context["rig_counter_check"] = i.counter_check;
     context["rig_time_note"] = i.unit == board::CounterUnit::instructions
                                    ? "real_time/cpu_time = instructions x 2^icount_shift ns of QEMU virtual time"
                                    : "real_time/cpu_time = cycles / cpu_hz";

@@ -38,6 +38,7 @@ struct RunInfo {
     unsigned repetitions = 0;
     std::uint64_t uart_garbage_bytes = 0;  // bytes the frame decoder had to skip
     std::string ram_cross_check;           // the last benchmark's samples, read back from RAM by symbol
+    std::string counter_check;             // DWT CYCCNT's rate over SWD against the board file's clock
 };
 
 struct RunReport {

@@ -5,6 +5,7 @@
 #include "host/probes/openocd/openocd_probe.hpp"
 #include "host/probes/pyocd/pyocd_probe.hpp"
 #include "host/probes/qemu/qemu_probe.hpp"
+#include "host/session/counter_check.hpp"
 #include "host/session/target_link.hpp"
 #include "host/transport/serial_port.hpp"
 #include "host/transport/tcp_stream.hpp"
@@ -56,6 +57,7 @@ private:
     Result<void> start_probe(const std::filesystem::path& log_file);
     Result<void> connect_uart();
     Result<void> cross_check_samples(const elf::Image& image, results::RunReport& report);
+    Result<void> check_counter(results::RunReport& report);
 
     const board::Board& board_;
     const RunOptions& options_;
@@ -104,6 +106,11 @@ Result<void> Session::greet(results::RunInfo& info) {
     if (!message) return message.error();
     const auto* hello = std::get_if<protocol::Hello>(&*message);
     if (!hello) return make_error(ErrorKind::malformed, "expected HELLO first, got another message");
+    if (hello->protocol_version != protocol::protocol_version)
+        return make_error(ErrorKind::malformed, "the firmware speaks protocol version " +
+                                                    std::to_string(hello->protocol_version) + ", this host version " +
+                                                    std::to_string(protocol::protocol_version) +
+                                                    ": build the firmware and the host from the same commit");
     const auto unit = hello->unit == protocol::CounterUnit::instructions ? board::CounterUnit::instructions
                                                                          : board::CounterUnit::cycles;
     if (hello->board != board_.hello_name())
@@ -193,17 +200,47 @@ Result<void> Session::connect_uart() {
     return {};
 }
 
-// The firmware asks for an interrupt from outside the core (docs/protocol.md, TRIGGER), through
-// the probes' one InterruptTrigger interface. On QEMU the only such path the gdbstub leaves us is
-// the UART: one byte 0x55 raises UART0's RX interrupt (mps2-an386 IRQ 0).
+// The firmware asks for an interrupt from outside the core (docs/protocol.md, TRIGGER) and
+// names the line and how: on QEMU a UART byte (its gdbstub drops MMIO writes), on real boards
+// the line's NVIC pending bit written over SWD. Both are one InterruptTrigger to the session.
 Result<void> Session::raise_interrupt(const protocol::Trigger& trigger) {
-    if (board_.probe.kind != board::ProbeKind::qemu_gdb)
-        return make_error(ErrorKind::unsupported,
-                          "host-triggered interrupts over SWD are not wired into the session yet");
-    constexpr unsigned uart0_rx_irq = 0;
-    probes::UartInterruptTrigger uart_trigger(link_->stream(), uart0_rx_irq, 0x55);
-    if (auto raised = uart_trigger.raise(uart0_rx_irq); !raised)
-        return raised.error().context("raising interrupt for sample " + std::to_string(trigger.sample));
+    std::unique_ptr<probes::InterruptTrigger> how;
+    switch (trigger.source) {
+        case protocol::TriggerSource::uart_rx:
+            how = std::make_unique<probes::UartInterruptTrigger>(link_->stream(), 0x55);
+            break;
+        case protocol::TriggerSource::nvic_pending:
+            how = std::make_unique<probes::SwdInterruptTrigger>([this](std::uint32_t address, std::uint32_t value) {
+                return probe_->write_word_running(address, value);
+            });
+            break;
+    }
+    if (!how) return make_error(ErrorKind::malformed, "TRIGGER with an unknown source");
+    if (auto raised = how->raise(trigger.irq); !raised)
+        return raised.error().context("raising interrupt for sample " + std::to_string(trigger.sample) + " (" +
+                                      how->describe() + ")");
+    return {};
+}
+
+// Cycle-counting boards: is DWT CYCCNT running at the clock the board file says? (see
+// counter_check.hpp). QEMU counts instructions, which have no clock to check.
+Result<void> Session::check_counter(results::RunReport& report) {
+    auto& check = report.info.counter_check;
+    if (board_.counter != board::CounterUnit::cycles) {
+        check = "not applicable: the counter is QEMU's instruction count";
+        return {};
+    }
+    constexpr auto window = 500ms;
+    auto first = probe_->read_word_running(dwt_cyccnt_address);
+    if (!first) return first.error().context("reading DWT CYCCNT");
+    const auto start = std::chrono::steady_clock::now();
+    std::this_thread::sleep_for(window);
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    auto second = probe_->read_word_running(dwt_cyccnt_address);
+    if (!second) return second.error().context("reading DWT CYCCNT");
+    const auto judged = judge_cycle_counter(*first, *second, elapsed, board_.cpu_hz);
+    check = judged.description;
+    if (progress_.step) progress_.step(Step::collect, "counter check: " + check);
     return {};
 }
 
@@ -285,6 +322,7 @@ Result<results::RunReport> Session::run(const std::filesystem::path& image_file,
 
     if (auto greeted = greet(info); !greeted) return greeted.error();
     if (auto collected = collect(report); !collected) return collected.error();
+    if (auto checked = check_counter(report); !checked) return checked.error();
     if (auto checked = cross_check_samples(*image, report); !checked) return checked.error();
     info.uart_garbage_bytes = link_->stats().dropped_bytes;
     return report;

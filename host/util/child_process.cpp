@@ -38,6 +38,12 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, const std::filesystem:
         ::dup2(null_fd, STDIN_FILENO);
         ::dup2(log_fd, STDOUT_FILENO);
         ::dup2(log_fd, STDERR_FILENO);
+        // Only these three cross exec. Anything else the rig holds, e.g. rigd's listening socket
+        // (Asio does not open it close-on-exec), would live on in the child: after rigd is killed
+        // its QEMU kept the socket for a few milliseconds and queued a client's connection, then
+        // closed it unanswered.
+        if (::close_range(3, ~0U, 0) != 0)
+            for (int fd = 3; fd < 4096; ++fd) ::close(fd);
         ::execvp(args[0], args.data());
         ::_exit(127);
     }

@@ -3,6 +3,7 @@
 // transcript in order, and the server answers from it. pyOCD itself is not needed.
 #include "host/probes/gdb_rsp/memory_map.hpp"
 #include "host/probes/gdb_rsp/packet.hpp"
+#include "host/probes/interrupt_trigger.hpp"
 #include "host/probes/pyocd/pyocd_probe.hpp"
 #include "host/transport/tcp_stream.hpp"
 
@@ -109,8 +110,14 @@ private:
             reader.feed(std::string_view(buffer, static_cast<std::size_t>(n)));
             bool stop = false;
             while (auto event = reader.next()) {
-                if (event->kind != rsp::Event::Kind::packet) continue;  // acks from the client
-                if (ack_mode) send(fd, "+");
+                // The interrupt byte is a step of its own ("> \x03"); acks from the client are not.
+                if (event->kind == rsp::Event::Kind::interrupt) {
+                    event->payload = "\x03";
+                } else if (event->kind != rsp::Event::Kind::packet) {
+                    continue;
+                } else if (ack_mode) {
+                    send(fd, "+");
+                }
                 if (!answer(fd, event->payload)) {
                     stop = true;
                     break;
@@ -199,6 +206,27 @@ TEST(PyOcdTranscript, FlashesWithTheGdbFlashPacketsResetsAndRuns) {
     std::string expected;
     for (const auto& segment : test_image().segments) expected.append(segment.data.begin(), segment.data.end());
     EXPECT_EQ(server.flash_written(), expected);
+}
+
+// A host-triggered interrupt and two DWT CYCCNT reads on a running nRF52: pyOCD's server is
+// all-stop, so each is interrupt, access, continue.
+TEST(PyOcdTranscript, RaisesAnNvicInterruptAndReadsTheCycleCounterWhileRunning) {
+    ReplayServer server(load_transcript("pyocd_running_access.rsp"));
+    {
+        auto probe = attach(server);
+        ASSERT_TRUE(probe->reset_and_run());
+        rig::probes::SwdInterruptTrigger trigger(
+            [&](std::uint32_t address, std::uint32_t value) { return probe->write_word_running(address, value); });
+        auto raised = trigger.raise(22);  // SWI2/EGU2: ISPR0 bit 22
+        ASSERT_TRUE(raised) << raised.error().message;
+        auto first = probe->read_word_running(0xE000'1004);
+        ASSERT_TRUE(first) << first.error().message;
+        EXPECT_EQ(*first, 0x0012'3456u);
+        auto second = probe->read_word_running(0xE000'1004);
+        ASSERT_TRUE(second) << second.error().message;
+        EXPECT_EQ(*second, 0x01F5'5A56u);
+    }
+    for (const auto& problem : server.finish()) ADD_FAILURE() << problem;
 }
 
 TEST(PyOcdTranscript, AFlashWriteErrorIsAClearFlashError) {

@@ -14,6 +14,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <regex>
 #include <thread>
 
@@ -70,6 +71,10 @@ protected:
     }
 
     void TearDown() override {
+        // A failure here is a daemon's story: how it ended and what its log says.
+        if (HasFailure() && daemon_)
+            std::cerr << "rigd " << daemon_->exit_description().value_or("still running") << "; rigd.log:\n"
+                      << rig::util::tail_of_file(dir_ / "rigd.log", 4000) << "\n";
         daemon_.reset();
         std::error_code ec;
         fs::remove_all(dir_, ec);

@@ -6,8 +6,8 @@
 #include "host/session/target_link.hpp"
 #include "host/transport/tcp_stream.hpp"
 
-#include <boost/asio.hpp>
 #include <gtest/gtest.h>
+#include <boost/asio.hpp>
 #include <thread>
 
 namespace {
@@ -52,7 +52,8 @@ private:
 
 TEST(TargetLinkUnderGarbage, EveryGoodFrameArrivesAndTheNoiseIsCounted) {
     using namespace rig::protocol;
-    const Bytes hello = encode_message(Hello{1, CounterUnit::instructions, 25'000'000, "0.1.0", "b", "c", "t"});
+    const Bytes hello =
+        encode_message(Hello{protocol_version, CounterUnit::instructions, 25'000'000, "0.1.0", "b", "c", "t"});
     const Bytes result = encode_message(BenchmarkResult{"cell/copy", 64, 1, {215, 215, 215}});
     const Bytes done = encode_message(Done{1, 0});
     Bytes bad_crc = result;

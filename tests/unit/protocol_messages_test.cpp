@@ -27,15 +27,26 @@ TEST(ProtocolMessages, EveryTargetMessageRoundTrips) {
         Panic{0x0800'1234, "index out of bounds"},
         Log{"booted"},
         Pong{},
-        Trigger{TriggerSource::uart_rx, 7},
+        Trigger{TriggerSource::uart_rx, 0, 7},
+        Trigger{TriggerSource::nvic_pending, 22, 0xFFFF},
     };
     for (const Message& message : messages) EXPECT_EQ(round_trip(message), message);
 }
 
 TEST(ProtocolMessages, TriggerWithAnUnknownSourceIsAnError) {
-    const auto decoded = decode_message(frame_of(MessageType::trigger, {9, 0, 0}));
+    const auto decoded = decode_message(frame_of(MessageType::trigger, {9, 0, 0, 0, 0}));
     ASSERT_FALSE(decoded.has_value());
     EXPECT_NE(decoded.error().message.find("unknown interrupt source 9"), std::string::npos) << decoded.error().message;
+}
+
+TEST(ProtocolMessages, TriggerFieldsAreSourceIrqThenSample) {
+    const auto decoded = decode_message(frame_of(MessageType::trigger, {2, 22, 0, 3, 1}));
+    ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+    EXPECT_EQ(std::get<Trigger>(*decoded), (Trigger{TriggerSource::nvic_pending, 22, 0x0103}));
+    // Protocol 1's TRIGGER had no IRQ field: a short payload is an error, not a guess.
+    const auto old = decode_message(frame_of(MessageType::trigger, {1, 0, 0}));
+    ASSERT_FALSE(old.has_value());
+    EXPECT_EQ(old.error().kind, ErrorKind::malformed);
 }
 
 TEST(ProtocolMessages, HelloFieldsAreReadInDocumentOrder) {

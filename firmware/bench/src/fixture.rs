@@ -116,6 +116,9 @@ pub struct Fixture<B: UserspaceKernelBoundary, P: Platform> {
     pub fault_app: Process<'static>,
     /// Kernel-side buffer `userbuf/*` copies to and from.
     pub kernel_buffer: &'static mut [u8; apps::ALLOWED_BYTES],
+    /// Where TRIGGER frames go: `Platform::console`, taken once here (on the nRF52 a TX-only
+    /// handle beside the command loop's own).
+    pub console: P::Console,
     /// TRIGGER frames sent so far (their sample index).
     pub triggers: u16,
     /// Set once a host left a TRIGGER unanswered: later samples are not attempted.
@@ -131,7 +134,8 @@ pub struct Fixture<B: UserspaceKernelBoundary, P: Platform> {
 impl<B: UserspaceKernelBoundary, P: Platform> Fixture<B, P> {
     /// The fixture; `None` if it was already created (its statics are handed out once).
     ///
-    /// Also unmasks the software-interrupt lines and tells the C handler which counter to read.
+    /// Also unmasks the software-interrupt lines, tells the C handler which counter to read and
+    /// takes the board's console for TRIGGER frames (`Platform::console`, its one call).
     pub fn new(boundary: B) -> Option<Self> {
         let [first, second] = PAIR_REGIONS.take()?;
         let AllPayloads { p4, p16, p64, p256, p1024 } = AllPayloads::take_statics()?;
@@ -148,6 +152,7 @@ impl<B: UserspaceKernelBoundary, P: Platform> Fixture<B, P> {
             userbuf_app: Process::new(4, USERBUF_REGION.take()?, apps::userbuf_app::<B>),
             fault_app: Process::new(5, FAULT_REGION.take()?, apps::fault_app::<B>),
             kernel_buffer: KERNEL_BUFFER.take()?,
+            console: P::console(),
             triggers: 0,
             host_silent: false,
             p4,

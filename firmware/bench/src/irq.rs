@@ -7,17 +7,21 @@
 //!   third instruction).
 //! - `irq/sw_to_bottom_half`: pend, top half, return, then the kernel loop's
 //!   `service_pending` runs the bottom half, whose first act reads the counter.
-//! - `irq/host_to_bottom_half`: per sample the firmware sends TRIGGER and the host raises the
-//!   interrupt from outside (QEMU: a byte on UART0, whose RX interrupt fires); the sample is
-//!   the bottom half's counter read minus the top half's. A host that does not answer within
-//!   `HOST_WAIT_ROUNDS` ends the benchmark with the samples taken so far.
+//! - `irq/host_to_bottom_half`: per sample the firmware sends TRIGGER naming the board's line
+//!   and source (`Platform::arm_host_trigger`) and the host raises the interrupt from outside:
+//!   on QEMU a byte on UART0, whose RX interrupt fires; on the nRF52 and SAM4L boards the host
+//!   sets the line's NVIC pending bit over SWD while the core runs (an unused line, so the
+//!   bottom half has no device work). The sample is the bottom half's counter read minus the
+//!   top half's. A host that does not answer within `HOST_WAIT_ROUNDS` ends the benchmark with
+//!   the samples taken so far. The real-board path is untested on hardware here (no board is
+//!   attached to the machine this was written on).
 
 use core::sync::atomic::{Ordering, compiler_fence};
 
 use kernel::harness::{Counter, Sampler};
 use kernel::interrupts::{InterruptController, service_pending};
 use kernel::process::UserspaceKernelBoundary;
-use kernel::protocol::messages::{self, TriggerSource};
+use kernel::protocol::messages;
 
 use crate::{Fixture, Platform};
 
@@ -109,10 +113,16 @@ pub fn host_to_bottom_half<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
     if fixture.host_silent {
         return None;
     }
-    let line = P::arm_host_trigger()?;
+    let trigger = P::arm_host_trigger()?;
+    let line = trigger.line;
+    // Lines are below 496 on every Cortex-M; one that does not fit the frame is not asked for.
+    let Ok(irq) = u16::try_from(line) else {
+        P::disarm_host_trigger();
+        return None;
+    };
     let interrupts = P::interrupts();
     interrupts.enable(line);
-    messages::trigger(&mut P::console(), TriggerSource::UartRx, fixture.triggers);
+    messages::trigger(&mut fixture.console, trigger.source, irq, fixture.triggers);
     fixture.triggers = fixture.triggers.wrapping_add(1);
     let seen = wait_for_bottom_half(sampler.counter(), &interrupts, line, HOST_WAIT_ROUNDS, P::acknowledge_host_trigger);
     interrupts.disable(line);

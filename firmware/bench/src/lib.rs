@@ -24,7 +24,7 @@ pub mod mmio;
 pub mod platform;
 
 pub use fixture::Fixture;
-pub use platform::Platform;
+pub use platform::{HostTrigger, Platform};
 
 use kernel::harness::{Benchmark, Counter, Overhead};
 use kernel::process::UserspaceKernelBoundary;

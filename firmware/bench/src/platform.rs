@@ -2,11 +2,25 @@
 //!
 //! Board-facing API: each board names one type implementing `Platform` (QEMU:
 //! `boards/qemu_mps2_an386`'s `Mps2Platform`) and uses `Fixture<Boundary, ThatType>`. Everything
-//! here is static (constants, associated functions), so a board adds no state.
+//! here is static (constants, associated functions), so a board adds no state; the one value it
+//! hands out, the console TRIGGER frames go to, the `Fixture` takes once and keeps.
 
 use kernel::interrupts::InterruptController;
 use kernel::protocol::ByteSink;
+use kernel::protocol::messages::TriggerSource;
 use kernel::registers::{FieldValue, ReadWrite, RegisterLongName};
+
+/// The host-triggered interrupt as a board arms it: which line, and how the host raises it
+/// (both go into every TRIGGER frame).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HostTrigger {
+    /// External interrupt number (0 = the first line after SysTick); its vector must be the
+    /// kernel's top half.
+    pub line: u32,
+    /// QEMU: `UartRx` (the host sends a byte); real boards: `NvicPending` (the host sets the
+    /// line's NVIC pending bit over the debug probe while the core runs).
+    pub source: TriggerSource,
+}
 
 /// A board's peripherals and interrupt lines, as the benchmarks use them.
 pub trait Platform: 'static {
@@ -29,13 +43,15 @@ pub trait Platform: 'static {
 
     /// The interrupt controller.
     fn interrupts() -> Self::Interrupts;
-    /// The console, to send TRIGGER frames on.
+    /// The console, to send TRIGGER frames on. Called once, by `Fixture::new`, after the board
+    /// brought its console up (the command loop keeps the board's own handle).
     fn console() -> Self::Console;
-    /// Makes the host-triggerable device interrupt (QEMU: UART0 RX) able to fire and returns
-    /// its line; `None` when the host cannot trigger one on this board (the benchmark then
-    /// reports no samples).
-    fn arm_host_trigger() -> Option<u32>;
-    /// The host-triggered interrupt's device work, from its bottom half (take the byte, clear).
+    /// Makes the host-triggerable interrupt able to fire and says which line it is and how the
+    /// host raises it; `None` when the host cannot trigger one on this board (the benchmark
+    /// then reports no samples).
+    fn arm_host_trigger() -> Option<HostTrigger>;
+    /// The host-triggered interrupt's device work, from its bottom half (QEMU: take the byte;
+    /// an NVIC-pended line has none).
     fn acknowledge_host_trigger();
     /// Undoes `arm_host_trigger`.
     fn disarm_host_trigger();

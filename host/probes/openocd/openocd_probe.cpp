@@ -211,8 +211,15 @@ Result<std::vector<std::uint8_t>> OpenOcdProbe::read_memory(std::uint32_t addres
     if (!words) return words.error();
     std::vector<std::uint8_t> bytes;
     for (std::uint32_t word : *words)
-        for (int i = 0; i < 4 && bytes.size() < length; ++i) bytes.push_back(static_cast<std::uint8_t>(word >> (8 * i)));
+        for (int i = 0; i < 4 && bytes.size() < length; ++i)
+            bytes.push_back(static_cast<std::uint8_t>(word >> (8 * i)));
     return bytes;
+}
+
+Result<std::uint32_t> OpenOcdProbe::read_word_running(std::uint32_t address) {
+    auto words = server_->read_words(address, 1);
+    if (!words) return words.error();
+    return words->front();
 }
 
 Result<void> OpenOcdProbe::reset_and_run() {

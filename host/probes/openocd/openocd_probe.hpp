@@ -73,6 +73,11 @@ public:
     Result<void> reset_and_run() override;  // reset run
     // OpenOCD reads through the debug port while the core runs: no halt needed.
     Result<std::vector<std::uint8_t>> read_memory(std::uint32_t address, std::size_t length) override;
+    // Through the debug port's memory access while the core runs (`write_memory`, `read_memory`).
+    Result<void> write_word_running(std::uint32_t address, std::uint32_t value) override {
+        return server_->write_word(address, value);
+    }
+    Result<std::uint32_t> read_word_running(std::uint32_t address) override;
     bool alive() override;
     std::string why_not_alive() override;
     std::string describe() const override;
@@ -84,7 +89,6 @@ public:
     Result<std::vector<std::uint32_t>> read_words(std::uint32_t address, std::size_t count) {
         return server_->read_words(address, count);
     }
-    Result<void> write_word(std::uint32_t address, std::uint32_t value) { return server_->write_word(address, value); }
 
     // OpenOCD's GDB server for the RSP client (one connection at a time).
     std::uint16_t gdb_port() const { return server_->gdb_port(); }

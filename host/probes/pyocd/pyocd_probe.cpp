@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <thread>
 
-#include "host/probes/gdb_flash.hpp"
+#include "host/probes/gdb_memory.hpp"
 #include "host/probes/gdb_rsp/memory_map.hpp"
 #include "host/probes/qemu/qemu_board.hpp"
 #include "host/transport/tcp_stream.hpp"
@@ -141,6 +141,14 @@ Result<void> PyOcdProbe::flash(const elf::Image& image, const FlashProgress& pro
 
 Result<std::vector<std::uint8_t>> PyOcdProbe::read_memory(std::uint32_t address, std::size_t length) {
     return stop_and_read_memory(*gdb_, address, length);
+}
+
+Result<void> PyOcdProbe::write_word_running(std::uint32_t address, std::uint32_t value) {
+    return write_word_and_continue(*gdb_, address, value);
+}
+
+Result<std::uint32_t> PyOcdProbe::read_word_running(std::uint32_t address) {
+    return read_word_and_continue(*gdb_, address);
 }
 
 Result<void> PyOcdProbe::reset_and_run() {

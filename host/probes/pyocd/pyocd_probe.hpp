@@ -36,6 +36,9 @@ public:
     Result<void> flash(const elf::Image& image, const FlashProgress& progress) override;
     Result<void> reset_and_run() override;  // monitor reset, then continue
     Result<std::vector<std::uint8_t>> read_memory(std::uint32_t address, std::size_t length) override;
+    // pyOCD's GDB server is all-stop: stop, access, continue.
+    Result<void> write_word_running(std::uint32_t address, std::uint32_t value) override;
+    Result<std::uint32_t> read_word_running(std::uint32_t address) override;
     bool alive() override;
     std::string why_not_alive() override;
     std::string describe() const override { return description_; }

@@ -1,7 +1,8 @@
 #include "host/probes/qemu/qemu_probe.hpp"
 
-#include "host/probes/gdb_flash.hpp"
+#include "host/probes/gdb_memory.hpp"
 #include "host/transport/tcp_stream.hpp"
+#include "host/util/hex.hpp"
 
 namespace rig::probes {
 
@@ -29,9 +30,24 @@ Result<std::vector<std::uint8_t>> QemuProbe::read_memory(std::uint32_t address, 
     return stop_and_read_memory(*gdb_, address, length);
 }
 
+Result<void> QemuProbe::write_word_running(std::uint32_t address, std::uint32_t value) {
+    // ARMv7-M's default map: Peripheral 0x4000_0000-0x5FFF_FFFF, Device and System from 0xA000_0000.
+    const bool device = (address >= 0x4000'0000 && address < 0x6000'0000) || address >= 0xA000'0000;
+    if (device)
+        return make_error(ErrorKind::unsupported, "QEMU's gdbstub drops writes to device registers (" +
+                                                      util::hex_address(address) +
+                                                      "): on QEMU the host raises the UART RX interrupt instead");
+    return write_word_and_continue(*gdb_, address, value);
+}
+
+Result<std::uint32_t> QemuProbe::read_word_running(std::uint32_t address) {
+    return read_word_and_continue(*gdb_, address);
+}
+
 std::string QemuProbe::describe() const {
-    return "qemu-gdb (qemu-system-arm pid " + std::to_string(qemu_->process().pid()) + ", gdb 127.0.0.1:" +
-           std::to_string(qemu_->ports().gdb) + ", uart 127.0.0.1:" + std::to_string(qemu_->ports().uart) + ")";
+    return "qemu-gdb (qemu-system-arm pid " + std::to_string(qemu_->process().pid()) +
+           ", gdb 127.0.0.1:" + std::to_string(qemu_->ports().gdb) +
+           ", uart 127.0.0.1:" + std::to_string(qemu_->ports().uart) + ")";
 }
 
 }  // namespace rig::probes

@@ -20,6 +20,10 @@ public:
     Result<void> flash(const elf::Image& image, const FlashProgress& progress) override;
     Result<void> reset_and_run() override;
     Result<std::vector<std::uint8_t>> read_memory(std::uint32_t address, std::size_t length) override;
+    // RAM only: QEMU's gdbstub acknowledges writes to peripheral and system registers and drops
+    // them (PLATFORM.md), so those are refused here rather than reported as done.
+    Result<void> write_word_running(std::uint32_t address, std::uint32_t value) override;
+    Result<std::uint32_t> read_word_running(std::uint32_t address) override;
     bool alive() override { return qemu_->running(); }
     std::string why_not_alive() override { return qemu_->exit_reason(); }
     std::string describe() const override;

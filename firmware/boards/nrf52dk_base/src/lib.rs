@@ -50,6 +50,9 @@ static UART_BUFFERS: StaticRegion<UarteBuffers> = StaticRegion::new(UarteBuffers
 /// EasyDMA buffers for the fatal path only: the board's are owned by the `Uarte` a panic
 /// interrupted. A panic inside the fatal path finds these taken and just halts.
 static PANIC_UART_BUFFERS: StaticRegion<UarteBuffers> = StaticRegion::new(UarteBuffers::new());
+/// EasyDMA buffers of the TX-only console TRIGGER frames go out on (`Nrf52Platform::console`,
+/// called once by `bench::Fixture::new`): the command loop's `Uarte` owns `UART_BUFFERS`.
+static TRIGGER_UART_BUFFERS: StaticRegion<UarteBuffers> = StaticRegion::new(UarteBuffers::new());
 
 /// Keeps the debug port open on hardened silicon; must run before anything that can fail.
 fn keep_debugger_access() -> DebugAccess {

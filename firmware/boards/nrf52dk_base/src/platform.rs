@@ -2,16 +2,20 @@
 //!
 //! `mmio/*` read and write TIMER1's PRESCALER, harmless while TIMER1 stays stopped; the
 //! software interrupts use the SWI0/EGU0 line (Rust top half) and SWI1/EGU1 (C handler, see
-//! `layout.ld` of each bin crate), both raised only by software. The host-triggered interrupt is not wired yet on
-//! these boards: UARTE0 receives by EasyDMA into buffers the console `Uarte` owns, and the
-//! `Platform` API has no way to hand them over, so `irq/host_*` report no samples here.
+//! `layout.ld` of each bin crate), both raised only by software. The host-triggered interrupt
+//! is SWI2/EGU2 (line 22), just as unused: TRIGGER names it with source `NvicPending` and the
+//! host sets its NVIC pending bit over SWD while the core runs. No EGU event is involved and
+//! the NVIC clears the pending bit when the top half is entered, so there is nothing to
+//! acknowledge or disarm. Untested on a real DK here (none is attached to the machine this was
+//! written on).
 
-use bench::Platform;
+use bench::{HostTrigger, Platform};
 use cortexm::interrupts::Interrupts;
+use kernel::protocol::messages::TriggerSource;
 use kernel::registers::{FieldValue, ReadWrite};
 use nrf52::timer::{PRESCALER, timer1_prescaler};
 use nrf52::uarte::Uarte;
-use nrf52::{SWI0_EGU0_IRQ, SWI1_EGU1_IRQ};
+use nrf52::{SWI0_EGU0_IRQ, SWI1_EGU1_IRQ, SWI2_EGU2_IRQ};
 
 /// Either DK as the benchmarks see it.
 pub struct Nrf52Platform;
@@ -32,16 +36,26 @@ impl Platform for Nrf52Platform {
         Interrupts
     }
 
+    /// A second, TX-only handle on UARTE0 with its own EasyDMA buffers (`TRIGGER_UART_BUFFERS`),
+    /// beside the command loop's. It is not `configure`d: the board's `main` configured UARTE0
+    /// (pins, baud rate, enable, receiver started) before `serve` built the `Fixture`, the one
+    /// caller, and configuring again would stop the command loop's receive transfer. Sending
+    /// touches only the TX registers (TXD.PTR/MAXCNT, EVENTS_ENDTX, STARTTX), never the RX DMA
+    /// pointer or the receiver, and the kernel is single-threaded: each send waits for ENDTX
+    /// before returning, so the two handles' transmissions never overlap and the command loop's
+    /// pending one-byte RX transfer carries on undisturbed.
     fn console() -> Uarte {
-        // Only called after `arm_host_trigger` returned a line, which it never does here.
-        unreachable!("no host-triggered interrupt on this board")
+        Uarte::uarte0(crate::TRIGGER_UART_BUFFERS.take().expect("trigger console taken once"))
     }
 
-    fn arm_host_trigger() -> Option<u32> {
-        None
+    fn arm_host_trigger() -> Option<HostTrigger> {
+        // Nothing to arm: no EGU event is used; `host_to_bottom_half` unmasks the line.
+        Some(HostTrigger { line: SWI2_EGU2_IRQ, source: TriggerSource::NvicPending })
     }
 
-    fn acknowledge_host_trigger() {}
+    fn acknowledge_host_trigger() {
+        // The NVIC cleared the pending bit when the top half was entered; no event to clear.
+    }
 
     fn disarm_host_trigger() {}
 }

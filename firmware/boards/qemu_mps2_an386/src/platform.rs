@@ -2,10 +2,12 @@
 //!
 //! `mmio/*` change TIMER0's CTRL.INTEN while TIMER0 is stopped (harmless); the software
 //! interrupts use the unused TIMER1 line (Rust top half) and dual-timer line (C handler, see
-//! `layout.ld`); the host triggers UART0's RX interrupt by sending a byte.
+//! `layout.ld`); the host triggers UART0's RX interrupt by sending a byte (TRIGGER source
+//! `UartRx`, line `UART0_RX_IRQ`).
 
-use bench::Platform;
+use bench::{HostTrigger, Platform};
 use cortexm::interrupts::Interrupts;
+use kernel::protocol::messages::TriggerSource;
 use kernel::registers::{FieldValue, ReadWrite};
 use mps2::timer::{CTRL, DUALTIMER_IRQ, TIMER0_BASE, TIMER1_IRQ, Timer};
 use mps2::uart::{UART0_BASE, UART0_RX_IRQ, Uart};
@@ -33,9 +35,9 @@ impl Platform for Mps2Platform {
         Uart::new(UART0_BASE)
     }
 
-    fn arm_host_trigger() -> Option<u32> {
+    fn arm_host_trigger() -> Option<HostTrigger> {
         Uart::new(UART0_BASE).enable_receive_interrupt();
-        Some(UART0_RX_IRQ)
+        Some(HostTrigger { line: UART0_RX_IRQ, source: TriggerSource::UartRx })
     }
 
     fn acknowledge_host_trigger() {

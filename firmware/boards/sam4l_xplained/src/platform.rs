@@ -3,15 +3,18 @@
 //! `mmio/*` read and write port A's IMR0 (interrupt mode), harmless while no pin interrupt is
 //! enabled; the software interrupts use the lines of PDCA channels 14 (Rust top half) and 15
 //! (C handler, see `layout.ld`), unused because the PDCA is. The host-triggered interrupt is
-//! not wired yet on this board (USART1's RX interrupt would be it), so `irq/host_*` report no
-//! samples here.
+//! PDCA channel 13's line, just as unused: TRIGGER names it with source `NvicPending` and the
+//! host sets its NVIC pending bit over SWD while the core runs; the NVIC clears that bit when
+//! the top half is entered, so there is no device work to acknowledge. Untested on a real
+//! board here (none is attached to the machine this was written on).
 
-use bench::Platform;
+use bench::{HostTrigger, Platform};
 use cortexm::interrupts::Interrupts;
+use kernel::protocol::messages::TriggerSource;
 use kernel::registers::{FieldValue, ReadWrite};
 use sam4l::gpio::{PINS, port_a_interrupt_mode};
 use sam4l::usart::{USART1_BASE, Usart};
-use sam4l::{PDCA14_IRQ, PDCA15_IRQ};
+use sam4l::{PDCA13_IRQ, PDCA14_IRQ, PDCA15_IRQ};
 
 /// The SAM4L8 Xplained Pro as the benchmarks see it.
 pub struct Sam4lPlatform;
@@ -36,11 +39,14 @@ impl Platform for Sam4lPlatform {
         Usart::new(USART1_BASE)
     }
 
-    fn arm_host_trigger() -> Option<u32> {
-        None
+    fn arm_host_trigger() -> Option<HostTrigger> {
+        // Nothing to arm: no device drives the line; `host_to_bottom_half` unmasks it.
+        Some(HostTrigger { line: PDCA13_IRQ, source: TriggerSource::NvicPending })
     }
 
-    fn acknowledge_host_trigger() {}
+    fn acknowledge_host_trigger() {
+        // The NVIC cleared the pending bit when the top half was entered; no device to clear.
+    }
 
     fn disarm_host_trigger() {}
 }

@@ -26,3 +26,6 @@ pub const UARTE0_IRQ: u32 = 2;
 pub const SWI0_EGU0_IRQ: u32 = 20;
 /// NVIC line of SWI1/EGU1 (ID 21): a second unused software interrupt.
 pub const SWI1_EGU1_IRQ: u32 = 21;
+/// NVIC line of SWI2/EGU2 (PS "Instantiation": peripheral ID 22): a third unused software
+/// interrupt, the one the host pends over SWD for `irq/host_to_bottom_half`.
+pub const SWI2_EGU2_IRQ: u32 = 22;

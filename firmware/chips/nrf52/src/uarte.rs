@@ -222,7 +222,8 @@ pub struct Uarte {
 }
 
 impl Uarte {
-    /// UARTE0 using `buffers` for its transfers.
+    /// UARTE0 using `buffers` for its transfers. Touches no register: `configure` sets the
+    /// UARTE up, and a handle only written to needs no more once another handle configured it.
     pub fn uarte0(buffers: &'static mut UarteBuffers) -> Self {
         Self { registers: crate::mmio::UARTE0, buffers }
     }

@@ -20,6 +20,9 @@ pub mod usart;
 /// Key every SAM4L "UNLOCK" register wants in bits 31:24 before a protected write.
 pub(crate) const UNLOCK_KEY: u32 = 0xAA;
 
+/// NVIC line of PDCA channel 13 (datasheet "Interrupt Request Signal Map"): unused like the
+/// other PDCA lines, the host pends it over SWD for `irq/host_to_bottom_half`.
+pub const PDCA13_IRQ: u32 = 14;
 /// NVIC line of PDCA channel 14 (datasheet "Interrupt Request Signal Map"): the PDCA is unused,
 /// so the line only fires when software pends it.
 pub const PDCA14_IRQ: u32 = 15;

@@ -71,17 +71,21 @@ pub fn log(sink: &mut impl ByteSink, text: &str) {
     let _ = Frame::new(kind::LOG).str(text).send(sink);
 }
 
-/// What a TRIGGER asks the host to raise.
+/// How the host raises a TRIGGER's interrupt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum TriggerSource {
-    /// The UART's receive interrupt: the host sends one byte.
+    /// The UART's receive interrupt: the host sends one byte (`0x55`) on the UART (QEMU).
     UartRx = 1,
+    /// The host sets the line's NVIC ISPR pending bit through the debug probe while the core
+    /// runs (real boards).
+    NvicPending = 2,
 }
 
-/// Sends TRIGGER for sample `index`.
-pub fn trigger(sink: &mut impl ByteSink, source: TriggerSource, index: u16) {
-    let _ = Frame::new(kind::TRIGGER).u8(source as u8).u16(index).send(sink);
+/// Sends TRIGGER for sample `index`: raise external interrupt `irq` (0 = the first line after
+/// SysTick) by way of `source`.
+pub fn trigger(sink: &mut impl ByteSink, source: TriggerSource, irq: u16, index: u16) {
+    let _ = Frame::new(kind::TRIGGER).u8(source as u8).u16(irq).u16(index).send(sink);
 }
 
 /// Sends PONG.
@@ -112,14 +116,15 @@ mod tests {
             toolchain: "t",
         };
         super::hello(&mut out, &h);
-        let payload = [1, 2, 0x40, 0x78, 0x7D, 0x01, 5, b'0', b'.', b'1', b'.', b'0', 1, b'b', 1, b'c', 1, b't'];
+        // Protocol version 2, unit instructions, 25 MHz, then the strings.
+        let payload = [2, 2, 0x40, 0x78, 0x7D, 0x01, 5, b'0', b'.', b'1', b'.', b'0', 1, b'b', 1, b'c', 1, b't'];
         let mut expected = vec![0xA5, 0x5A, 0x01, payload.len() as u8, 0];
         expected.extend_from_slice(&payload);
         let crc = crate::protocol::crc::checksum(&expected[2..]);
         expected.extend_from_slice(&crc.to_le_bytes());
         assert_eq!(out, expected);
         // Pinned independently of the encoder's own CRC code.
-        assert_eq!(&out[out.len() - 2..], &[0xC6, 0xCA]);
+        assert_eq!(&out[out.len() - 2..], &[0xB4, 0xCA]);
     }
 
     #[test]
@@ -141,8 +146,23 @@ mod tests {
         out.clear();
         super::panic(&mut out, 0x1234, "boom");
         assert_eq!(&out[2..14], &[0x04, 9, 0, 0x34, 0x12, 0, 0, 4, b'b', b'o', b'o', b'm']);
+    }
+
+    #[test]
+    fn trigger_frames_are_byte_exact() {
+        let mut out = Vec::new();
+        super::trigger(&mut out, super::TriggerSource::UartRx, 0, 5);
+        // source 1, irq 0, index 5; CRC pinned independently of the encoder's own CRC code.
+        assert_eq!(out, [0xA5, 0x5A, 0x07, 5, 0, 1, 0, 0, 5, 0, 0x25, 0xDA]);
+
         out.clear();
-        super::trigger(&mut out, super::TriggerSource::UartRx, 0x0102);
-        assert_eq!(&out[2..8], &[0x07, 3, 0, 1, 2, 1]);
+        super::trigger(&mut out, super::TriggerSource::NvicPending, 22, 0x0102);
+        // source 2 (NVIC pending), irq 22, index 0x0102.
+        assert_eq!(out, [0xA5, 0x5A, 0x07, 5, 0, 2, 22, 0, 2, 1, 0x7F, 0x81]);
+
+        // Both bytes of the line are sent, low byte first.
+        out.clear();
+        super::trigger(&mut out, super::TriggerSource::NvicPending, 0x0123, 3);
+        assert_eq!(&out[2..10], &[0x07, 5, 0, 2, 0x23, 0x01, 3, 0]);
     }
 }

@@ -1,4 +1,4 @@
-#include "host/probes/gdb_flash.hpp"
+#include "host/probes/gdb_memory.hpp"
 
 #include "host/util/hex.hpp"
 
@@ -19,6 +19,28 @@ Result<std::vector<std::uint8_t>> stop_and_read_memory(gdb_rsp::RspClient& gdb, 
     if (!bytes)
         return bytes.error().context("reading " + std::to_string(length) + " bytes at " + util::hex_address(address));
     return std::move(*bytes);
+}
+
+Result<void> write_word_and_continue(gdb_rsp::RspClient& gdb, std::uint32_t address, std::uint32_t value) {
+    const std::string where = "write " + util::hex_address(value) + " at " + util::hex_address(address);
+    if (auto stopped = gdb.interrupt(); !stopped) return stopped.error().context("stopping the core to " + where);
+    const std::uint8_t bytes[4] = {static_cast<std::uint8_t>(value), static_cast<std::uint8_t>(value >> 8),
+                                   static_cast<std::uint8_t>(value >> 16), static_cast<std::uint8_t>(value >> 24)};
+    if (auto written = gdb.write_memory(address, bytes); !written) return written.error().context(where);
+    if (auto resumed = gdb.cont(); !resumed) return resumed.error().context("continue after " + where);
+    return {};
+}
+
+Result<std::uint32_t> read_word_and_continue(gdb_rsp::RspClient& gdb, std::uint32_t address) {
+    auto bytes = stop_and_read_memory(gdb, address, 4);
+    if (!bytes) return bytes.error();
+    if (bytes->size() != 4)
+        return make_error(ErrorKind::malformed, "read of 4 bytes at " + util::hex_address(address) + " returned " +
+                                                    std::to_string(bytes->size()));
+    if (auto resumed = gdb.cont(); !resumed)
+        return resumed.error().context("continue after reading " + util::hex_address(address));
+    const auto& b = *bytes;
+    return std::uint32_t{b[0]} | std::uint32_t{b[1]} << 8 | std::uint32_t{b[2]} << 16 | std::uint32_t{b[3]} << 24;
 }
 
 Result<void> flash_with_memory_writes(gdb_rsp::RspClient& gdb, const elf::Image& image, const FlashProgress& progress) {
