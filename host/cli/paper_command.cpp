@@ -2,11 +2,11 @@
 
 #include "host/cli/paths.hpp"
 #include "host/cli/run_command.hpp"
-#include "host/nightly/nightly.hpp"
 #include "host/report/paper.hpp"
 #include "host/results/history.hpp"
 #include "host/results/json_import.hpp"
 #include "host/util/atomic_file.hpp"
+#include "host/util/child_process.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -93,14 +93,14 @@ std::string checkout_commit(const std::filesystem::path& repo) {
     const auto log = std::filesystem::temp_directory_path() / fmt::format("rig-checkout-{}.txt", ::getpid());
     std::error_code ec;
     std::filesystem::remove(log, ec);
-    auto head = nightly::run_program({"git", "-C", repo.string(), "rev-parse", "--short=12", "HEAD"}, log,
-                                     std::chrono::seconds(30));
+    auto head = util::run_captured({"git", "-C", repo.string(), "rev-parse", "--short=12", "HEAD"}, log,
+                                   std::chrono::seconds(30));
     std::filesystem::remove(log, ec);
     if (!head.ok) return {};
     std::string commit = head.output;
     while (!commit.empty() && std::isspace(static_cast<unsigned char>(commit.back()))) commit.pop_back();
-    auto status = nightly::run_program({"git", "-C", repo.string(), "status", "--porcelain", "--untracked-files=no"},
-                                       log, std::chrono::seconds(30));
+    auto status = util::run_captured({"git", "-C", repo.string(), "status", "--porcelain", "--untracked-files=no"}, log,
+                                     std::chrono::seconds(30));
     std::filesystem::remove(log, ec);
     if (status.ok && !status.output.empty()) commit += "-dirty";
     return commit;

@@ -42,35 +42,6 @@ int exit_code_of(const NightlyResult& r) {
     return 0;
 }
 
-Captured run_program(const std::vector<std::string>& argv, const fs::path& log, std::chrono::seconds timeout,
-                     const std::atomic<bool>* cancel) {
-    Captured c;
-    std::error_code ec;
-    const auto size_before = fs::exists(log, ec) ? fs::file_size(log, ec) : 0;
-    try {
-        util::ChildProcess child(argv, log);
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (child.running()) {
-            if (std::chrono::steady_clock::now() > deadline || (cancel && cancel->load())) {
-                child.stop();
-                c.status = cancel && cancel->load() ? "cancelled" : "timed out";
-                break;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        if (c.status.empty()) c.status = child.exit_description().value_or("unknown");
-    } catch (const std::exception& e) {
-        c.status = e.what();
-    }
-    c.ok = c.status == "exited with status 0";
-    std::ifstream in(log, std::ios::binary);
-    in.seekg(static_cast<std::streamoff>(size_before));
-    std::stringstream text;
-    text << in.rdbuf();
-    c.output = text.str();
-    return c;
-}
-
 namespace {
 
 std::string trim(std::string s) {
@@ -87,7 +58,7 @@ Result<std::string> git(const NightlyOptions& o, std::vector<std::string> args) 
     const auto log = fs::temp_directory_path() / fmt::format("rig-nightly-git-{}.txt", ::getpid());
     std::error_code ec;
     fs::remove(log, ec);
-    auto c = run_program(argv, log, std::chrono::seconds(120), o.cancel);
+    auto c = util::run_captured(argv, log, std::chrono::seconds(120), o.cancel);
     fs::remove(log, ec);
     if (!c.ok) {
         std::string cmd;
@@ -210,13 +181,13 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
             }
         }
         say(o, fmt::format("{}: building its firmware (log: {})", where, build_log.string()));
-        const auto configured = run_program(
+        const auto configured = util::run_captured(
             {"cmake", "-S", wt.string(), "-B", (wt / "build").string(), "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release"},
             build_log, std::chrono::seconds(600), o.cancel);
-        const auto built = configured.ok
-                               ? run_program({"cmake", "--build", (wt / "build").string(), "--target", "firmware"},
-                                             build_log, std::chrono::seconds(1800), o.cancel)
-                               : configured;
+        const auto built =
+            configured.ok ? util::run_captured({"cmake", "--build", (wt / "build").string(), "--target", "firmware"},
+                                               build_log, std::chrono::seconds(1800), o.cancel)
+                          : configured;
         if (!built.ok) {
             fail_all(fmt::format("firmware build {} (see {})", built.status, build_log.string()));
             continue;

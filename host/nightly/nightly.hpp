@@ -67,14 +67,4 @@ int exit_code_of(const NightlyResult& r);
 
 Result<NightlyResult> run_nightly(const NightlyOptions& options);
 
-// A program run from an argv (never a shell) with its output captured; `log` gets stdout+stderr.
-struct Captured {
-    bool ok = false;
-    std::string output;
-    std::string status;  // "exited with status 0", …
-};
-Captured run_program(const std::vector<std::string>& argv, const std::filesystem::path& log,
-                     std::chrono::seconds timeout = std::chrono::seconds(1800),
-                     const std::atomic<bool>* cancel = nullptr);
-
 }  // namespace rig::nightly

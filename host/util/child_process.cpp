@@ -1,15 +1,15 @@
 #include "host/util/child_process.hpp"
 
-#include <cerrno>
-#include <csignal>
 #include <fcntl.h>
-#include <fstream>
-#include <sstream>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <unistd.h>
+#include <cerrno>
+#include <csignal>
+#include <fstream>
+#include <sstream>
 #include <system_error>
 #include <thread>
-#include <unistd.h>
 
 namespace rig::util {
 
@@ -79,8 +79,10 @@ bool ChildProcess::running() {
     int status = 0;
     const pid_t r = ::waitpid(pid_, &status, WNOHANG);
     if (r == 0) return true;
-    if (r == pid_) record_status(status);
-    else pid_ = -1;  // ECHILD: someone else reaped it
+    if (r == pid_)
+        record_status(status);
+    else
+        pid_ = -1;  // ECHILD: someone else reaped it
     return false;
 }
 
@@ -100,6 +102,35 @@ void ChildProcess::stop(std::chrono::milliseconds grace) {
         if (::waitpid(pid_, &status, 0) == pid_) record_status(status);
         pid_ = -1;
     }
+}
+
+Captured run_captured(const std::vector<std::string>& argv, const std::filesystem::path& log,
+                      std::chrono::seconds timeout, const std::atomic<bool>* cancel) {
+    Captured c;
+    std::error_code ec;
+    const auto size_before = std::filesystem::exists(log, ec) ? std::filesystem::file_size(log, ec) : 0;
+    try {
+        ChildProcess child(argv, log);
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (child.running()) {
+            if (std::chrono::steady_clock::now() > deadline || (cancel && cancel->load())) {
+                child.stop();
+                c.status = cancel && cancel->load() ? "cancelled" : "timed out";
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        if (c.status.empty()) c.status = child.exit_description().value_or("unknown");
+    } catch (const std::exception& e) {
+        c.status = e.what();
+    }
+    c.ok = c.status == "exited with status 0";
+    std::ifstream in(log, std::ios::binary);
+    in.seekg(static_cast<std::streamoff>(size_before));
+    std::stringstream text;
+    text << in.rdbuf();
+    c.output = text.str();
+    return c;
 }
 
 bool program_available(const std::string& program) {

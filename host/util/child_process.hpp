@@ -5,6 +5,7 @@
 
 #include "host/util/result.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -52,6 +53,18 @@ private:
     int pid_ = -1;
     std::optional<std::string> exit_description_;
 };
+
+// A program run to its end (a git command, a build, a tool under test): `log` gets its stdout
+// and stderr appended, `output` is what this run added. Stopped at `timeout`, or as soon as
+// `cancel` is set.
+struct Captured {
+    bool ok = false;  // exited with status 0
+    std::string output;
+    std::string status;  // "exited with status 0", "timed out", "cancelled", …
+};
+Captured run_captured(const std::vector<std::string>& argv, const std::filesystem::path& log,
+                      std::chrono::seconds timeout = std::chrono::seconds(1800),
+                      const std::atomic<bool>* cancel = nullptr);
 
 // True when `program` can be found on PATH (or is an executable path).
 bool program_available(const std::string& program);

@@ -1,6 +1,6 @@
 // `rig doctor` as a user runs it: the QEMU board answers, the three real boards are configured
 // but absent (no hardware on this machine), and the exit code says the rig can run.
-#include "qemu_process.hpp"
+#include "tests/integration/qemu_process.hpp"
 
 #include <gtest/gtest.h>
 #include <regex>
@@ -12,8 +12,9 @@ using namespace std::chrono_literals;
 TEST(Doctor, ListsTheQemuBoardAsAnsweringAndTheRealBoardsAsAbsent) {
     if (!rig::test_support::find_program("qemu-system-arm"))
         FAIL() << "qemu-system-arm is not installed: apt-get install qemu-system-arm";
-    const auto out = rig::test_support::run_command({RIG_BINARY_DIR "/bin/rig", "doctor"}, 60s);
-    EXPECT_EQ(out.exit_status, 0) << out.output;
+    const auto out = rig::util::run_captured({RIG_BINARY_DIR "/bin/rig", "doctor"},
+                                             rig::test_support::scratch_dir("rig_doctor_", "run") / "doctor.txt", 60s);
+    EXPECT_TRUE(out.ok) << out.status << "\n" << out.output;
     const auto has = [&](const std::string& pattern) {
         return std::regex_search(out.output, std::regex(pattern, std::regex::multiline));
     };

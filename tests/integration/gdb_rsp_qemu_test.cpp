@@ -166,12 +166,12 @@ TEST_F(GdbRspQemu, GdbMultiarchReadsWhatTheClientReadAndWrote) {
     // QEMU serves one debugger at a time; closing without `D` leaves the target halted.
     client_->stream().close();
 
-    const auto result = test_support::run_command(
-        {*gdb, "-batch", "-nx", "-ex", "set remotetimeout 5", "-ex",
-         "target remote 127.0.0.1:" + std::to_string(qemu_->gdb_port()), "-ex", "x/1wx 0xE000ED00", "-ex",
-         "x/1wx 0x20000000", "-ex", "kill"},  // kill: a detach would run an empty machine
-        30s);
-    ASSERT_EQ(result.exit_status, 0) << result.output;
+    const auto result =
+        util::run_captured({*gdb, "-batch", "-nx", "-ex", "set remotetimeout 5", "-ex",
+                            "target remote 127.0.0.1:" + std::to_string(qemu_->gdb_port()), "-ex", "x/1wx 0xE000ED00",
+                            "-ex", "x/1wx 0x20000000", "-ex", "kill"},  // kill: a detach would run an empty machine
+                           test_support::scratch_dir("rig_gdb_rsp_", "gdb") / "gdb.txt", 30s);
+    ASSERT_TRUE(result.ok) << result.status << "\n" << result.output;
     std::smatch match;
     ASSERT_TRUE(std::regex_search(result.output, match, std::regex("0xe000ed00:\\s+0x([0-9a-f]{8})"))) << result.output;
     EXPECT_EQ(std::stoul(match[1].str(), nullptr, 16), le32(*cpuid));

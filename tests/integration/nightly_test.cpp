@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 const fs::path rig_binary = fs::path(RIG_BINARY_DIR) / "bin/rig";
 
 std::string run_ok(const std::vector<std::string>& argv, const fs::path& log) {
-    auto c = rig::nightly::run_program(argv, log, std::chrono::seconds(1800));
+    auto c = rig::util::run_captured(argv, log, std::chrono::seconds(1800));
     EXPECT_TRUE(c.ok) << argv[0] << " " << (argv.size() > 1 ? argv[1] : "") << ": " << c.status << ": " << c.output;
     return c.output;
 }
@@ -91,7 +91,7 @@ TEST(Nightly, MeasuresACommitInItsWorktreeAndSkipsItOnRerun) {
     };
 
     // Dry run over both: both planned, nothing built.
-    auto dry = rig::nightly::run_program(cmd({"--range", a + "^.." + b, "--dry-run"}), dir / "dry.log");
+    auto dry = rig::util::run_captured(cmd({"--range", a + "^.." + b, "--dry-run"}), dir / "dry.log");
     EXPECT_TRUE(dry.ok) << dry.status << dry.output;
     EXPECT_NE(dry.output.find(a + " qemu_mps2_an386: would be built and measured"), std::string::npos) << dry.output;
     EXPECT_NE(dry.output.find(b + " qemu_mps2_an386: would be built and measured"), std::string::npos) << dry.output;
@@ -99,7 +99,7 @@ TEST(Nightly, MeasuresACommitInItsWorktreeAndSkipsItOnRerun) {
 
     // Commit A for real: worktree, its own firmware build, a QEMU run, stored.
     auto first =
-        rig::nightly::run_program(cmd({"--range", a + "^.." + a}), dir / "first.log", std::chrono::seconds(1800));
+        rig::util::run_captured(cmd({"--range", a + "^.." + a}), dir / "first.log", std::chrono::seconds(1800));
     EXPECT_TRUE(first.ok) << first.status << first.output;
     EXPECT_NE(first.output.find("1 measured, 0 skipped (already stored), 0 failed"), std::string::npos) << first.output;
     EXPECT_TRUE(fs::exists(dir / "worktrees" / a / "firmware"));
@@ -114,14 +114,14 @@ TEST(Nightly, MeasuresACommitInItsWorktreeAndSkipsItOnRerun) {
     }
 
     // Resume: the rerun skips what is stored.
-    auto again = rig::nightly::run_program(cmd({"--range", a + "^.." + a}), dir / "again.log");
+    auto again = rig::util::run_captured(cmd({"--range", a + "^.." + a}), dir / "again.log");
     EXPECT_TRUE(again.ok) << again.status << again.output;
     EXPECT_NE(again.output.find("0 measured, 1 skipped (already stored), 0 failed"), std::string::npos) << again.output;
 
     // Both commits: A is skipped, B built and measured, and the TakeCell step is named at B, in the
     // slower direction past the thresholds: exit code 4.
     auto both =
-        rig::nightly::run_program(cmd({"--range", a + "^.." + b}), dir / "both.log", std::chrono::seconds(1800));
+        rig::util::run_captured(cmd({"--range", a + "^.." + b}), dir / "both.log", std::chrono::seconds(1800));
     EXPECT_EQ(both.status, "exited with status 4") << both.output;
     EXPECT_NE(both.output.find("1 measured, 1 skipped (already stored), 0 failed"), std::string::npos) << both.output;
     EXPECT_NE(both.output.find("REGRESSION qemu_mps2_an386: cell/takecell_map/64 changed at " + b), std::string::npos)
@@ -129,7 +129,7 @@ TEST(Nightly, MeasuresACommitInItsWorktreeAndSkipsItOnRerun) {
     EXPECT_EQ(both.output.find("cell/copy/64 changed"), std::string::npos) << both.output;
 
     // A bad range is bad input.
-    auto bad = rig::nightly::run_program(cmd({"--range", "no-such-ref..HEAD"}), dir / "bad.log");
+    auto bad = rig::util::run_captured(cmd({"--range", "no-such-ref..HEAD"}), dir / "bad.log");
     EXPECT_EQ(bad.status, "exited with status 2") << bad.output;
     fs::remove_all(dir);
 }

@@ -15,7 +15,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
-#include <sys/wait.h>
 
 namespace {
 
@@ -27,19 +26,9 @@ constexpr unsigned repetitions = 9;
 
 fs::path scratch_dir(const std::string& name) { return rig::test_support::scratch_dir("rig_pipeline_", name); }
 
-// Runs a command (argv, no shell), returns exit status and everything it printed.
-std::pair<int, std::string> run_program(const std::vector<std::string>& argv) {
-    const auto out = scratch_dir("cmd") / "output.txt";
-    int status = -1;
-    {
-        rig::util::ChildProcess child(argv, out);
-        while (child.running()) ::usleep(20'000);
-        const auto how = child.exit_description().value_or("");
-        std::smatch m;
-        if (std::regex_search(how, m, std::regex("exited with status (\\d+)"))) status = std::stoi(m[1]);
-    }
-    std::ifstream in(out);
-    return {status, std::string(std::istreambuf_iterator<char>(in), {})};
+// Runs a command (argv, no shell) to its end; what it printed is in `output`.
+rig::util::Captured run_program(const std::vector<std::string>& argv) {
+    return rig::util::run_captured(argv, scratch_dir("cmd") / "output.txt", std::chrono::seconds(600));
 }
 
 class PipelineOnQemu : public ::testing::Test {
@@ -130,9 +119,10 @@ TEST_F(PipelineOnQemu, GoogleBenchmarksComparePyCallsTwoRunsEqual) {
     ASSERT_TRUE(rig::results::write_gbench_json(run_once("c1"), dir / "a.json"));
     ASSERT_TRUE(rig::results::write_gbench_json(run_once("c2"), dir / "b.json"));
     // Debian's python3 (with scipy), not whatever python3 is first on PATH.
-    const auto [status, output] = run_program(
-        {"/usr/bin/python3", "/usr/share/benchmark/compare.py", "--no-color", "benchmarks", (dir / "a.json").string(), (dir / "b.json").string()});
-    ASSERT_EQ(status, 0) << output;
+    const auto compared = run_program({"/usr/bin/python3", "/usr/share/benchmark/compare.py", "--no-color",
+                                       "benchmarks", (dir / "a.json").string(), (dir / "b.json").string()});
+    ASSERT_TRUE(compared.ok) << compared.status << "\n" << compared.output;
+    const std::string& output = compared.output;
     // Rows look like "syscall/null   +0.0000   +0.0000   4224   4224   4224   4224".
     const std::regex row(R"(^(\S+)\s+([-+]\d+\.\d+)\s+([-+]\d+\.\d+)\s+\S+\s+\S+\s+\S+\s+\S+\s*$)");
     int rows = 0;
@@ -149,8 +139,9 @@ TEST_F(PipelineOnQemu, GoogleBenchmarksComparePyCallsTwoRunsEqual) {
 
 TEST_F(PipelineOnQemu, TheCommandLineWritesResultsPerBoardAndCommit) {
     const auto dir = scratch_dir("cli");
-    const auto [status, output] = run_program({rig_binary.string(), "run", "--results-dir", dir.string(), "-r", "9"});
-    ASSERT_EQ(status, 0) << output;
+    const auto ran = run_program({rig_binary.string(), "run", "--results-dir", dir.string(), "-r", "9"});
+    ASSERT_TRUE(ran.ok) << ran.status << "\n" << ran.output;
+    const std::string& output = ran.output;
     EXPECT_NE(output.find("syscall/null"), std::string::npos) << output;
     int files = 0;
     for (const auto& entry : fs::directory_iterator(dir / "qemu_mps2_an386")) {

@@ -3,7 +3,6 @@
 // real `rig`, opened in headless Chromium (Debian's `chromium`): the page must draw every chart
 // (the page counts Chart.js render callbacks into <body data-charts-rendered>) and the screenshot
 // must be a real picture.
-#include "host/nightly/nightly.hpp"
 #include "host/results/history.hpp"
 #include "host/session/run_session.hpp"
 #include "host/util/child_process.hpp"
@@ -99,7 +98,7 @@ TEST(ReportChromium, EveryChartRendersInHeadlessChromium) {
     }
 
     const fs::path html = dir / "report.html";
-    auto made = rig::nightly::run_program({rig_binary.string(), "report", "--history", history_file.string(), "--out",
+    auto made = rig::util::run_captured({rig_binary.string(), "report", "--history", history_file.string(), "--out",
                                            html.string(), "--commit-url", "https://example.invalid/commit/{}"},
                                           dir / "rig-report.log");
     ASSERT_TRUE(made.ok) << made.status << ": " << made.output;
@@ -128,7 +127,7 @@ TEST(ReportChromium, EveryChartRendersInHeadlessChromium) {
     auto dom_argv = chromium;
     dom_argv.push_back("--dump-dom");
     dom_argv.push_back("file://" + html.string());
-    auto dom = rig::nightly::run_program(dom_argv, dir / "dom.txt", std::chrono::seconds(120));
+    auto dom = rig::util::run_captured(dom_argv, dir / "dom.txt", std::chrono::seconds(120));
     ASSERT_TRUE(dom.ok) << dom.status << ": " << dom.output.substr(0, 2000);
     std::smatch m;
     ASSERT_TRUE(std::regex_search(dom.output, m, std::regex("data-charts-rendered=\"(\\d+)\"")))
@@ -139,7 +138,7 @@ TEST(ReportChromium, EveryChartRendersInHeadlessChromium) {
     auto shot_argv = chromium;
     shot_argv.push_back("--screenshot=" + png.string());
     shot_argv.push_back("file://" + html.string());
-    auto shot = rig::nightly::run_program(shot_argv, dir / "shot.log", std::chrono::seconds(120));
+    auto shot = rig::util::run_captured(shot_argv, dir / "shot.log", std::chrono::seconds(120));
     ASSERT_TRUE(shot.ok) << shot.status << ": " << shot.output;
     const auto image = read(png);
     ASSERT_GT(image.size(), 30u * 1024) << "a screenshot of drawn charts is not tiny";

@@ -122,7 +122,15 @@ impl CommandDecoder {
             }
             let total = HEADER_LEN + n + CRC_LEN;
             if b.len() < total {
-                return None;
+                // Noise that reads as a header would hide the commands behind it until its
+                // length is reached, for ever if the host then waits for an answer. A whole
+                // frame with a good CRC starting inside it proves the header false (the host's
+                // decoder has the same rule).
+                if !whole_frame_inside(&b[1..]) {
+                    return None;
+                }
+                self.drop_first();
+                continue;
             }
             let sent = u16::from_le_bytes([b[total - 2], b[total - 1]]);
             if crc::checksum(&b[2..HEADER_LEN + n]) != sent {
@@ -144,6 +152,21 @@ impl CommandDecoder {
         self.buffer.copy_within(count..self.len, 0);
         self.len -= count;
     }
+}
+
+/// Does a complete frame with a good CRC start anywhere in `bytes`?
+fn whole_frame_inside(bytes: &[u8]) -> bool {
+    (0..bytes.len()).any(|at| {
+        let b = &bytes[at..];
+        if b.len() < HEADER_LEN + CRC_LEN || b[0] != SYNC0 || b[1] != SYNC1 {
+            return false;
+        }
+        let n = usize::from(u16::from_le_bytes([b[3], b[4]]));
+        let total = HEADER_LEN + n + CRC_LEN;
+        n <= MAX_PAYLOAD
+            && b.len() >= total
+            && crc::checksum(&b[2..HEADER_LEN + n]) == u16::from_le_bytes([b[total - 2], b[total - 1]])
+    })
 }
 
 fn parse(message: u8, payload: &[u8]) -> Result<Command, DecodeError> {

@@ -102,6 +102,27 @@ fn a_frame_hidden_in_a_fake_header_is_found() {
 }
 
 #[test]
+fn a_fake_header_does_not_hide_the_frame_behind_it_when_nothing_follows() {
+    // Noise claiming a 200-byte payload, then the host's PING and silence: the PING must be
+    // answered now, not after 200 more bytes that never come.
+    let mut d = CommandDecoder::new();
+    for b in [0xA5, 0x5A, kind::RUN, 200, 0] {
+        d.push(b);
+        assert_eq!(d.poll(), None);
+    }
+    let ping = frame(kind::PING, &[]);
+    let mut got = Vec::new();
+    for (i, &b) in ping.iter().enumerate() {
+        d.push(b);
+        while let Some(c) = d.poll() {
+            got.push((i, c));
+        }
+    }
+    assert_eq!(got, vec![(ping.len() - 1, Ok(Command::Ping))]);
+    assert_eq!(d.dropped(), 5);
+}
+
+#[test]
 fn intact_frames_that_are_not_commands_are_reported() {
     let mut bytes = frame(kind::HELLO, &[1]);
     bytes.extend(run_frame(0, ""));
