@@ -24,6 +24,7 @@ packages=(
   rustc-web cargo-web rust-web-src gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
   # the virtual board, real probes and the reference GDB client
   qemu-system-arm openocd gdb-multiarch
+  python3-pyocd                             # pyOCD 0.13 (pyocd-gdbserver): the pyOCD probe's real program
   # rig report: Chart.js inlined into the HTML (offline); headless Chromium for the report test
   libjs-chart.js chromium
 )

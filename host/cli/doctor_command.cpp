@@ -122,9 +122,14 @@ int run_doctor(const fs::path& boards_dir) {
     fmt::print("Programs:\n");
     for (const auto& program : programs()) {
         if (!util::program_available(program.name)) {
-            fmt::print("  missing  {:<20} -> {}\n", program.name, program.install);
             // pyocd and pyocd-gdbserver stand in for each other: one entry for the pair.
             const bool pyocd = program.name.starts_with("pyocd");
+            const std::string other = program.name == "pyocd" ? "pyocd-gdbserver" : "pyocd";
+            if (pyocd && util::program_available(other)) {
+                fmt::print("  -        {:<20} not installed; {} is used instead\n", program.name, other);
+                continue;
+            }
+            fmt::print("  missing  {:<20} -> {}\n", program.name, program.install);
             if (!pyocd)
                 missing.push_back(program.name + ": " + program.install);
             else if (program.name == "pyocd-gdbserver" && !util::program_available("pyocd"))

@@ -107,8 +107,7 @@ void ChildProcess::stop(std::chrono::milliseconds grace) {
 Captured run_captured(const std::vector<std::string>& argv, const std::filesystem::path& log,
                       std::chrono::seconds timeout, const std::atomic<bool>* cancel) {
     Captured c;
-    std::error_code ec;
-    const auto size_before = std::filesystem::exists(log, ec) ? std::filesystem::file_size(log, ec) : 0;
+    const auto size_before = file_size_or_zero(log);
     try {
         ChildProcess child(argv, log);
         const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -125,12 +124,20 @@ Captured run_captured(const std::vector<std::string>& argv, const std::filesyste
         c.status = e.what();
     }
     c.ok = c.status == "exited with status 0";
-    std::ifstream in(log, std::ios::binary);
-    in.seekg(static_cast<std::streamoff>(size_before));
-    std::stringstream text;
-    text << in.rdbuf();
-    c.output = text.str();
+    c.output = read_file_from(log, size_before);
     return c;
+}
+
+std::uintmax_t file_size_or_zero(const std::filesystem::path& file) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(file, ec);
+    return ec ? 0 : size;
+}
+
+std::string read_file_from(const std::filesystem::path& file, std::uintmax_t offset) {
+    std::ifstream in(file, std::ios::binary);
+    in.seekg(static_cast<std::streamoff>(offset));
+    return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 bool program_available(const std::string& program) {

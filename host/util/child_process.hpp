@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -68,6 +69,11 @@ Captured run_captured(const std::vector<std::string>& argv, const std::filesyste
 
 // True when `program` can be found on PATH (or is an executable path).
 bool program_available(const std::string& program);
+
+// A log's size now (0 when it does not exist yet), and what was written to it since: logs are
+// appended to, run after run, so each run reads its own part.
+std::uintmax_t file_size_or_zero(const std::filesystem::path& file);
+std::string read_file_from(const std::filesystem::path& file, std::uintmax_t offset);
 
 // The last `max_bytes` of a log file, for error messages ("QEMU said: ...").
 std::string tail_of_file(const std::filesystem::path& file, std::size_t max_bytes = 800);

@@ -15,6 +15,10 @@ namespace {
 using namespace std::chrono_literals;
 using gdb_rsp::MemoryMapRegion;
 
+// What pyOCD (0.13 and current) prints while no probe, or not the one asked for, is connected.
+constexpr std::string_view waiting_for_probe = "Waiting for a debug probe";
+constexpr auto probe_grace = 5s;
+
 struct Range {
     std::uint64_t start;
     std::uint64_t end;
@@ -105,12 +109,27 @@ Result<std::unique_ptr<PyOcdProbe>> PyOcdProbe::start(const board::Board& board,
         return make_error(ErrorKind::not_found,
                           "neither pyocd nor pyocd-gdbserver is installed (apt-get install python3-pyocd, or a current "
                           "pyOCD on PATH)");
+    const auto log_before = util::file_size_or_zero(log_file);
     auto started = util::ChildProcess::start(*argv, log_file);
     if (!started) return started.error();
     auto process = std::move(*started);
     const auto deadline = std::chrono::steady_clock::now() + 20s;  // pyOCD loads its target support first
+    std::optional<std::chrono::steady_clock::time_point> waiting_since;
     while (process->running() && !port_listening(*port)) {
-        if (std::chrono::steady_clock::now() > deadline)
+        const auto now = std::chrono::steady_clock::now();
+        // Without its probe pyOCD waits for ever ("Waiting for a debug probe to be connected"):
+        // a probe being plugged in or re-enumerating gets a few seconds, then the error says so.
+        if (!waiting_since && util::read_file_from(log_file, log_before).find(waiting_for_probe) != std::string::npos)
+            waiting_since = now;
+        if (waiting_since && now - *waiting_since > probe_grace) {
+            const std::string serial =
+                board.probe.adapter_serial.empty() ? "" : " with serial " + board.probe.adapter_serial;
+            const std::string lister = argv->front() == "pyocd" ? "pyocd list" : "pyocd-gdbserver -l";
+            return make_error(ErrorKind::not_found, "pyOCD finds no debug probe" + serial +
+                                                        " (is the board's USB cable in? `" + lister +
+                                                        "` lists the probes pyOCD sees)");
+        }
+        if (now > deadline)
             return make_error(ErrorKind::timeout,
                               "pyOCD did not open its GDB port; its log ends with: " + util::tail_of_file(log_file));
         std::this_thread::sleep_for(50ms);
