@@ -1,5 +1,6 @@
 // The OpenOCD Tcl RPC client against a real `openocd` that runs with no hardware at all:
 // `adapter driver dummy`, `transport select jtag`, `noinit` (ports picked per test).
+#include "host/board/board.hpp"
 #include "host/probes/openocd/openocd_probe.hpp"
 #include "host/probes/openocd/tcl_rpc.hpp"
 #include "host/util/child_process.hpp"
@@ -7,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 
 namespace {
 
@@ -121,6 +123,24 @@ TEST(OpenOcdTclRpc, ABadConfigEndsOpenocdWithItsOwnMessage) {
     auto server = OpenOcdServer::start({"-f", "board/no_such_board.cfg"}, log_file("badcfg"));
     ASSERT_FALSE(server);
     EXPECT_NE(server.error().message.find("no_such_board.cfg"), std::string::npos) << server.error().message;
+}
+
+// The bench's own board file on a machine without its J-Link: the error is OpenOCD's own
+// "Error:" line, not its banner, and says where the whole log is.
+TEST(OpenOcdTclRpc, ABoardWithoutItsAdapterFailsWithOpenocdsErrorLine) {
+    if (!rig::util::program_available("openocd")) FAIL() << "openocd is not installed: apt-get install openocd";
+    auto board = rig::board::find_board("nrf52840dk", std::filesystem::path(RIG_SOURCE_DIR) / "boards");
+    ASSERT_TRUE(board) << board.error().message;
+    const auto log = log_file("no_adapter");
+    std::ofstream(log) << "Error: an earlier openocd's line, not this one's\n";
+    auto probe = rig::probes::openocd::OpenOcdProbe::start(*board, log);
+    ASSERT_FALSE(probe);
+    const auto& message = probe.error().message;
+    EXPECT_NE(message.find("openocd exited with status 1: Error: No J-Link device found"), std::string::npos)
+        << message;
+    EXPECT_EQ(message.find("earlier openocd"), std::string::npos) << message;
+    EXPECT_EQ(message.find("Open On-Chip Debugger"), std::string::npos) << message;  // no banner
+    EXPECT_NE(message.find("(log: " + log.string() + ")"), std::string::npos) << message;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "host/probes/openocd/openocd_probe.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 #include <sstream>
 #include <thread>
@@ -114,9 +115,10 @@ Result<std::unique_ptr<OpenOcdServer>> OpenOcdServer::start(const std::vector<st
     if (!tcl) return tcl.error();
     if (!gdb) return gdb.error();
     if (*tcl == *gdb) return make_error(ErrorKind::io, "picked the same port twice; try again");
+    const auto log_offset = util::file_size_or_zero(log_file);
     auto process = util::ChildProcess::start(openocd_argv(config_args, *tcl, *gdb), log_file);
     if (!process) return process.error();
-    std::unique_ptr<OpenOcdServer> server(new OpenOcdServer(std::move(*process), log_file, *tcl, *gdb));
+    std::unique_ptr<OpenOcdServer> server(new OpenOcdServer(std::move(*process), log_file, log_offset, *tcl, *gdb));
 
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (server->running() && !port_listening(*tcl)) {
@@ -137,9 +139,18 @@ Result<std::unique_ptr<OpenOcdServer>> OpenOcdServer::start(const std::vector<st
 std::string OpenOcdServer::exit_reason() {
     std::string why =
         process_->running() ? "openocd is still running" : "openocd " + process_->exit_description().value_or("exited");
-    const auto log = util::tail_of_file(log_file_);
-    if (!log.empty()) why += "; its log ends with: " + log;
-    return why;
+    // OpenOCD's own "Error: …" lines say what went wrong ("No J-Link device found"); its banner
+    // and Info lines do not. Only this openocd's part of the log counts.
+    std::istringstream log(util::read_file_from(log_file_, log_offset_));
+    std::vector<std::string> errors;
+    for (std::string line; std::getline(log, line);)
+        if (line.starts_with("Error:") && errors.size() < 4) errors.push_back(line);
+    if (!errors.empty()) {
+        why += ": " + fmt::format("{}", fmt::join(errors, "; "));
+    } else if (const auto tail = util::tail_of_file(log_file_); !tail.empty()) {
+        why += "; its log ends with: " + tail;
+    }
+    return why + " (log: " + log_file_.string() + ")";
 }
 
 Result<std::vector<std::uint32_t>> OpenOcdServer::read_words(std::uint32_t address, std::size_t count) {
