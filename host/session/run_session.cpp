@@ -58,6 +58,7 @@ private:
     Result<void> connect_uart();
     Result<void> cross_check_samples(const elf::Image& image, results::RunReport& report);
     Result<void> check_counter(results::RunReport& report);
+    Result<void> not_checked(std::string& check, const std::string& what, const Error& why);
 
     const board::Board& board_;
     const RunOptions& options_;
@@ -125,6 +126,15 @@ Result<void> Session::greet(results::RunInfo& info) {
     return {};
 }
 
+// A check after the run that the probe could not do (it dropped, the target stopped answering
+// SWD): the results came over the UART with their CRCs and are kept; the check says why it is
+// missing, in the results and as a warning.
+Result<void> Session::not_checked(std::string& check, const std::string& what, const Error& why) {
+    check = "not done: " + why.message;
+    if (progress_.step) progress_.step(Step::collect, "warning: " + what + " " + check);
+    return {};
+}
+
 // The firmware keeps the last benchmark's samples in a static buffer; read it back by its ELF
 // symbol through the probe and compare with what the UART carried. A mismatch means the link
 // corrupted data the CRC did not catch, or the firmware reported something it did not measure.
@@ -140,7 +150,7 @@ Result<void> Session::cross_check_samples(const elf::Image& image, results::RunR
         return {};
     }
     auto bytes = probe_->read_memory(buffer->address, last.samples.size() * 4);
-    if (!bytes) return bytes.error().context("RAM cross-check");
+    if (!bytes) return not_checked(check, "RAM cross-check", bytes.error());
     std::size_t differ = 0;
     for (std::size_t i = 0; i < last.samples.size(); ++i) {
         const auto* p = bytes->data() + 4 * i;
@@ -232,12 +242,12 @@ Result<void> Session::check_counter(results::RunReport& report) {
     }
     constexpr auto window = 500ms;
     auto first = probe_->read_word_running(dwt_cyccnt_address);
-    if (!first) return first.error().context("reading DWT CYCCNT");
+    if (!first) return not_checked(check, "counter check", first.error());
     const auto start = std::chrono::steady_clock::now();
     std::this_thread::sleep_for(window);
     const auto elapsed = std::chrono::steady_clock::now() - start;
     auto second = probe_->read_word_running(dwt_cyccnt_address);
-    if (!second) return second.error().context("reading DWT CYCCNT");
+    if (!second) return not_checked(check, "counter check", second.error());
     const auto judged = judge_cycle_counter(*first, *second, elapsed, board_.cpu_hz);
     check = judged.description;
     if (progress_.step) progress_.step(Step::collect, "counter check: " + check);

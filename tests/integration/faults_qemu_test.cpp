@@ -252,6 +252,41 @@ TEST(Faults, AUartThatGoesSilentMidRunTimesOut) {
     EXPECT_NE(::kill(frozen, 0), 0) << "the frozen QEMU was left behind";
 }
 
+// The probe stops answering after the last result arrived (QEMU frozen once DONE is in): the
+// results came over the UART with good CRCs and are kept; the RAM cross-check says it was not
+// done, and why, instead of failing the run.
+TEST(Faults, AProbeLostAfterTheLastResultKeepsTheResults) {
+    const auto dir = scratch("probe_lost");
+    const auto board = rig::board::find_board("qemu_mps2_an386", boards_dir);
+    ASSERT_TRUE(board) << board.error().message;
+    rig::session::RunOptions options;
+    options.repetitions = 5;
+    options.filter = "syscall/null";
+    int frozen = -1;
+    std::vector<std::string> warnings;
+    rig::session::Progress progress;
+    progress.result = [&](const rig::results::Measurement& m) {
+        // The last benchmark's callback comes when DONE has arrived.
+        if (m.name != "syscall/null" || frozen > 0) return;
+        frozen = qemu_child_of(::getpid());
+        if (frozen > 0) ::kill(frozen, SIGSTOP);
+    };
+    progress.step = [&](rig::session::Step, const std::string& note) {
+        if (note.starts_with("warning: ")) warnings.push_back(note);
+    };
+    const fs::path image = fs::path(RIG_BINARY_DIR) / "firmware/thumbv7em-none-eabi/release/qemu_mps2_an386";
+    const auto report = rig::session::run_on_board(*board, image, options, dir / "qemu.log", progress);
+    ASSERT_GT(frozen, 0) << "could not find QEMU to freeze";
+    ASSERT_TRUE(report) << report.error().message;
+    ASSERT_FALSE(report->measurements.empty());
+    EXPECT_EQ(report->measurements.back().name, "syscall/null");
+    EXPECT_EQ(report->measurements.back().samples.size(), 5u);
+    EXPECT_TRUE(report->info.ram_cross_check.starts_with("not done: ")) << report->info.ram_cross_check;
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_TRUE(warnings[0].starts_with("warning: RAM cross-check not done: ")) << warnings[0];
+    EXPECT_NE(::kill(frozen, 0), 0) << "the frozen QEMU was left behind";
+}
+
 // A small tmpfs as the results folder (the tests run as root, as CI does).
 class SmallResultsDisk : public ::testing::Test {
 protected:
