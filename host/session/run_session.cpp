@@ -6,6 +6,7 @@
 #include "host/probes/pyocd/pyocd_probe.hpp"
 #include "host/probes/qemu/qemu_probe.hpp"
 #include "host/session/counter_check.hpp"
+#include "host/session/hello_check.hpp"
 #include "host/session/target_link.hpp"
 #include "host/transport/serial_port.hpp"
 #include "host/transport/tcp_stream.hpp"
@@ -107,18 +108,7 @@ Result<void> Session::greet(results::RunInfo& info) {
     if (!message) return message.error();
     const auto* hello = std::get_if<protocol::Hello>(&*message);
     if (!hello) return make_error(ErrorKind::malformed, "expected HELLO first, got another message");
-    if (hello->protocol_version != protocol::protocol_version)
-        return make_error(ErrorKind::malformed, "the firmware speaks protocol version " +
-                                                    std::to_string(hello->protocol_version) + ", this host version " +
-                                                    std::to_string(protocol::protocol_version) +
-                                                    ": build the firmware and the host from the same commit");
-    const auto unit = hello->unit == protocol::CounterUnit::instructions ? board::CounterUnit::instructions
-                                                                         : board::CounterUnit::cycles;
-    if (hello->board != board_.hello_name())
-        return make_error(ErrorKind::malformed, "the firmware says it was built for board '" + hello->board + "'");
-    if (unit != board_.counter)
-        return make_error(ErrorKind::malformed, std::string("the firmware counts ") + board::to_string(unit) +
-                                                    " but the board file says " + board::to_string(board_.counter));
+    if (auto fits = check_hello(*hello, board_); !fits) return fits.error();
     info.firmware_version = hello->firmware_version;
     info.firmware_commit = hello->commit;
     info.toolchain = hello->toolchain;
