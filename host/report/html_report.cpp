@@ -381,6 +381,27 @@ Result<std::string> render_html_report(const ReportInput& input, const ReportOpt
     }
     if (!input.inventories.empty()) html += "<h3>Latest inventory</h3>\n" + inventory_table(input.inventories.back());
 
+    // What each board's latest run checked after collecting: a warning there (a clock that does
+    // not match the board file, a read-back that could not be done) belongs on the page.
+    std::string checks;
+    for (const auto& [board, bd] : boards) {
+        if (!bd.latest) continue;
+        const auto& i = bd.latest->info;
+        const auto cell = [](const std::string& text) {
+            const bool warn = text.starts_with("warning") || text.starts_with("not done");
+            return fmt::format("<td{}>{}</td>", warn ? " class=\"partly\"" : "",
+                               text.empty() ? "<span class=\"note\">not recorded</span>" : html_escape(text));
+        };
+        checks += fmt::format("<tr><td>{}</td><td><code>{}</code></td>{}{}<td>{}</td></tr>\n", html_escape(board),
+                              html_escape(i.firmware_commit), cell(i.ram_cross_check), cell(i.counter_check),
+                              i.uart_garbage_bytes);
+    }
+    if (!checks.empty())
+        html +=
+            "<h2>Checks of each board's latest run</h2>\n<table><thead><tr><th>board</th><th>commit</th><th>RAM "
+            "cross-check</th><th>counter check</th><th>UART garbage bytes</th></tr></thead><tbody>\n" +
+            checks + "</tbody></table>\n";
+
     // Every commit, with its link when a URL template was given.
     std::set<std::string> listed;
     std::string rows;

@@ -17,7 +17,7 @@ constexpr std::chrono::milliseconds busy_timeout{10'000};
 
 // migrations[i] takes a file from schema version i to i + 1; version 0 is an empty file.
 // Append new migrations; never edit one that has shipped.
-constexpr std::array<std::string_view, 1> migrations = {
+constexpr std::array<std::string_view, 2> migrations = {
     R"sql(
 CREATE TABLE runs (
     id INTEGER PRIMARY KEY,
@@ -55,6 +55,12 @@ CREATE TABLE samples (
     value INTEGER NOT NULL CHECK (value >= 0),
     PRIMARY KEY (measurement_id, repetition)
 ) WITHOUT ROWID;
+)sql",
+    // 2: what the run's after-checks found (RAM read back by symbol, DWT CYCCNT's rate), so the
+    // report can show a warning from a night's run.
+    R"sql(
+ALTER TABLE runs ADD COLUMN ram_cross_check TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN counter_check TEXT NOT NULL DEFAULT '';
 )sql",
 };
 
@@ -270,14 +276,16 @@ Result<std::int64_t> History::insert_run(const RunReport& report, std::string_vi
     const auto& i = report.info;
     auto run = Statement::prepare(db_.get(), R"sql(
         INSERT INTO runs (board, chip, git_commit, commit_date, started_at, unit, cpu_hz, ns_per_count, probe,
-                          firmware_version, toolchain, image_sha256, repetitions, uart_garbage_bytes, log, source)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16))sql");
+                          firmware_version, toolchain, image_sha256, repetitions, uart_garbage_bytes, log, source,
+                          ram_cross_check, counter_check)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18))sql");
     if (!run) return run.error();
     run->bind(1, i.board).bind(2, i.chip).bind(3, i.firmware_commit).bind(4, origin.commit_date).bind(5, i.started_at);
     run->bind(6, std::string_view(board::to_string(i.unit))).bind(7, static_cast<std::int64_t>(i.cpu_hz));
     run->bind(8, i.ns_per_count).bind(9, i.probe).bind(10, i.firmware_version).bind(11, i.toolchain);
     run->bind(12, i.image_sha256).bind(13, static_cast<std::int64_t>(i.repetitions));
     run->bind(14, static_cast<std::int64_t>(i.uart_garbage_bytes)).bind(15, log_text).bind(16, origin.source);
+    run->bind(17, i.ram_cross_check).bind(18, i.counter_check);
     if (auto r = run->run("history: cannot store the run of " + i.board + " at " + i.firmware_commit); !r)
         return r.error();
     const std::int64_t run_id = sqlite3_last_insert_rowid(db_.get());
@@ -356,7 +364,8 @@ Result<std::optional<RunSummary>> History::latest_run(const std::string& board, 
 Result<RunReport> History::load_run(std::int64_t id) const {
     auto s = Statement::prepare(db_.get(), R"sql(
         SELECT board, chip, git_commit, started_at, unit, cpu_hz, ns_per_count, probe, firmware_version, toolchain,
-               image_sha256, repetitions, uart_garbage_bytes FROM runs WHERE id = ?1)sql");
+               image_sha256, repetitions, uart_garbage_bytes, ram_cross_check, counter_check FROM runs
+        WHERE id = ?1)sql");
     if (!s) return s.error();
     s->bind(1, id);
     auto row = s->step("history: cannot read run " + std::to_string(id));
@@ -378,6 +387,8 @@ Result<RunReport> History::load_run(std::int64_t id) const {
     i.image_sha256 = s->text(10);
     i.repetitions = static_cast<unsigned>(s->integer(11));
     i.uart_garbage_bytes = static_cast<std::uint64_t>(s->integer(12));
+    i.ram_cross_check = s->text(13);
+    i.counter_check = s->text(14);
 
     auto m = Statement::prepare(db_.get(), R"sql(
         SELECT m.id, m.name, m.param, m.overhead, s.value FROM measurements m

@@ -96,6 +96,8 @@ RunInfo read_context(const json& root) {
     i.started_at = string_at(context, "rig_started_at", where, true);
     i.cpu_hz = count_at(context, "rig_cpu_hz", where, std::numeric_limits<std::uint32_t>::max() * 8ULL);
     i.repetitions = static_cast<unsigned>(count_at(context, "rig_repetitions", where, 1'000'000));
+    i.ram_cross_check = string_at(context, "rig_ram_cross_check", where, false);
+    i.counter_check = string_at(context, "rig_counter_check", where, false);
     if (context.contains("rig_uart_garbage_bytes"))
         i.uart_garbage_bytes =
             count_at(context, "rig_uart_garbage_bytes", where, std::numeric_limits<std::uint32_t>::max());

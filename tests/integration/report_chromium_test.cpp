@@ -108,6 +108,11 @@ TEST(ReportChromium, EveryChartRendersInHeadlessChromium) {
     EXPECT_NE(page.find("cell/copy/64 changed at ccccccccccc3 (+12 instructions"), std::string::npos);
     EXPECT_NE(page.find("https://example.invalid/commit/bbbbbbbbbbb2"), std::string::npos);
     EXPECT_NE(page.find("<table class=\"paper\">"), std::string::npos);
+    // The real run's after-checks are on the page; the synthetic nrf52dk runs recorded none.
+    EXPECT_NE(page.find("<h2>Checks of each board's latest run</h2>"), std::string::npos);
+    EXPECT_NE(page.find("samples read from RAM at 0x"), std::string::npos);
+    EXPECT_NE(page.find("not applicable: the counter is QEMU&#39;s instruction count"), std::string::npos);
+    EXPECT_NE(page.find("not recorded"), std::string::npos);
     std::size_t canvases = 0;
     for (auto at = page.find("<canvas "); at != std::string::npos; at = page.find("<canvas ", at + 1)) ++canvases;
     ASSERT_GT(canvases, 10u);

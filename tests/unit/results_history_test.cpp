@@ -55,6 +55,8 @@ RunReport report(const std::string& commit, const std::string& started_at, std::
     i.started_at = started_at;
     i.repetitions = 3;
     i.uart_garbage_bytes = 1;
+    i.ram_cross_check = "syscall/null: 3 samples read from RAM at 0x20003444 match the UART";
+    i.counter_check = "not applicable: the counter is QEMU's instruction count";
     r.measurements = {{"syscall/null", 0, 4, {base, base, base}},
                       {"cell/copy", 64, 2, {base * 2, base * 2 + 1, base * 2}}};
     return r;
@@ -77,6 +79,8 @@ TEST_F(HistoryTest, AddsAndReloadsARun) {
     EXPECT_DOUBLE_EQ(loaded->info.ns_per_count, 128);
     EXPECT_EQ(loaded->info.image_sha256, original.info.image_sha256);
     EXPECT_EQ(loaded->info.uart_garbage_bytes, 1u);
+    EXPECT_EQ(loaded->info.ram_cross_check, original.info.ram_cross_check);
+    EXPECT_EQ(loaded->info.counter_check, original.info.counter_check);
     ASSERT_EQ(loaded->measurements.size(), 2u);
     EXPECT_EQ(loaded->measurements[1].full_name(), "cell/copy/64");
     EXPECT_EQ(loaded->measurements[1].overhead, 2u);
@@ -103,7 +107,7 @@ TEST_F(HistoryTest, SurvivesReopening) {
     auto h = History::open(file_);
     ASSERT_TRUE(h) << h.error().message;
     EXPECT_EQ(h->runs()->size(), 1u);
-    EXPECT_EQ(rows("schema_version"), 1);
+    EXPECT_EQ(rows("schema_version"), 1);  // one row: the version number
 }
 
 TEST_F(HistoryTest, TheSameRunIsNeverStoredTwice) {
@@ -195,6 +199,37 @@ TEST_F(HistoryTest, RefusesAFileThatIsNotADatabase) {
     auto h = History::open(file_);
     ASSERT_FALSE(h);
     EXPECT_NE(h.error().message.find(file_.string()), std::string::npos) << h.error().message;
+}
+
+// A bench's history written before the after-checks were stored (schema version 1) opens, is
+// migrated in place, and keeps its runs; their checks read as empty ("not recorded").
+TEST_F(HistoryTest, AVersion1FileIsMigratedAndKeepsItsRuns) {
+    {
+        auto h = History::open(file_);
+        ASSERT_TRUE(h);
+        ASSERT_TRUE(h->add_run(report("aaaa1111", "t1"), "log"));
+    }
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(file_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "ALTER TABLE runs DROP COLUMN ram_cross_check; ALTER TABLE runs DROP COLUMN counter_check; "
+                           "UPDATE schema_version SET version = 1",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close(db);
+    auto h = History::open(file_);
+    ASSERT_TRUE(h) << h.error().message;
+    auto runs = h->runs();
+    ASSERT_TRUE(runs);
+    ASSERT_EQ(runs->size(), 1u);
+    auto old_run = h->load_run((*runs)[0].id);
+    ASSERT_TRUE(old_run) << old_run.error().message;
+    EXPECT_EQ(old_run->info.ram_cross_check, "");
+    EXPECT_EQ(old_run->measurements.size(), 2u);
+    auto added = h->add_run(report("bbbb2222", "t2"), "log");
+    ASSERT_TRUE(added) << added.error().message;
+    EXPECT_EQ(h->load_run(*added)->info.counter_check, "not applicable: the counter is QEMU's instruction count");
 }
 
 TEST_F(HistoryTest, RefusesANewerSchema) {
