@@ -4,7 +4,6 @@
 #include <glob.h>
 #include <unistd.h>
 #include <memory>
-#include <thread>
 
 #include "host/board/board.hpp"
 #include "host/cli/paths.hpp"
@@ -43,16 +42,10 @@ const std::vector<Program>& programs() {
 
 // First line a program prints for its version (openocd writes it to stderr), within a deadline.
 std::string version_of(const Program& program, const fs::path& scratch) {
-    const auto log = scratch / "version.log";
-    fs::remove(log);
+    const auto log = scratch / "version.log";  // appended to; each run reads its own part
     std::vector<std::string> argv{program.name};
     argv.insert(argv.end(), program.version_args.begin(), program.version_args.end());
-    {
-        util::ChildProcess child(argv, log);
-        const auto deadline = std::chrono::steady_clock::now() + 5s;
-        while (child.running() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
-    }  // stopped and reaped here if it hung
-    std::string text = util::tail_of_file(log, 4000);
+    const std::string text = util::run_captured(argv, log, 5s).output;  // stopped and reaped if it hangs
     std::string first;
     for (std::size_t start = 0; start < text.size() && first.empty();) {
         const auto end = std::min(text.find('\n', start), text.size());

@@ -13,8 +13,18 @@
 
 namespace rig::util {
 
+namespace {
+
+std::uintmax_t file_size_or_zero(const std::filesystem::path& file) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(file, ec);
+    return ec ? 0 : size;
+}
+
+}  // namespace
+
 ChildProcess::ChildProcess(std::vector<std::string> argv, const std::filesystem::path& log_file)
-    : argv_(std::move(argv)) {
+    : argv_(std::move(argv)), log_file_(log_file), log_offset_(file_size_or_zero(log_file)) {
     // Everything the child needs is prepared before fork: only async-signal-safe calls after it.
     std::vector<char*> args;
     for (auto& a : argv_) args.push_back(a.data());
@@ -104,10 +114,15 @@ void ChildProcess::stop(std::chrono::milliseconds grace) {
     }
 }
 
+std::string ChildProcess::output() const {
+    std::ifstream in(log_file_, std::ios::binary);
+    in.seekg(static_cast<std::streamoff>(log_offset_));
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 Captured run_captured(const std::vector<std::string>& argv, const std::filesystem::path& log,
                       std::chrono::seconds timeout, const std::atomic<bool>* cancel) {
     Captured c;
-    const auto size_before = file_size_or_zero(log);
     try {
         ChildProcess child(argv, log);
         const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -120,24 +135,12 @@ Captured run_captured(const std::vector<std::string>& argv, const std::filesyste
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
         if (c.status.empty()) c.status = child.exit_description().value_or("unknown");
+        c.output = child.output();
     } catch (const std::exception& e) {
         c.status = e.what();
     }
     c.ok = c.status == "exited with status 0";
-    c.output = read_file_from(log, size_before);
     return c;
-}
-
-std::uintmax_t file_size_or_zero(const std::filesystem::path& file) {
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(file, ec);
-    return ec ? 0 : size;
-}
-
-std::string read_file_from(const std::filesystem::path& file, std::uintmax_t offset) {
-    std::ifstream in(file, std::ios::binary);
-    in.seekg(static_cast<std::streamoff>(offset));
-    return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 bool program_available(const std::string& program) {

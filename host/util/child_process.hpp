@@ -33,6 +33,9 @@ public:
     ChildProcess& operator=(const ChildProcess&) = delete;
 
     int pid() const { return pid_; }
+    // What this process has written to its log so far (the log may hold earlier runs before it:
+    // it is appended to).
+    std::string output() const;
     const std::vector<std::string>& argv() const { return argv_; }
 
     // True while the process has not exited; reaps it (and records its status) if it has.
@@ -51,12 +54,14 @@ private:
     void record_status(int status);
 
     std::vector<std::string> argv_;
+    std::filesystem::path log_file_;
+    std::uintmax_t log_offset_ = 0;  // the log's size when this process started
     int pid_ = -1;
     std::optional<std::string> exit_description_;
 };
 
 // A program run to its end (a git command, a build, a tool under test): `log` gets its stdout
-// and stderr appended, `output` is what this run added. Stopped at `timeout`, or as soon as
+// and stderr appended, `output` is what this run added (ChildProcess::output). Stopped at `timeout`, or as soon as
 // `cancel` is set.
 struct Captured {
     bool ok = false;  // exited with status 0
@@ -69,11 +74,6 @@ Captured run_captured(const std::vector<std::string>& argv, const std::filesyste
 
 // True when `program` can be found on PATH (or is an executable path).
 bool program_available(const std::string& program);
-
-// A log's size now (0 when it does not exist yet), and what was written to it since: logs are
-// appended to, run after run, so each run reads its own part.
-std::uintmax_t file_size_or_zero(const std::filesystem::path& file);
-std::string read_file_from(const std::filesystem::path& file, std::uintmax_t offset);
 
 // The last `max_bytes` of a log file, for error messages ("QEMU said: ...").
 std::string tail_of_file(const std::filesystem::path& file, std::size_t max_bytes = 800);

@@ -115,10 +115,9 @@ Result<std::unique_ptr<OpenOcdServer>> OpenOcdServer::start(const std::vector<st
     if (!tcl) return tcl.error();
     if (!gdb) return gdb.error();
     if (*tcl == *gdb) return make_error(ErrorKind::io, "picked the same port twice; try again");
-    const auto log_offset = util::file_size_or_zero(log_file);
     auto process = util::ChildProcess::start(openocd_argv(config_args, *tcl, *gdb), log_file);
     if (!process) return process.error();
-    std::unique_ptr<OpenOcdServer> server(new OpenOcdServer(std::move(*process), log_file, log_offset, *tcl, *gdb));
+    std::unique_ptr<OpenOcdServer> server(new OpenOcdServer(std::move(*process), log_file, *tcl, *gdb));
 
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (server->running() && !port_listening(*tcl)) {
@@ -141,7 +140,7 @@ std::string OpenOcdServer::exit_reason() {
         process_->running() ? "openocd is still running" : "openocd " + process_->exit_description().value_or("exited");
     // OpenOCD's own "Error: …" lines say what went wrong ("No J-Link device found"); its banner
     // and Info lines do not. Only this openocd's part of the log counts.
-    std::istringstream log(util::read_file_from(log_file_, log_offset_));
+    std::istringstream log(process_->output());
     std::vector<std::string> errors;
     for (std::string line; std::getline(log, line);)
         if (line.starts_with("Error:") && errors.size() < 4) errors.push_back(line);

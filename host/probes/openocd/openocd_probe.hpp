@@ -51,18 +51,13 @@ public:
     Result<void> write_word(std::uint32_t address, std::uint32_t value);
 
 private:
-    OpenOcdServer(std::unique_ptr<util::ChildProcess> process, std::filesystem::path log, std::uintmax_t log_offset,
-                  std::uint16_t tcl, std::uint16_t gdb)
-        : process_(std::move(process)),
-          log_file_(std::move(log)),
-          log_offset_(log_offset),
-          tcl_port_(tcl),
-          gdb_port_(gdb) {}
+    OpenOcdServer(std::unique_ptr<util::ChildProcess> process, std::filesystem::path log, std::uint16_t tcl,
+                  std::uint16_t gdb)
+        : process_(std::move(process)), log_file_(std::move(log)), tcl_port_(tcl), gdb_port_(gdb) {}
 
     std::unique_ptr<util::ChildProcess> process_;
     std::unique_ptr<TclRpcClient> tcl_;  // declared after the process: closes first
     std::filesystem::path log_file_;
-    std::uintmax_t log_offset_;  // where this openocd's output starts (the log is appended to)
     std::uint16_t tcl_port_;
     std::uint16_t gdb_port_;
 };

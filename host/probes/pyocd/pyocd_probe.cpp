@@ -109,7 +109,6 @@ Result<std::unique_ptr<PyOcdProbe>> PyOcdProbe::start(const board::Board& board,
         return make_error(ErrorKind::not_found,
                           "neither pyocd nor pyocd-gdbserver is installed (apt-get install python3-pyocd, or a current "
                           "pyOCD on PATH)");
-    const auto log_before = util::file_size_or_zero(log_file);
     auto started = util::ChildProcess::start(*argv, log_file);
     if (!started) return started.error();
     auto process = std::move(*started);
@@ -119,8 +118,7 @@ Result<std::unique_ptr<PyOcdProbe>> PyOcdProbe::start(const board::Board& board,
         const auto now = std::chrono::steady_clock::now();
         // Without its probe pyOCD waits for ever ("Waiting for a debug probe to be connected"):
         // a probe being plugged in or re-enumerating gets a few seconds, then the error says so.
-        if (!waiting_since && util::read_file_from(log_file, log_before).find(waiting_for_probe) != std::string::npos)
-            waiting_since = now;
+        if (!waiting_since && process->output().find(waiting_for_probe) != std::string::npos) waiting_since = now;
         if (waiting_since && now - *waiting_since > probe_grace) {
             const std::string serial =
                 board.probe.adapter_serial.empty() ? "" : " with serial " + board.probe.adapter_serial;
