@@ -1,6 +1,7 @@
 #include "host/elf/elf_image.hpp"
 
 #include "host/util/hex.hpp"
+#include "host/util/little_endian.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -27,9 +28,7 @@ public:
     bool has(std::uint64_t offset, std::uint64_t size) const {
         return offset <= bytes_.size() && size <= bytes_.size() - offset;
     }
-    std::uint32_t u32(std::size_t at) const {
-        return bytes_[at] | bytes_[at + 1] << 8 | bytes_[at + 2] << 16 | std::uint32_t{bytes_[at + 3]} << 24;
-    }
+    std::uint32_t u32(std::size_t at) const { return util::load_le32(&bytes_[at]); }
     std::uint16_t u16(std::size_t at) const { return static_cast<std::uint16_t>(bytes_[at] | bytes_[at + 1] << 8); }
     std::span<const std::uint8_t> slice(std::size_t at, std::size_t size) const { return bytes_.subspan(at, size); }
 

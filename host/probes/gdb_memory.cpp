@@ -1,6 +1,7 @@
 #include "host/probes/gdb_memory.hpp"
 
 #include "host/util/hex.hpp"
+#include "host/util/little_endian.hpp"
 
 #include <algorithm>
 
@@ -24,9 +25,8 @@ Result<std::vector<std::uint8_t>> stop_and_read_memory(gdb_rsp::RspClient& gdb, 
 Result<void> write_word_and_continue(gdb_rsp::RspClient& gdb, std::uint32_t address, std::uint32_t value) {
     const std::string where = "write " + util::hex_address(value) + " at " + util::hex_address(address);
     if (auto stopped = gdb.interrupt(); !stopped) return stopped.error().context("stopping the core to " + where);
-    const std::uint8_t bytes[4] = {static_cast<std::uint8_t>(value), static_cast<std::uint8_t>(value >> 8),
-                                   static_cast<std::uint8_t>(value >> 16), static_cast<std::uint8_t>(value >> 24)};
-    if (auto written = gdb.write_memory(address, bytes); !written) return written.error().context(where);
+    if (auto written = gdb.write_memory(address, util::store_le32(value)); !written)
+        return written.error().context(where);
     if (auto resumed = gdb.cont(); !resumed) return resumed.error().context("continue after " + where);
     return {};
 }
@@ -39,8 +39,7 @@ Result<std::uint32_t> read_word_and_continue(gdb_rsp::RspClient& gdb, std::uint3
                                                     std::to_string(bytes->size()));
     if (auto resumed = gdb.cont(); !resumed)
         return resumed.error().context("continue after reading " + util::hex_address(address));
-    const auto& b = *bytes;
-    return std::uint32_t{b[0]} | std::uint32_t{b[1]} << 8 | std::uint32_t{b[2]} << 16 | std::uint32_t{b[3]} << 24;
+    return util::load_le32(bytes->data());
 }
 
 Result<void> flash_with_memory_writes(gdb_rsp::RspClient& gdb, const elf::Image& image, const FlashProgress& progress) {

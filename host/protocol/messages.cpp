@@ -1,5 +1,7 @@
 #include "host/protocol/messages.hpp"
 
+#include "host/util/little_endian.hpp"
+
 #include <span>
 #include <stdexcept>
 
@@ -25,8 +27,7 @@ public:
     }
     bool u32(std::uint32_t& out, std::string_view field) {
         if (!need(4, field)) return false;
-        out = 0;
-        for (int i = 3; i >= 0; --i) out = (out << 8) | data_[offset_ + static_cast<std::size_t>(i)];
+        out = util::load_le32(&data_[offset_]);
         offset_ += 4;
         return true;
     }

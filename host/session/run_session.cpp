@@ -11,6 +11,7 @@
 #include "host/transport/serial_port.hpp"
 #include "host/transport/tcp_stream.hpp"
 #include "host/util/hex.hpp"
+#include "host/util/little_endian.hpp"
 #include "host/util/sha256.hpp"
 
 #include <ctime>
@@ -143,9 +144,7 @@ Result<void> Session::cross_check_samples(const elf::Image& image, results::RunR
     if (!bytes) return not_checked(check, "RAM cross-check", bytes.error());
     std::size_t differ = 0;
     for (std::size_t i = 0; i < last.samples.size(); ++i) {
-        const auto* p = bytes->data() + 4 * i;
-        const std::uint32_t in_ram = p[0] | p[1] << 8 | p[2] << 16 | std::uint32_t{p[3]} << 24;
-        if (in_ram != last.samples[i]) ++differ;
+        if (util::load_le32(bytes->data() + 4 * i) != last.samples[i]) ++differ;
     }
     check = last.full_name() + ": " + std::to_string(last.samples.size()) + " samples read from RAM at " +
             util::hex_address(buffer->address);

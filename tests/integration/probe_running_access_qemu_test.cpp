@@ -8,6 +8,7 @@
 #include "host/probes/qemu/qemu_probe.hpp"
 #include "host/session/target_link.hpp"
 #include "host/transport/tcp_stream.hpp"
+#include "host/util/little_endian.hpp"
 #include "tests/integration/scratch_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -30,7 +31,8 @@ protected:
         ASSERT_TRUE(board) << board.error().message;
         auto image = elf::load_image(firmware_image);
         ASSERT_TRUE(image) << image.error().message;
-        for (const auto& symbol : image->symbols)
+        image_ = std::move(*image);
+        for (const auto& symbol : image_.symbols)
             if (symbol.name.find("12command_loop7SAMPLES") != std::string::npos) samples_ = symbol.address;
         ASSERT_NE(samples_, 0u) << "no SAMPLES buffer symbol in " << firmware_image;
 
@@ -38,7 +40,7 @@ protected:
         auto probe = probes::QemuProbe::start(*board, dir / "qemu.log");
         ASSERT_TRUE(probe) << probe.error().message;
         probe_ = std::move(*probe);
-        ASSERT_TRUE(probe_->flash(*image, {}));
+        ASSERT_TRUE(probe_->flash(image_, {}));
         auto uart = transport::TcpStream::connect("127.0.0.1", probe_->uart_port(), 5s);
         ASSERT_TRUE(uart) << uart.error().message;
         link_ = std::make_unique<session::TargetLink>(std::move(*uart));
@@ -63,6 +65,7 @@ protected:
         expect_message<protocol::Pong>();
     }
 
+    elf::Image image_;
     std::uint32_t samples_ = 0;
     std::unique_ptr<probes::QemuProbe> probe_;
     std::unique_ptr<session::TargetLink> link_;
@@ -78,12 +81,9 @@ TEST_F(RunningAccessOnQemu, AWordWrittenWhileRunningReadsBackAndTheFirmwareGoesO
     expect_still_running();
     // Flash (code SSRAM on QEMU) reads back as the image: the vector table's first word, the
     // initial stack pointer.
-    auto image = elf::load_image(firmware_image);
-    ASSERT_TRUE(image);
-    const auto& vectors = image->segments.front();
+    const auto& vectors = image_.segments.front();
     ASSERT_EQ(vectors.load_address, 0u);
-    const std::uint32_t initial_sp =
-        vectors.data[0] | vectors.data[1] << 8 | vectors.data[2] << 16 | std::uint32_t{vectors.data[3]} << 24;
+    const std::uint32_t initial_sp = util::load_le32(vectors.data.data());
     auto sp = probe_->read_word_running(0);
     ASSERT_TRUE(sp) << sp.error().message;
     EXPECT_EQ(*sp, initial_sp);

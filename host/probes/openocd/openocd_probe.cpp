@@ -9,6 +9,7 @@
 #include "host/probes/qemu/qemu_board.hpp"
 #include "host/transport/tcp_stream.hpp"
 #include "host/util/atomic_file.hpp"
+#include "host/util/little_endian.hpp"
 
 namespace rig::probes::openocd {
 namespace {
@@ -221,8 +222,8 @@ Result<std::vector<std::uint8_t>> OpenOcdProbe::read_memory(std::uint32_t addres
     if (!words) return words.error();
     std::vector<std::uint8_t> bytes;
     for (std::uint32_t word : *words)
-        for (int i = 0; i < 4 && bytes.size() < length; ++i)
-            bytes.push_back(static_cast<std::uint8_t>(word >> (8 * i)));
+        for (std::uint8_t b : util::store_le32(word))
+            if (bytes.size() < length) bytes.push_back(b);
     return bytes;
 }
 
