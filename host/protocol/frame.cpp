@@ -54,16 +54,23 @@ void FrameDecoder::drop(std::size_t count) {
 
 namespace {
 
+// The payload length a header at the start of `frame` claims, and whether the CRC after that
+// payload matches (`frame` holds the whole frame).
+std::size_t claimed_length(std::span<const std::uint8_t> frame) { return frame[3] | (std::size_t{frame[4]} << 8); }
+bool crc_matches(std::span<const std::uint8_t> frame, std::size_t length) {
+    const std::size_t total = header_size + length + trailer_size;
+    const std::uint16_t received = static_cast<std::uint16_t>(frame[total - 2] | (frame[total - 1] << 8));
+    return crc16_ccitt_false(frame.subspan(2, 3 + length)) == received;
+}
+
 // Is there a complete frame with a good CRC starting anywhere in `bytes`?
 bool whole_frame_inside(std::span<const std::uint8_t> bytes) {
     for (std::size_t at = 0; at + header_size + trailer_size <= bytes.size(); ++at) {
         if (bytes[at] != sync_first || bytes[at + 1] != sync_second) continue;
-        const std::size_t length = bytes[at + 3] | (std::size_t{bytes[at + 4]} << 8);
-        const std::size_t total = header_size + length + trailer_size;
-        if (length > max_payload || at + total > bytes.size()) continue;
-        const auto frame = bytes.subspan(at, total);
-        const std::uint16_t received = static_cast<std::uint16_t>(frame[total - 2] | (frame[total - 1] << 8));
-        if (crc16_ccitt_false(frame.subspan(2, 3 + length)) == received) return true;
+        const auto frame = bytes.subspan(at);
+        const std::size_t length = claimed_length(frame);
+        if (length <= max_payload && header_size + length + trailer_size <= frame.size() && crc_matches(frame, length))
+            return true;
     }
     return false;
 }
@@ -85,7 +92,7 @@ std::optional<Frame> FrameDecoder::next() {
             continue;
         }
         if (view.size() < header_size) return std::nullopt;
-        const std::size_t length = view[3] | (std::size_t{view[4]} << 8);
+        const std::size_t length = claimed_length(view);
         if (length > max_payload) {
             ++stats_.oversize;
             drop(1);
@@ -101,9 +108,7 @@ std::optional<Frame> FrameDecoder::next() {
             drop(1);
             continue;
         }
-        const std::uint16_t expected = crc16_ccitt_false(view.subspan(2, 3 + length));
-        const std::uint16_t received = static_cast<std::uint16_t>(view[total - 2] | (view[total - 1] << 8));
-        if (expected != received) {
+        if (!crc_matches(view, length)) {
             ++stats_.bad_crc;
             drop(1);
             continue;

@@ -132,8 +132,7 @@ impl CommandDecoder {
                 self.drop_first();
                 continue;
             }
-            let sent = u16::from_le_bytes([b[total - 2], b[total - 1]]);
-            if crc::checksum(&b[2..HEADER_LEN + n]) != sent {
+            if !crc_matches(b, n) {
                 self.drop_first();
                 continue;
             }
@@ -162,11 +161,15 @@ fn whole_frame_inside(bytes: &[u8]) -> bool {
             return false;
         }
         let n = usize::from(u16::from_le_bytes([b[3], b[4]]));
-        let total = HEADER_LEN + n + CRC_LEN;
-        n <= MAX_PAYLOAD
-            && b.len() >= total
-            && crc::checksum(&b[2..HEADER_LEN + n]) == u16::from_le_bytes([b[total - 2], b[total - 1]])
+        n <= MAX_PAYLOAD && b.len() >= HEADER_LEN + n + CRC_LEN && crc_matches(b, n)
     })
+}
+
+/// Does the CRC after `frame`'s `n`-byte payload match its type, length and payload? `frame`
+/// starts at the sync bytes and holds the whole frame.
+fn crc_matches(frame: &[u8], n: usize) -> bool {
+    let total = HEADER_LEN + n + CRC_LEN;
+    crc::checksum(&frame[2..HEADER_LEN + n]) == u16::from_le_bytes([frame[total - 2], frame[total - 1]])
 }
 
 fn parse(message: u8, payload: &[u8]) -> Result<Command, DecodeError> {
