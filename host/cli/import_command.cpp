@@ -94,22 +94,6 @@ std::string git_commit_date(const std::filesystem::path& repo, const std::string
     return date;
 }
 
-Result<std::int64_t> store_in_history(const std::filesystem::path& history, const results::RunReport& report,
-                                      const std::filesystem::path& log_file, const std::string& source) {
-    auto db = results::History::open(history);
-    if (!db) return db.error();
-    std::string log_text;
-    if (std::ifstream in(log_file, std::ios::binary); in) {
-        std::ostringstream text;
-        text << in.rdbuf();
-        log_text = text.str();
-    }
-    results::RunOrigin origin;
-    origin.source = source;
-    origin.commit_date = git_commit_date(source_dir(), report.info.firmware_commit);
-    return db->add_run(report, log_text, origin);
-}
-
 void add_import_command(CLI::App& app, int& exit_code) {
     auto args = std::make_shared<ImportArgs>();
     auto* cmd =

@@ -25,6 +25,7 @@ struct NightlyArgs {
     unsigned repetitions = 9;
     double alpha = 0.001;
     bool dry_run = false;
+    bool allow_dirty = false;
 };
 
 int nightly_main(const NightlyArgs& args) {
@@ -47,6 +48,7 @@ int nightly_main(const NightlyArgs& args) {
     o.results_dir = args.results_dir;
     o.repetitions = args.repetitions;
     o.dry_run = args.dry_run;
+    o.allow_dirty = args.allow_dirty;
     o.step_alpha = args.alpha;
     o.cancel = &cancel_requested();
     o.print = [](const std::string& line) {
@@ -109,6 +111,8 @@ void add_nightly_command(CLI::App& app, int& exit_code) {
         ->capture_default_str();
     cmd->add_option("--alpha", args->alpha, "Significance of a cycles step (U test)")->capture_default_str();
     cmd->add_flag("--dry-run", args->dry_run, "Only list what would be built and measured");
+    cmd->add_flag("--allow-dirty", args->allow_dirty,
+                  "Let runs of a dirty tree (commit '<hash>-dirty') be the baseline and points of the step series");
     cmd->callback([args, &exit_code] { exit_code = nightly_main(*args); });
 }
 

@@ -49,11 +49,13 @@ int paper(const PaperArgs& args) {
         if (!args.commit.empty()) {
             auto r = h->latest_run(args.board, args.commit);
             if (r && *r) chosen = **r;
-        } else if (auto runs = h->runs({args.board, ""}); runs && !runs->empty()) {
-            chosen = runs->back();
+        } else if (auto runs = h->runs({args.board, ""}); runs) {
+            // The paper's figures come from a complete run: a filtered one leaves rows unmeasured.
+            for (auto it = runs->rbegin(); it != runs->rend() && !chosen; ++it)
+                if (it->complete) chosen = *it;
         }
         if (!chosen) {
-            fmt::print(stderr, "rig paper: no run of {} on {} in {} (`rig run` or `rig nightly` first)\n",
+            fmt::print(stderr, "rig paper: no complete run of {} on {} in {} (`rig run` or `rig nightly` first)\n",
                        args.commit.empty() ? "any commit" : args.commit, args.board, args.history);
             return exit_bad_input;
         }

@@ -9,11 +9,10 @@ namespace rig::cli {
 // The checkout the rig was built from (boards/, results/ live there by default).
 std::filesystem::path source_dir();
 
+// The build tree this rig was built in (its programs are in <build>/bin).
+std::filesystem::path build_dir();
+
 // The image cargo built for a board's firmware package, next to this build of the rig.
 std::filesystem::path default_image(const std::string& firmware_package);
-
-// results/<board>/<commit>.json, with the commit reduced to characters safe in a file name.
-std::filesystem::path result_file(const std::filesystem::path& results_dir, const std::string& board,
-                                  const std::string& commit);
 
 }  // namespace rig::cli

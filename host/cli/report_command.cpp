@@ -51,12 +51,14 @@ int report_main(const ReportArgs& args) {
             input.inventories.push_back({inv->commit, "", std::move(*inv)});
     }
 
-    // The paper table per board, from its latest run.
+    // The paper table per board, from its latest complete run.
     std::set<std::string> boards;
     for (const auto& r : *runs) boards.insert(r.board);
     for (const auto& b : boards) {
         auto mine = h->runs({b, ""});
-        if (!mine || mine->empty()) continue;
+        if (!mine) continue;
+        std::erase_if(*mine, [](const results::RunSummary& r) { return !r.complete; });
+        if (mine->empty()) continue;
         auto run = h->load_run(mine->back().id);
         if (!run) continue;
         const report::Inventory* inv = nullptr;

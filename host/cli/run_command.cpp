@@ -1,10 +1,11 @@
 #include "host/cli/run_command.hpp"
 
 #include "host/board/board.hpp"
+#include "host/cli/image_freshness.hpp"
 #include "host/cli/import_command.hpp"
 #include "host/cli/paths.hpp"
 #include "host/cli/signals.hpp"
-#include "host/results/gbench_json.hpp"
+#include "host/results/run_recorder.hpp"
 #include "host/results/summary_table.hpp"
 #include "host/session/run_session.hpp"
 
@@ -44,6 +45,13 @@ int run(const RunArgs& args) {
     }
     const std::filesystem::path image = args.image.empty() ? default_image(board->firmware_package)
                                                                : std::filesystem::path(args.image);
+    // The build's own image must be what the checkout builds now, or its results are mislabelled.
+    if (args.image.empty()) {
+        if (auto current = check_image_is_current(image, source_dir(), build_dir()); !current) {
+            fmt::print(stderr, "rig run: {}\n", current.error().message);
+            return exit_bad_input;
+        }
+    }
     const auto logs = std::filesystem::path(args.results_dir) / board->name / "logs";
     std::error_code ec;
     std::filesystem::create_directories(logs, ec);
@@ -78,19 +86,27 @@ int run(const RunArgs& args) {
         fmt::print(stderr, "rig run: board log: {}\n", log_file.string());
         return exit_code_for(report.error());
     }
-    const auto out = result_file(args.results_dir, board->name, report->info.firmware_commit);
-    if (auto written = results::write_gbench_json(*report, out); !written) {
-        fmt::print(stderr, "rig run: results not written: {}\n", written.error().message);
+    results::RecordOptions record;
+    record.results_dir = args.results_dir;
+    record.history = args.history;
+    record.log_file = log_file;
+    record.source = "run";
+    record.commit_date = git_commit_date(source_dir(), report->info.firmware_commit);
+    const auto recorded = results::record_run(*report, record);
+    if (recorded.file_error) {
+        fmt::print(stderr, "rig run: results not written: {}\n", recorded.file_error->message);
         return exit_write_failed;
     }
     fmt::print("{}", results::summary_table(*report));
-    fmt::print("results: {}\n", out.string());
-    auto stored = store_in_history(args.history, *report, log_file, "run");
-    if (!stored) {
-        fmt::print(stderr, "rig run: not stored in the history (the JSON file is written): {}\n", stored.error().message);
+    fmt::print("run: {} ({})\n", report->info.run_id,
+               report->info.complete ? "complete" : "partial, filter '" + report->info.filter + "'");
+    fmt::print("results: {}\n", recorded.result_file.string());
+    if (recorded.history_error) {
+        fmt::print(stderr, "rig run: not stored in the history (the JSON file is written): {}\n",
+                   recorded.history_error->message);
         return exit_write_failed;
     }
-    fmt::print("history: run {} in {}\n", *stored, args.history);
+    fmt::print("history: run {} in {}\n", recorded.history_run, args.history);
     return exit_ok;
 }
 
@@ -98,7 +114,8 @@ int run(const RunArgs& args) {
 
 void add_run_command(CLI::App& app, int& exit_code) {
     auto args = std::make_shared<RunArgs>();
-    auto* cmd = app.add_subcommand("run", "Flash a board, run the benchmark suite, write results/<board>/<commit>.json");
+    auto* cmd = app.add_subcommand(
+        "run", "Flash a board, run the benchmark suite, write results/<board>/<commit>.json and the history");
     cmd->add_option("-b,--board", args->board, "Board name (a file in the boards folder)")->capture_default_str();
     cmd->add_option("--image", args->image, "Firmware ELF (default: the one this build made for the board)");
     cmd->add_option("-r,--repetitions", args->repetitions, "Samples per benchmark")

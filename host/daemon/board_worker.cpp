@@ -1,13 +1,13 @@
 #include "host/daemon/board_worker.hpp"
 
+#include "host/cli/image_freshness.hpp"
 #include "host/cli/import_command.hpp"
 #include "host/cli/paths.hpp"
 #include "host/daemon/health_check.hpp"
-#include "host/results/gbench_json.hpp"
+#include "host/results/run_recorder.hpp"
 #include "host/session/run_session.hpp"
 
 #include <fmt/format.h>
-#include <mutex>
 
 namespace rig::daemon {
 
@@ -24,14 +24,6 @@ FailureClass classify_failure(const std::string& step, ErrorKind kind) {
     if (step == to_string(Step::hello))
         return {kind == ErrorKind::timeout ? "no answer on the UART" : "bad HELLO", BoardVerdict::broken};
     return {"benchmark failure", BoardVerdict::works};  // run, collect: the board answered
-}
-
-Result<std::int64_t> store_run(const std::filesystem::path& history_file, const results::RunReport& report,
-                               const std::filesystem::path& log_file) {
-    // Boards run in parallel; one writer at a time keeps SQLite's busy waits out of the way.
-    static std::mutex history_mutex;
-    std::lock_guard lock(history_mutex);
-    return cli::store_in_history(history_file, report, log_file, "rigd");
 }
 
 BoardWorker::BoardWorker(board::Board board, JobQueue& queue, WorkerConfig config)
@@ -94,6 +86,17 @@ void BoardWorker::run_job(const JobQueue::Work& work) {
     };
 
     JobQueue::Outcome outcome;
+    // The build's own image must be what the checkout builds now, or its results are mislabelled.
+    if (config_.image.empty()) {
+        if (auto current = cli::check_image_is_current(image(), cli::source_dir(), cli::build_dir()); !current) {
+            outcome.state = JobState::failed;
+            outcome.reason = current.error().message;
+            outcome.failed_step = session::to_string(session::Step::load_image);
+            outcome.failure = "image error";
+            queue_.finish_job(job.id, outcome);
+            return;
+        }
+    }
     auto report = session::run_on_board(board_, image(), options, log_file, progress);
     if (!report) {
         const auto& error = report.error();
@@ -111,23 +114,27 @@ void BoardWorker::run_job(const JobQueue::Work& work) {
         return;
     }
     outcome.verdict = BoardVerdict::works;
-    const auto out = cli::result_file(config_.results_dir, board_.name, report->info.firmware_commit);
-    if (auto written = results::write_gbench_json(*report, out); !written) {
+    results::RecordOptions record;
+    record.results_dir = config_.results_dir;
+    record.history = config_.history_file;
+    record.log_file = log_file;
+    record.source = "rigd";
+    record.commit_date = cli::git_commit_date(cli::source_dir(), report->info.firmware_commit);
+    const auto recorded = results::record_run(*report, record);
+    if (recorded.file_error) {
         outcome.state = JobState::failed;
         outcome.failure = "results not written";
-        outcome.reason = written.error().message;
+        outcome.reason = recorded.file_error->message;
         queue_.finish_job(job.id, outcome);
         return;
     }
     outcome.state = JobState::done;
-    outcome.result_file = out.string();
-    if (!config_.history_file.empty()) {
-        if (auto stored = store_run(config_.history_file, *report, log_file); stored)
-            outcome.history_run = *stored;
-        else
-            queue_.add_progress(job.id,
-                                "not stored in the history (the JSON file is written): " + stored.error().message);
-    }
+    outcome.result_file = recorded.result_file.string();
+    outcome.history_run = recorded.history_run;
+    queue_.add_progress(job.id, "run id " + report->info.run_id);
+    if (recorded.history_error)
+        queue_.add_progress(job.id, "not stored in the history (the JSON file is written): " +
+                                        recorded.history_error->message);
     queue_.finish_job(job.id, outcome);
 }
 

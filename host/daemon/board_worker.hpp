@@ -27,10 +27,6 @@ struct FailureClass {
 };
 FailureClass classify_failure(const std::string& step, ErrorKind kind);
 
-// Adds a finished run to the history database: the one place rigd writes it.
-Result<std::int64_t> store_run(const std::filesystem::path& history_file, const results::RunReport& report,
-                               const std::filesystem::path& log_file);
-
 class BoardWorker {
 public:
     BoardWorker(board::Board board, JobQueue& queue, WorkerConfig config);

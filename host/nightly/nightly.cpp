@@ -1,8 +1,9 @@
 #include "host/nightly/nightly.hpp"
 
 #include "host/board/board.hpp"
-#include "host/results/gbench_json.hpp"
 #include "host/results/history.hpp"
+#include "host/results/run_identity.hpp"
+#include "host/results/run_recorder.hpp"
 #include "host/session/run_session.hpp"
 #include "host/util/child_process.hpp"
 
@@ -91,8 +92,10 @@ Result<std::string> resolve_range(const NightlyOptions& o, const results::Histor
         auto runs = h.runs({b.name, ""});
         if (!runs) return runs.error();
         for (const auto& r : *runs) {
-            std::string base = r.commit;
-            if (const auto d = base.rfind("-dirty"); d != std::string::npos) base.resize(d);
+            // A baseline is a complete run of a commit git knows; a dirty tree's run is not one
+            // (its sources are in no commit) unless the user says so.
+            if (!r.complete || (results::is_dirty(r.commit) && !o.allow_dirty)) continue;
+            const std::string base(results::without_dirty(r.commit));
             if (!git(o, {"cat-file", "-e", base + "^{commit}"})) continue;
             if (best.empty() || r.commit_date > best_date) best = base, best_date = r.commit_date;
         }
@@ -143,12 +146,17 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
         const auto commit = short_of(full);
         const auto where = fmt::format("[{}/{}] {}", i + 1, commits.size(), commit);
 
+        // Skipped only when a complete run with at least the asked repetitions is stored: a
+        // filtered or shorter run does not stand for the commit.
         std::vector<const board::Board*> todo;
         for (const auto& b : boards) {
-            auto stored = history->runs({b.name, commit});
-            if (stored && !stored->empty()) {
+            auto stored = history->resolve_commit(b.name, commit);
+            auto complete = stored && *stored ? history->has_complete_run(b.name, **stored, o.repetitions)
+                                              : Result<bool>(false);
+            if (complete && *complete) {
                 result.results.push_back({commit, b.name, Outcome::skipped, "already in the history"});
-                say(o, fmt::format("{} {}: skipped (already in the history)", where, b.name));
+                say(o, fmt::format("{} {}: skipped (a complete run with >= {} repetitions is in the history)", where,
+                                   b.name, o.repetitions));
             } else {
                 todo.push_back(&b);
             }
@@ -219,28 +227,30 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
                 if (report.error().kind == ErrorKind::cancelled) return report.error();
                 continue;
             }
-            const auto json_file = o.results_dir / b->name / (report->info.firmware_commit + ".json");
-            if (auto w = results::write_gbench_json(*report, json_file); !w)
-                say(o, fmt::format("{} {}: JSON not written: {}", where, b->name, w.error().message));
-            std::string log_text;
-            {
-                std::ifstream in(log, std::ios::binary);
-                std::stringstream s;
-                s << in.rdbuf();
-                log_text = s.str();
-            }
-            auto id = history->add_run(*report, log_text, {"nightly", commit_date});
-            if (!id) {
-                result.results.push_back({commit, b->name, Outcome::failed, "not stored: " + id.error().message});
-                say(o, fmt::format("{} {}: FAILED to store: {}", where, b->name, id.error().message));
-                continue;
-            }
+            // Filed under the commit the host checked out, never under what the image says.
             std::string note;
             if (report->info.firmware_commit != commit)
-                note = fmt::format(" (the image says it is {}, stored under that name)", report->info.firmware_commit);
-            result.results.push_back({commit, b->name, Outcome::measured, fmt::format("run {}", *id) + note});
+                note = fmt::format(" (the image calls itself {}; filed under the checked-out {})",
+                                   report->info.firmware_commit, commit);
+            report->info.firmware_commit = commit;
+            results::RecordOptions record;
+            record.results_dir = o.results_dir;
+            record.history = o.history;
+            record.log_file = log;
+            record.source = "nightly";
+            record.commit_date = commit_date;
+            const auto recorded = results::record_run(*report, record);
+            if (!recorded.ok()) {
+                const auto& error = recorded.file_error ? *recorded.file_error : *recorded.history_error;
+                result.results.push_back({commit, b->name, Outcome::failed, "not stored: " + error.message});
+                say(o, fmt::format("{} {}: FAILED to store: {}", where, b->name, error.message));
+                continue;
+            }
+            result.results.push_back(
+                {commit, b->name, Outcome::measured,
+                 fmt::format("run {} (history row {})", report->info.run_id, recorded.history_run) + note});
             say(o, fmt::format("{} {}: measured, {} benchmarks, run {} in the history{}", where, b->name,
-                               report->measurements.size(), *id, note));
+                               report->measurements.size(), report->info.run_id, note));
         }
     }
 
@@ -261,6 +271,8 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
             results::StepOptions so;
             so.alpha = o.step_alpha;
             so.thresholds = o.thresholds.for_benchmark(name);
+            if (!o.allow_dirty)
+                std::erase_if(*series, [](const results::SeriesPoint& p) { return results::is_dirty(p.commit); });
             for (const auto& s : results::detect_steps(*series, so)) {
                 FoundStep f{b.name, name, s, in_range.count(s.commit) > 0, false};
                 f.regression = f.in_range && s.slower() && s.past_thresholds;

@@ -2,7 +2,8 @@
 // `rig nightly`'s loop: every commit of a range, oldest first, on every chosen board — checked out
 // in its own git worktree, its firmware built by its own CMake, run, stored in the history — then
 // step detection over each benchmark's series, naming the commit that changed it. Resumable:
-// commits the history already has for a board are skipped, so a rerun continues where one stopped.
+// commits that already have a complete run with the asked repetitions are skipped, so a rerun
+// continues where one stopped. Runs are filed under the commit checked out (results/run_recorder).
 
 #include "host/results/step_detection.hpp"
 #include "host/results/thresholds.hpp"
@@ -28,6 +29,7 @@ struct NightlyOptions {
     std::filesystem::path results_dir;  // <board>/<commit>.json are written here too
     unsigned repetitions = 9;
     bool dry_run = false;                 // list what would be measured, build and run nothing
+    bool allow_dirty = false;             // a dirty tree's run may be a baseline and a point of a series
     results::ThresholdConfig thresholds;  // per family; a step past them in the slower direction is a regression
     double step_alpha = 0.001;
     const std::atomic<bool>* cancel = nullptr;

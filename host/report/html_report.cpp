@@ -339,7 +339,9 @@ Result<std::string> render_html_report(const ReportInput& input, const ReportOpt
                 auto run = h.load_run(r.id);
                 if (!run) return run.error().context("report");
                 for (const auto& m : run->measurements) bd.names[m.name].insert(m.param);
-                bd.latest = std::move(*run);  // runs are oldest first: the last one stays
+                // Runs are oldest first: the last complete one stays (a filtered run is a look at a
+                // few benchmarks); a board with only partial runs shows its last one.
+                if (r.complete || !bd.latest || !bd.latest->info.complete) bd.latest = std::move(*run);
             }
         }
         for (const auto& [board, bd] : boards) trend_charts(h, board, bd, o, charts);

@@ -82,6 +82,7 @@ std::string to_gbench_json(const RunReport& report) {
     auto json = nlohmann::json::parse(out.str());
     auto& context = json["context"];
     const auto& i = report.info;
+    context["rig_run_id"] = i.run_id;
     context["rig_board"] = i.board;
     context["rig_chip"] = i.chip;
     context["rig_counter_unit"] = board::to_string(i.unit);
@@ -94,6 +95,8 @@ std::string to_gbench_json(const RunReport& report) {
     context["rig_image_sha256"] = i.image_sha256;
     context["rig_started_at"] = i.started_at;
     context["rig_repetitions"] = i.repetitions;
+    context["rig_filter"] = i.filter;
+    context["rig_complete"] = i.complete;
     context["rig_uart_garbage_bytes"] = i.uart_garbage_bytes;
     context["rig_ram_cross_check"] = i.ram_cross_check;
     context["rig_counter_check"] = i.counter_check;

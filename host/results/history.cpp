@@ -1,5 +1,6 @@
 #include "host/results/history.hpp"
 
+#include "host/results/run_identity.hpp"
 #include "host/results/summary_table.hpp"
 
 #include <sqlite3.h>
@@ -17,7 +18,7 @@ constexpr std::chrono::milliseconds busy_timeout{10'000};
 
 // migrations[i] takes a file from schema version i to i + 1; version 0 is an empty file.
 // Append new migrations; never edit one that has shipped.
-constexpr std::array<std::string_view, 2> migrations = {
+constexpr std::array<std::string_view, 3> migrations = {
     R"sql(
 CREATE TABLE runs (
     id INTEGER PRIMARY KEY,
@@ -61,6 +62,53 @@ CREATE TABLE samples (
     R"sql(
 ALTER TABLE runs ADD COLUMN ram_cross_check TEXT NOT NULL DEFAULT '';
 ALTER TABLE runs ADD COLUMN counter_check TEXT NOT NULL DEFAULT '';
+)sql",
+    // 3: every run has its own id, so two runs that start in the same second are two runs (the
+    // old UNIQUE on board, commit, image and start time merged them), and records its filter and
+    // whether it ran the whole suite. SQLite cannot drop a UNIQUE constraint: the table is rebuilt
+    // (foreign keys are off during migrations, so measurements keep their run ids). Old runs get
+    // the id results::legacy_run_id derives; one counts as complete when it has as many benchmarks
+    // as the board's largest run (old runs did not record their filter).
+    R"sql(
+CREATE TABLE runs_v3 (
+    id INTEGER PRIMARY KEY,
+    run_uid TEXT NOT NULL UNIQUE CHECK (run_uid <> ''),
+    board TEXT NOT NULL CHECK (board <> ''),
+    chip TEXT NOT NULL,
+    git_commit TEXT NOT NULL CHECK (git_commit <> ''),
+    commit_date TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    unit TEXT NOT NULL CHECK (unit IN ('cycles', 'instructions')),
+    cpu_hz INTEGER NOT NULL CHECK (cpu_hz >= 0),
+    ns_per_count REAL NOT NULL CHECK (ns_per_count > 0),
+    probe TEXT NOT NULL,
+    firmware_version TEXT NOT NULL,
+    toolchain TEXT NOT NULL,
+    image_sha256 TEXT NOT NULL,
+    repetitions INTEGER NOT NULL CHECK (repetitions >= 0),
+    filter TEXT NOT NULL DEFAULT '',
+    complete INTEGER NOT NULL CHECK (complete IN (0, 1)),
+    uart_garbage_bytes INTEGER NOT NULL CHECK (uart_garbage_bytes >= 0),
+    log TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source <> ''),
+    stored_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    ram_cross_check TEXT NOT NULL DEFAULT '',
+    counter_check TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO runs_v3 (id, run_uid, board, chip, git_commit, commit_date, started_at, unit, cpu_hz, ns_per_count, probe,
+                     firmware_version, toolchain, image_sha256, repetitions, filter, complete, uart_garbage_bytes, log,
+                     source, stored_at, ram_cross_check, counter_check)
+SELECT r.id, 'legacy:' || r.board || ':' || r.git_commit || ':' || r.started_at || ':' || substr(r.image_sha256, 1, 12),
+       r.board, r.chip, r.git_commit, r.commit_date, r.started_at, r.unit, r.cpu_hz, r.ns_per_count, r.probe,
+       r.firmware_version, r.toolchain, r.image_sha256, r.repetitions, '',
+       (SELECT count(*) FROM measurements m WHERE m.run_id = r.id) >=
+           (SELECT max(n) FROM (SELECT count(*) AS n FROM measurements m2 JOIN runs r2 ON m2.run_id = r2.id
+                                WHERE r2.board = r.board GROUP BY r2.id)),
+       r.uart_garbage_bytes, r.log, r.source, r.stored_at, r.ram_cross_check, r.counter_check
+FROM runs r;
+DROP TABLE runs;
+ALTER TABLE runs_v3 RENAME TO runs;
+CREATE INDEX runs_by_board_commit ON runs (board, git_commit);
 )sql",
 };
 
@@ -162,6 +210,11 @@ board::CounterUnit unit_from(const std::string& text) {
     return text == "instructions" ? board::CounterUnit::instructions : board::CounterUnit::cycles;
 }
 
+// A run read from an old file has no id: it gets the one its old identity derives.
+std::string run_uid_of(const RunInfo& i) {
+    return i.run_id.empty() ? legacy_run_id(i.board, i.firmware_commit, i.started_at, i.image_sha256) : i.run_id;
+}
+
 Result<int> read_schema_version(sqlite3* db) {
     if (auto r = exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
                       "history: cannot create the schema_version table");
@@ -197,7 +250,7 @@ Result<void> migrate(sqlite3* db, const std::filesystem::path& file) {
 
 constexpr std::string_view summary_columns =
     "r.id, r.board, r.git_commit, r.commit_date, r.started_at, r.unit, r.image_sha256, r.source, r.repetitions, "
-    "(SELECT count(*) FROM measurements m WHERE m.run_id = r.id)";
+    "(SELECT count(*) FROM measurements m WHERE m.run_id = r.id), r.run_uid, r.filter, r.complete";
 
 RunSummary summary_from(const Statement& s) {
     RunSummary r;
@@ -211,6 +264,9 @@ RunSummary summary_from(const Statement& s) {
     r.source = s.text(7);
     r.repetitions = static_cast<unsigned>(s.integer(8));
     r.benchmarks = static_cast<std::size_t>(s.integer(9));
+    r.run_uid = s.text(10);
+    r.filter = s.text(11);
+    r.complete = s.integer(12) != 0;
     return r;
 }
 
@@ -240,19 +296,19 @@ Result<History> History::open(const std::filesystem::path& file) {
     sqlite3_extended_result_codes(raw, 1);
     sqlite3_busy_timeout(raw, static_cast<int>(busy_timeout.count()));
 
-    // A file that is not a database fails on its first read: say which file.
-    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL"})
+    // A file that is not a database fails on its first read: say which file. Foreign keys are
+    // turned on after migrating: a migration that rebuilds a table must not cascade its drop.
+    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"})
         if (auto r = exec(raw, pragma, file.string() + ": " + pragma); !r) return r.error();
     if (auto r = migrate(raw, file); !r) return r.error().context(file.string());
+    if (auto r = exec(raw, "PRAGMA foreign_keys=ON", file.string() + ": PRAGMA foreign_keys=ON"); !r) return r.error();
     return History(std::move(db), file);
 }
 
 Result<std::optional<std::int64_t>> History::find_run(const RunInfo& info) const {
-    auto s = Statement::prepare(
-        db_.get(),
-        "SELECT id FROM runs WHERE board = ?1 AND git_commit = ?2 AND image_sha256 = ?3 AND started_at = ?4");
+    auto s = Statement::prepare(db_.get(), "SELECT id FROM runs WHERE run_uid = ?1");
     if (!s) return s.error();
-    s->bind(1, info.board).bind(2, info.firmware_commit).bind(3, info.image_sha256).bind(4, info.started_at);
+    s->bind(1, run_uid_of(info));
     auto row = s->step("history: cannot look up a run");
     if (!row) return row.error();
     if (!*row) return std::optional<std::int64_t>();
@@ -262,7 +318,8 @@ Result<std::optional<std::int64_t>> History::find_run(const RunInfo& info) const
 Result<std::int64_t> History::add_run(const RunReport& report, std::string_view log_text, const RunOrigin& origin) {
     Transaction tx(db_.get());
     if (auto r = tx.begin(); !r) return r.error();
-    // Looked up inside the transaction: two writers cannot both decide the run is new.
+    // Looked up inside the transaction: two writers cannot both decide the run is new. Only the
+    // same run (the same id: a file imported twice) is found; two runs are never merged.
     auto existing = find_run(report.info);
     if (!existing) return existing.error();
     if (*existing) return **existing;
@@ -277,15 +334,16 @@ Result<std::int64_t> History::insert_run(const RunReport& report, std::string_vi
     auto run = Statement::prepare(db_.get(), R"sql(
         INSERT INTO runs (board, chip, git_commit, commit_date, started_at, unit, cpu_hz, ns_per_count, probe,
                           firmware_version, toolchain, image_sha256, repetitions, uart_garbage_bytes, log, source,
-                          ram_cross_check, counter_check)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18))sql");
+                          ram_cross_check, counter_check, run_uid, filter, complete)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21))sql");
     if (!run) return run.error();
     run->bind(1, i.board).bind(2, i.chip).bind(3, i.firmware_commit).bind(4, origin.commit_date).bind(5, i.started_at);
     run->bind(6, std::string_view(board::to_string(i.unit))).bind(7, static_cast<std::int64_t>(i.cpu_hz));
     run->bind(8, i.ns_per_count).bind(9, i.probe).bind(10, i.firmware_version).bind(11, i.toolchain);
     run->bind(12, i.image_sha256).bind(13, static_cast<std::int64_t>(i.repetitions));
     run->bind(14, static_cast<std::int64_t>(i.uart_garbage_bytes)).bind(15, log_text).bind(16, origin.source);
-    run->bind(17, i.ram_cross_check).bind(18, i.counter_check);
+    run->bind(17, i.ram_cross_check).bind(18, i.counter_check).bind(19, run_uid_of(i)).bind(20, i.filter);
+    run->bind(21, static_cast<std::int64_t>(i.complete ? 1 : 0));
     if (auto r = run->run("history: cannot store the run of " + i.board + " at " + i.firmware_commit); !r)
         return r.error();
     const std::int64_t run_id = sqlite3_last_insert_rowid(db_.get());
@@ -326,46 +384,74 @@ Result<std::vector<RunSummary>> History::runs(const RunFilter& filter) const {
     return out;
 }
 
-Result<std::optional<RunSummary>> History::latest_run(const std::string& board, const std::string& commit) const {
-    // An exact commit wins; otherwise a prefix, if it names one commit only.
-    auto commits = Statement::prepare(db_.get(),
-                                      "SELECT DISTINCT git_commit FROM runs WHERE board = ?1 AND (git_commit = ?2 OR "
-                                      "substr(git_commit, 1, length(?2)) = ?2) ORDER BY git_commit");
+Result<std::optional<std::string>> History::resolve_commit(const std::string& board, const std::string& commit) const {
+    if (commit.empty()) return std::optional<std::string>();
+    auto commits = Statement::prepare(db_.get(), "SELECT DISTINCT git_commit FROM runs WHERE board = ?1 ORDER BY git_commit");
     if (!commits) return commits.error();
-    commits->bind(1, board).bind(2, commit);
+    commits->bind(1, board);
     std::vector<std::string> found;
     for (;;) {
         auto row = commits->step("history: cannot look up commit " + commit);
         if (!row) return row.error();
         if (!*row) break;
-        found.push_back(commits->text(0));
+        const auto stored = commits->text(0);
+        if (stored == commit) return std::optional<std::string>(stored);  // an exact name wins
+        if (same_commit(stored, commit)) found.push_back(stored);
     }
-    if (found.empty() || commit.empty()) return std::optional<RunSummary>();
-    std::string chosen = found.front();
-    if (std::find(found.begin(), found.end(), commit) != found.end()) {
-        chosen = commit;
-    } else if (found.size() > 1) {
+    if (found.empty()) return std::optional<std::string>();
+    if (found.size() > 1) {
         std::string list;
         for (const auto& c : found) list += (list.empty() ? "" : ", ") + c;
         return make_error(ErrorKind::invalid_argument,
                           "commit '" + commit + "' is ambiguous on " + board + " (matches " + list + ")");
     }
+    return std::optional<std::string>(found.front());
+}
+
+Result<std::optional<RunSummary>> History::latest_run(const std::string& board, const std::string& commit,
+                                                      bool complete_only) const {
+    auto chosen = resolve_commit(board, commit);
+    if (!chosen) return chosen.error();
+    if (!*chosen) return std::optional<RunSummary>();
     auto s = Statement::prepare(db_.get(), "SELECT " + std::string(summary_columns) +
                                                " FROM runs r WHERE r.board = ?1 AND r.git_commit = ?2"
+                                               " AND (?3 = 0 OR r.complete = 1)"
                                                " ORDER BY r.started_at DESC, r.id DESC LIMIT 1");
     if (!s) return s.error();
-    s->bind(1, board).bind(2, chosen);
+    s->bind(1, board).bind(2, **chosen).bind(3, static_cast<std::int64_t>(complete_only ? 1 : 0));
     auto row = s->step("history: cannot read the latest run");
     if (!row) return row.error();
     if (!*row) return std::optional<RunSummary>();
     return std::optional<RunSummary>(summary_from(*s));
 }
 
+Result<std::optional<RunSummary>> History::find_run_by_id(const std::string& run_id) const {
+    if (run_id.empty()) return std::optional<RunSummary>();
+    // The whole id, or a prefix of it that names one run; the history's own number also works.
+    auto s = Statement::prepare(db_.get(), "SELECT " + std::string(summary_columns) +
+                                               " FROM runs r WHERE r.run_uid = ?1 OR substr(r.run_uid, 1, length(?1)) = ?1"
+                                               " OR CAST(r.id AS TEXT) = ?1 ORDER BY (r.run_uid = ?1) DESC, r.id LIMIT 3");
+    if (!s) return s.error();
+    s->bind(1, run_id);
+    std::vector<RunSummary> found;
+    for (;;) {
+        auto row = s->step("history: cannot look up run " + run_id);
+        if (!row) return row.error();
+        if (!*row) break;
+        found.push_back(summary_from(*s));
+    }
+    if (found.empty()) return std::optional<RunSummary>();
+    if (found.size() > 1 && found.front().run_uid != run_id)
+        return make_error(ErrorKind::invalid_argument, "run id '" + run_id + "' is ambiguous (matches " +
+                                                           found[0].run_uid + ", " + found[1].run_uid + ", …)");
+    return std::optional<RunSummary>(found.front());
+}
+
 Result<RunReport> History::load_run(std::int64_t id) const {
     auto s = Statement::prepare(db_.get(), R"sql(
         SELECT board, chip, git_commit, started_at, unit, cpu_hz, ns_per_count, probe, firmware_version, toolchain,
-               image_sha256, repetitions, uart_garbage_bytes, ram_cross_check, counter_check FROM runs
-        WHERE id = ?1)sql");
+               image_sha256, repetitions, uart_garbage_bytes, ram_cross_check, counter_check, run_uid, filter, complete
+        FROM runs WHERE id = ?1)sql");
     if (!s) return s.error();
     s->bind(1, id);
     auto row = s->step("history: cannot read run " + std::to_string(id));
@@ -389,6 +475,9 @@ Result<RunReport> History::load_run(std::int64_t id) const {
     i.uart_garbage_bytes = static_cast<std::uint64_t>(s->integer(12));
     i.ram_cross_check = s->text(13);
     i.counter_check = s->text(14);
+    i.run_id = s->text(15);
+    i.filter = s->text(16);
+    i.complete = s->integer(17) != 0;
 
     auto m = Statement::prepare(db_.get(), R"sql(
         SELECT m.id, m.name, m.param, m.overhead, s.value FROM measurements m
@@ -426,13 +515,14 @@ Result<std::string> History::load_log(std::int64_t id) const {
 }
 
 Result<std::vector<SeriesPoint>> History::series(const std::string& board, const std::string& benchmark) const {
-    // The latest run of each commit that has this benchmark, then its samples in repetition order.
+    // The latest complete run of each commit that has this benchmark, then its samples in
+    // repetition order. A filtered run is a look at a few benchmarks, not the commit's figures.
     auto s = Statement::prepare(db_.get(), R"sql(
         WITH matching AS (
             SELECT r.id AS run_id, r.git_commit, r.commit_date, r.started_at, r.unit, m.id AS measurement_id,
                    row_number() OVER (PARTITION BY r.git_commit ORDER BY r.started_at DESC, r.id DESC) AS newest
             FROM runs r JOIN measurements m ON m.run_id = r.id
-            WHERE r.board = ?1 AND (CASE WHEN m.param = 0 THEN m.name ELSE m.name || '/' || m.param END) = ?2)
+            WHERE r.board = ?1 AND r.complete = 1 AND (CASE WHEN m.param = 0 THEN m.name ELSE m.name || '/' || m.param END) = ?2)
         SELECT x.run_id, x.git_commit, x.commit_date, x.started_at, x.unit, s.value
         FROM matching x JOIN samples s ON s.measurement_id = x.measurement_id
         WHERE x.newest = 1
@@ -460,12 +550,13 @@ Result<std::vector<SeriesPoint>> History::series(const std::string& board, const
     return out;
 }
 
-Result<bool> History::has_run(const std::string& board, const std::string& commit,
-                              const std::string& image_sha256) const {
-    auto s = Statement::prepare(
-        db_.get(), "SELECT 1 FROM runs WHERE board = ?1 AND git_commit = ?2 AND image_sha256 = ?3 LIMIT 1");
+Result<bool> History::has_complete_run(const std::string& board, const std::string& commit,
+                                       unsigned min_repetitions) const {
+    auto s = Statement::prepare(db_.get(),
+                                "SELECT 1 FROM runs WHERE board = ?1 AND git_commit = ?2 AND complete = 1"
+                                " AND repetitions >= ?3 LIMIT 1");
     if (!s) return s.error();
-    s->bind(1, board).bind(2, commit).bind(3, image_sha256);
+    s->bind(1, board).bind(2, commit).bind(3, static_cast<std::int64_t>(min_repetitions));
     return s->step("history: cannot look up a run");
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Every run the rig makes or imports, kept in one SQLite file (results/history.sqlite): what
 // `rig compare`, trend plots and step detection read. A run enters in one transaction, whole or
-// not at all; the same run (board, commit, image, start time) is never stored twice.
+// not at all; each run has its own id (run_identity.hpp): the same run (a file imported twice) is
+// stored once, and two runs are never merged.
 
 #include "host/results/run_report.hpp"
 #include "host/util/result.hpp"
@@ -36,6 +37,9 @@ struct RunSummary {
     std::string source;
     unsigned repetitions = 0;
     std::size_t benchmarks = 0;
+    std::string run_uid;  // the run's id (RunInfo::run_id)
+    std::string filter;
+    bool complete = false;
 };
 
 // Empty fields match anything; `commit` matches exactly.
@@ -44,7 +48,7 @@ struct RunFilter {
     std::string commit;
 };
 
-// One benchmark at one commit: the samples of the latest run of that commit.
+// One benchmark at one commit: the samples of the latest complete run of that commit.
 struct SeriesPoint {
     std::int64_t run_id = 0;
     std::string commit;
@@ -65,27 +69,37 @@ public:
     ~History();
 
     // Stores a run and its log in one transaction (BEGIN IMMEDIATE … COMMIT, rolled back on any
-    // error). A run already stored (same board, commit, image and start time) is not stored
-    // again: its existing id is returned.
+    // error). A run already stored (the same run id) is not stored again: its existing row id is
+    // returned.
     Result<std::int64_t> add_run(const RunReport& report, std::string_view log_text, const RunOrigin& origin = {});
 
-    // The id of the stored run with the same board, commit, image and start time, if any.
+    // The row id of the stored run with the same run id, if any.
     Result<std::optional<std::int64_t>> find_run(const RunInfo& info) const;
+
+    // A run by its id, a prefix of it that names one run, or its row number.
+    Result<std::optional<RunSummary>> find_run_by_id(const std::string& run_id) const;
 
     // Runs, oldest start first.
     Result<std::vector<RunSummary>> runs(const RunFilter& filter = {}) const;
 
-    // The newest run of `commit` on `board`. `commit` may be a prefix when it names one commit only.
-    Result<std::optional<RunSummary>> latest_run(const std::string& board, const std::string& commit) const;
+    // The stored name of `commit` on `board`: the exact name, else the one stored commit that it
+    // abbreviates or that abbreviates it (results::same_commit); ambiguity is an error.
+    Result<std::optional<std::string>> resolve_commit(const std::string& board, const std::string& commit) const;
+
+    // The newest run of `commit` on `board` (resolve_commit), by default only a complete one.
+    Result<std::optional<RunSummary>> latest_run(const std::string& board, const std::string& commit,
+                                                 bool complete_only = true) const;
 
     Result<RunReport> load_run(std::int64_t id) const;
     Result<std::string> load_log(std::int64_t id) const;
 
-    // One point per commit (its latest run on `board`) for a benchmark's full name ("cell/copy/64"),
+    // One point per commit (its latest complete run on `board`) for a benchmark's full name ("cell/copy/64"),
     // ordered by commit date (start time when the date is unknown).
     Result<std::vector<SeriesPoint>> series(const std::string& board, const std::string& benchmark) const;
 
-    Result<bool> has_run(const std::string& board, const std::string& commit, const std::string& image_sha256) const;
+    // Whether `commit` (exactly as stored) has a complete run on `board` with at least this many
+    // repetitions: what `rig nightly` needs before it skips the commit.
+    Result<bool> has_complete_run(const std::string& board, const std::string& commit, unsigned min_repetitions) const;
 
     const std::filesystem::path& file() const { return file_; }
 

@@ -1,5 +1,7 @@
 #include "host/results/json_import.hpp"
 
+#include "host/results/run_identity.hpp"
+
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -82,8 +84,11 @@ RunInfo read_context(const json& root) {
     } else {
         throw Bad{where + " 'rig_counter_unit' should be \"cycles\" or \"instructions\", got \"" + unit + "\""};
     }
-    i.firmware_commit = string_at(context, "rig_commit", where, true);
-    if (i.firmware_commit.empty()) throw Bad{where + " 'rig_commit' is empty"};
+    const std::string commit = string_at(context, "rig_commit", where, true);
+    i.firmware_commit = canonical_commit(commit);
+    if (i.firmware_commit.empty())
+        throw Bad{where + " 'rig_commit' should be a git commit (hex, maybe \"-dirty\") or \"unknown\", got \"" +
+                  commit + "\""};
     const json& ns = member(context, "rig_ns_per_count", where);
     if (!ns.is_number() || !(ns.get<double>() > 0) || !std::isfinite(ns.get<double>()))
         throw Bad{where + " 'rig_ns_per_count' should be a positive number, got " + ns.dump()};
@@ -98,6 +103,17 @@ RunInfo read_context(const json& root) {
     i.repetitions = static_cast<unsigned>(count_at(context, "rig_repetitions", where, 1'000'000));
     i.ram_cross_check = string_at(context, "rig_ram_cross_check", where, false);
     i.counter_check = string_at(context, "rig_counter_check", where, false);
+    // Files written before run ids (rig_run_id) get the id their old identity derives (History);
+    // they did not record a filter and are taken as complete runs.
+    i.run_id = string_at(context, "rig_run_id", where, false);
+    if (!i.run_id.empty() && !is_valid_run_id(i.run_id))
+        throw Bad{where + " 'rig_run_id' should be letters, digits, '-', '_', ':' or '.', got \"" + i.run_id + "\""};
+    i.filter = string_at(context, "rig_filter", where, false);
+    i.complete = true;
+    if (const auto it = context.find("rig_complete"); it != context.end()) {
+        if (!it->is_boolean()) throw Bad{where + " 'rig_complete' should be a boolean, got " + type_name(*it)};
+        i.complete = it->get<bool>();
+    }
     if (context.contains("rig_uart_garbage_bytes"))
         i.uart_garbage_bytes =
             count_at(context, "rig_uart_garbage_bytes", where, std::numeric_limits<std::uint32_t>::max());

@@ -24,6 +24,7 @@ struct Measurement {
 };
 
 struct RunInfo {
+    std::string run_id;               // unique (results/run_identity.hpp); never shared by two runs
     std::string board;
     std::string chip;
     board::CounterUnit unit = board::CounterUnit::cycles;
@@ -31,11 +32,13 @@ struct RunInfo {
     double ns_per_count = 0;          // how real_time is derived from a count
     std::string probe;                // "qemu-gdb", "openocd", …
     std::string firmware_version;
-    std::string firmware_commit;      // what the image says it was built from
+    std::string firmware_commit;      // the commit measured, in one form (run_identity.hpp)
     std::string toolchain;            // rustc that built the image
     std::string image_sha256;
     std::string started_at;           // ISO 8601, UTC
     unsigned repetitions = 0;
+    std::string filter;               // what the run was asked to measure; empty = the whole suite
+    bool complete = false;            // the whole suite ran: only such a run speaks for its commit
     std::uint64_t uart_garbage_bytes = 0;  // bytes the frame decoder had to skip
     std::string ram_cross_check;           // the last benchmark's samples, read back from RAM by symbol
     std::string counter_check;             // DWT CYCCNT's rate over SWD against the board file's clock

@@ -1,10 +1,12 @@
 #include "host/session/run_session.hpp"
 
 #include "host/elf/elf_image.hpp"
+#include "host/elf/image_info.hpp"
 #include "host/probes/interrupt_trigger.hpp"
 #include "host/probes/openocd/openocd_probe.hpp"
 #include "host/probes/pyocd/pyocd_probe.hpp"
 #include "host/probes/qemu/qemu_probe.hpp"
+#include "host/results/run_identity.hpp"
 #include "host/session/counter_check.hpp"
 #include "host/session/hello_check.hpp"
 #include "host/session/target_link.hpp"
@@ -53,7 +55,8 @@ private:
     // The next message, waiting up to `timeout` of silence, but waking to notice a cancel or a
     // dead board; a PANIC from the target is turned into an error here.
     Result<Message> receive(std::chrono::milliseconds timeout);
-    Result<void> greet(results::RunInfo& info);
+    Result<void> check_identity(const std::optional<elf::ImageInfo>& identity);
+    Result<void> greet(results::RunInfo& info, const std::optional<elf::ImageInfo>& identity);
     Result<void> raise_interrupt(const protocol::Trigger& trigger);
     Result<void> collect(results::RunReport& report);
     Result<void> start_probe(const std::filesystem::path& log_file);
@@ -103,17 +106,45 @@ Result<Message> Session::receive(std::chrono::milliseconds timeout) {
     }
 }
 
-Result<void> Session::greet(results::RunInfo& info) {
+// The image's identity block (elf/image_info.hpp), read before anything is started: an image
+// built for another board is refused here, not after two silent HELLO timeouts.
+Result<void> Session::check_identity(const std::optional<elf::ImageInfo>& identity) {
+    if (!identity) {
+        if (progress_.step)
+            progress_.step(Step::check_image, "note: the image has no identity block (not built by this rig?): its "
+                                              "board is checked by its memory map only");
+        return {};
+    }
+    if (identity->board != board_.hello_name())
+        return make_error(ErrorKind::invalid_argument, "the image was built for board '" + identity->board +
+                                                           "', not '" + board_.hello_name() +
+                                                           "' (its identity block says so)");
+    return {};
+}
+
+Result<void> Session::greet(results::RunInfo& info, const std::optional<elf::ImageInfo>& identity) {
     begin(Step::hello);
     auto message = receive(options_.hello_timeout);
     if (!message) return message.error();
     const auto* hello = std::get_if<protocol::Hello>(&*message);
     if (!hello) return make_error(ErrorKind::malformed, "expected HELLO first, got another message");
     if (auto fits = check_hello(*hello, board_); !fits) return fits.error();
+    // The commit a run is filed under comes from the image the host read, in one form; the
+    // firmware's own word must agree with it, or the board is not running what was flashed.
+    const std::string said = results::canonical_commit(hello->commit);
+    if (identity) {
+        const std::string flashed = results::canonical_commit(identity->commit);
+        if (said != flashed)
+            return make_error(ErrorKind::malformed, "the firmware says it is commit '" + hello->commit +
+                                                        "', but the image flashed says '" + identity->commit +
+                                                        "': the board is not running the flashed image");
+        info.firmware_commit = flashed.empty() ? "unknown" : flashed;
+    } else {
+        info.firmware_commit = said.empty() ? "unknown" : said;
+    }
     info.firmware_version = hello->firmware_version;
-    info.firmware_commit = hello->commit;
     info.toolchain = hello->toolchain;
-    begin(Step::hello, "firmware " + hello->firmware_version + " (" + hello->commit + ", " + hello->toolchain + ")");
+    begin(Step::hello, "firmware " + hello->firmware_version + " (" + info.firmware_commit + ", " + hello->toolchain + ")");
     return {};
 }
 
@@ -296,14 +327,19 @@ Result<results::RunReport> Session::run(const std::filesystem::path& image_file,
     info.ns_per_count = board_.ns_per_count();
     info.probe = board::to_string(board_.probe.kind);
     info.repetitions = options_.repetitions;
+    info.filter = options_.filter;
+    info.complete = options_.filter.empty();
     info.started_at = utc_now();
+    info.run_id = results::new_run_id(info.started_at);
 
     begin(Step::load_image, image_file.string());
     auto image = elf::load_image(image_file);
     if (!image) return image.error();
     info.image_sha256 = util::sha256_of_file(image_file);
+    const auto identity = elf::find_image_info(*image);
 
     begin(Step::check_image);
+    if (auto mine = check_identity(identity); !mine) return mine.error();
     if (auto fits = elf::check_fits_board(*image, board_); !fits) return fits.error();
 
     begin(Step::start_probe);
@@ -319,7 +355,7 @@ Result<results::RunReport> Session::run(const std::filesystem::path& image_file,
     begin(Step::reset);
     if (auto reset = probe_->reset_and_run(); !reset) return reset.error();
 
-    if (auto greeted = greet(info); !greeted) return greeted.error();
+    if (auto greeted = greet(info, identity); !greeted) return greeted.error();
     if (auto collected = collect(report); !collected) return collected.error();
     if (auto checked = check_counter(report); !checked) return checked.error();
     if (auto checked = cross_check_samples(*image, report); !checked) return checked.error();

@@ -1,4 +1,5 @@
-// Firmware images (32-bit ARM ELF) through parse_image, then the pre-flash board check.
+// Firmware images (32-bit ARM ELF) through parse_image, the identity block reader, then the
+// pre-flash board check.
 // Invariants on an accepted image: segments inside the input and inside 4 GiB, sorted and not
 // overlapping; symbol names no longer than the input.
 #include <cstddef>
@@ -7,6 +8,7 @@
 
 #include "host/board/board.hpp"
 #include "host/elf/elf_image.hpp"
+#include "host/elf/image_info.hpp"
 #include "tests/fuzz/fuzz_target.hpp"
 
 RIG_FUZZ_TARGET(elf) {
@@ -30,6 +32,10 @@ RIG_FUZZ_TARGET(elf) {
         FUZZ_CHECK(image->find_symbol(symbol.name).has_value());
     }
     (void)image->vector_table_at(0);
+    if (const auto identity = rig::elf::find_image_info(*image)) {
+        FUZZ_CHECK(!identity->board.empty() && identity->board.size() <= 128);
+        FUZZ_CHECK(!identity->commit.empty() && identity->commit.size() <= 128);
+    }
 
     // The QEMU board's memory map (boards/qemu_mps2_an386.toml).
     rig::board::Board board;

@@ -1,13 +1,15 @@
 // `rig nightly` on a scratch clone: two commits of its own (the current source tree, then a
-// TakeCell body doing more work), a dry run listing both, one real commit built in its own
-// worktree and measured on QEMU, a rerun that skips it, then the range of both: B is measured and
-// named as the commit where cell/takecell_map changed (exit code 4). Two firmware builds: about a
-// minute each on two cores.
+// TakeCell body doing more work and a build that writes a hostile commit name into the image), a
+// dry run listing both, one real commit built in its own worktree and measured on QEMU, a rerun
+// that skips it, one with more repetitions that does not, then the range of both: B is measured,
+// filed under the commit checked out (not the path its image names), and named as the commit where
+// cell/takecell_map changed (exit code 4). Two firmware builds: about a minute each on two cores.
 #include "host/nightly/nightly.hpp"
 #include "host/results/history.hpp"
 #include "host/util/child_process.hpp"
 
 #include <gtest/gtest.h>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -66,6 +68,16 @@ TEST(Nightly, MeasuresACommitInItsWorktreeAndSkipsItOnRerun) {
                 "cell.map(|value| {\n        value[0] = value[0].wrapping_add(1);\n        value[1] = "
                 "value[1].wrapping_add(1);\n    });");
     std::ofstream(cell) << src;
+    // ... and its build names the image "../../x/pwned": once the nightly wrote its result file
+    // there, outside the results folder.
+    const fs::path write_commit = repo / "cmake/write_commit.cmake";
+    std::stringstream script;
+    script << std::ifstream(write_commit).rdbuf();
+    std::string cmake = script.str();
+    const std::string write = "file(WRITE ${OUT}.tmp \"${commit}\")";
+    ASSERT_NE(cmake.find(write), std::string::npos) << "write_commit.cmake changed: update this test";
+    cmake.replace(cmake.find(write), write.size(), "file(WRITE ${OUT}.tmp \"../../x/pwned\")");
+    std::ofstream(write_commit) << cmake;
     run_ok(with({"commit", "--quiet", "-am", "B: TakeCell body does more"}), log);
     const auto b = run_ok({"git", "-C", repo.string(), "rev-parse", "--short=12", "HEAD"}, dir / "b.txt").substr(0, 12);
 
@@ -117,6 +129,12 @@ TEST(Nightly, MeasuresACommitInItsWorktreeAndSkipsItOnRerun) {
     auto again = rig::util::run_captured(cmd({"--range", a + "^.." + a}), dir / "again.log");
     EXPECT_TRUE(again.ok) << again.status << again.output;
     EXPECT_NE(again.output.find("0 measured, 1 skipped (already stored), 0 failed"), std::string::npos) << again.output;
+    // A stored run with fewer repetitions than asked does not stand for the commit.
+    auto five = cmd({"--range", a + "^.." + a});
+    *(std::find(five.begin(), five.end(), "-r") + 1) = "5";
+    auto more = rig::util::run_captured(five, dir / "more.log");
+    EXPECT_TRUE(more.ok) << more.status << more.output;
+    EXPECT_NE(more.output.find("1 measured, 0 skipped (already stored), 0 failed"), std::string::npos) << more.output;
 
     // Both commits: A is skipped, B built and measured, and the TakeCell step is named at B, in the
     // slower direction past the thresholds: exit code 4.
@@ -127,6 +145,10 @@ TEST(Nightly, MeasuresACommitInItsWorktreeAndSkipsItOnRerun) {
     EXPECT_NE(both.output.find("REGRESSION qemu_mps2_an386: cell/takecell_map/64 changed at " + b), std::string::npos)
         << both.output;
     EXPECT_EQ(both.output.find("cell/copy/64 changed"), std::string::npos) << both.output;
+    EXPECT_TRUE(fs::exists(dir / "results" / "qemu_mps2_an386" / (b + ".json")));
+    EXPECT_NE(both.output.find("filed under the checked-out " + b), std::string::npos) << both.output;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        EXPECT_EQ(e.path().filename().string().find("pwned"), std::string::npos) << e.path();
 
     // A bad range is bad input.
     auto bad = rig::util::run_captured(cmd({"--range", "no-such-ref..HEAD"}), dir / "bad.log");

@@ -157,7 +157,8 @@ TEST_F(PipelineOnQemu, TheCommandLineWritesResultsPerBoardAndCommit) {
 TEST_F(PipelineOnQemu, AnImageForAnotherBoardIsRefusedBeforeAnythingStarts) {
     auto other = *board_;
     other.name = "small_flash_board";
-    other.flash.length = 256;  // the image cannot fit
+    other.firmware_board = "qemu_mps2_an386";  // the image's own board: only its memory map is wrong
+    other.flash.length = 256;                  // the image cannot fit
     rig::session::RunOptions options;
     const auto report = rig::session::run_on_board(other, firmware_image, options, scratch_dir("refuse") / "qemu.log");
     ASSERT_FALSE(report);

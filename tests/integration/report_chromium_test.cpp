@@ -37,6 +37,7 @@ RunReport synthetic(const std::string& board, rig::board::CounterUnit unit, cons
     r.info.image_sha256 = std::string(64, static_cast<char>('a' + index));
     r.info.started_at = "2026-01-0" + std::to_string(index + 1) + "T00:00:00Z";
     r.info.repetitions = 5;
+    r.info.complete = true;
     r.info.cpu_hz = 64000000;
     r.info.ns_per_count = unit == rig::board::CounterUnit::cycles ? 15.625 : 128;
     r.info.chip = "test";
@@ -90,7 +91,6 @@ TEST(ReportChromium, EveryChartRendersInHeadlessChromium) {
         ASSERT_TRUE(board) << board.error().message;
         rig::session::RunOptions options;
         options.repetitions = 3;
-        options.filter = "cell";
         auto real = rig::session::run_on_board(*board, firmware_image, options, dir / "qemu.log");
         ASSERT_TRUE(real) << real.error().message;
         auto stored = h->add_run(*real, "", {"test", "2026-01-04T12:00:00+00:00"});

@@ -5,6 +5,7 @@
 #include "host/daemon/api.hpp"
 #include "host/daemon/client.hpp"
 #include "host/daemon/job.hpp"
+#include "host/results/history.hpp"
 #include "host/util/child_process.hpp"
 
 #include <gtest/gtest.h>
@@ -16,6 +17,7 @@
 #include <fstream>
 #include <iostream>
 #include <regex>
+#include <set>
 #include <thread>
 
 namespace {
@@ -165,6 +167,43 @@ TEST_F(Rigd, RunsJobsOnTwoBoardsInParallel) {
     EXPECT_EQ(fs::path(done_a.result_file).parent_path(), dir_ / "results" / "qemu_a");
     EXPECT_GT(done_a.history_run, 0);
     EXPECT_GT(done_b.history_run, 0);
+}
+
+// 30 submits at once, from 30 clients, alternating boards and filters: 30 runs in the history,
+// each with the benchmarks of its own filter (runs that started in the same second were once merged:
+// 30 submits left 5 runs), and 30 result files, none replacing another.
+TEST_F(Rigd, ThirtyParallelSubmitsAreThirtyRuns) {
+    start_daemon();
+    const std::vector<std::string> filters{"syscall/", "mmio/", "irq/sw_to_handler"};
+    std::vector<std::thread> clients;
+    std::vector<Job> submitted(30);
+    for (std::size_t i = 0; i < submitted.size(); ++i)
+        clients.emplace_back([&, i] { submitted[i] = submit(i % 2 ? "qemu_b" : "qemu_a", 1, filters[i % 3]); });
+    for (auto& t : clients) t.join();
+    std::set<std::string> files;
+    for (std::size_t i = 0; i < submitted.size(); ++i) {
+        const Job done = wait_for(submitted[i].id);
+        ASSERT_EQ(done.state, JobState::done) << done.reason;
+        EXPECT_GT(done.history_run, 0);
+        files.insert(done.result_file);
+    }
+    EXPECT_EQ(files.size(), submitted.size());
+
+    auto h = rig::results::History::open(dir_ / "results/history.sqlite");
+    ASSERT_TRUE(h) << h.error().message;
+    auto runs = h->runs();
+    ASSERT_TRUE(runs);
+    ASSERT_EQ(runs->size(), submitted.size());
+    std::set<std::string> ids;
+    for (const auto& r : *runs) {
+        ids.insert(r.run_uid);
+        EXPECT_FALSE(r.complete);
+        auto run = h->load_run(r.id);
+        ASSERT_TRUE(run);
+        ASSERT_FALSE(run->measurements.empty()) << r.run_uid;
+        for (const auto& m : run->measurements) EXPECT_EQ(m.full_name().rfind(r.filter, 0), 0u) << m.full_name();
+    }
+    EXPECT_EQ(ids.size(), submitted.size());
 }
 
 TEST_F(Rigd, SerialisesJobsOnOneBoard) {

@@ -1,6 +1,8 @@
-// The SQLite history: runs go in whole, come back equal, are never stored twice, and a failure
-// half-way through a run leaves nothing of it behind.
+// The SQLite history: runs go in whole, come back equal, are never stored twice nor merged, and a
+// failure half-way through a run leaves nothing of it behind.
 #include "host/results/history.hpp"
+
+#include "host/results/run_identity.hpp"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -53,6 +55,8 @@ RunReport report(const std::string& commit, const std::string& started_at, std::
     i.toolchain = "rustc";
     i.image_sha256 = "sha-" + commit;
     i.started_at = started_at;
+    i.run_id = new_run_id(started_at);
+    i.complete = true;
     i.repetitions = 3;
     i.uart_garbage_bytes = 1;
     i.ram_cross_check = "syscall/null: 3 samples read from RAM at 0x20003444 match the UART";
@@ -93,8 +97,11 @@ TEST_F(HistoryTest, AddsAndReloadsARun) {
     EXPECT_EQ((*runs)[0].commit_date, "2024-04-30T09:00:00+02:00");
     EXPECT_EQ((*runs)[0].source, "run");
     EXPECT_EQ((*runs)[0].benchmarks, 2u);
-    EXPECT_TRUE(*h->has_run("qemu_mps2_an386", "aaaa1111", "sha-aaaa1111"));
-    EXPECT_FALSE(*h->has_run("qemu_mps2_an386", "aaaa1111", "other"));
+    EXPECT_EQ((*runs)[0].run_uid, original.info.run_id);
+    EXPECT_TRUE((*runs)[0].complete);
+    EXPECT_EQ(loaded->info.run_id, original.info.run_id);
+    EXPECT_TRUE(*h->has_complete_run("qemu_mps2_an386", "aaaa1111", 3));
+    EXPECT_FALSE(*h->has_complete_run("qemu_mps2_an386", "aaaa1111", 4));
     EXPECT_FALSE(h->load_run(*id + 100));
 }
 
@@ -124,6 +131,47 @@ TEST_F(HistoryTest, TheSameRunIsNeverStoredTwice) {
     EXPECT_EQ(**h->find_run(r.info), *first);
 }
 
+// Two runs that start in the same second, of the same image, were once merged into one (the old
+// key was board, commit, image and start time): each run is stored, with its own benchmarks.
+TEST_F(HistoryTest, TwoRunsInTheSameSecondAreTwoRuns) {
+    auto h = History::open(file_);
+    ASSERT_TRUE(h);
+    auto a = report("aaaa1111", "2024-05-01T10:00:00Z");
+    auto b = report("aaaa1111", "2024-05-01T10:00:00Z");
+    b.info.filter = "cell/";
+    b.info.complete = false;
+    b.measurements.erase(b.measurements.begin());
+    ASSERT_NE(a.info.run_id, b.info.run_id);
+    auto first = h->add_run(a, "");
+    auto second = h->add_run(b, "");
+    ASSERT_TRUE(first && second);
+    EXPECT_NE(*first, *second);
+    EXPECT_EQ(rows("runs"), 2);
+    EXPECT_EQ(h->load_run(*second)->measurements.size(), 1u);
+    EXPECT_EQ(h->load_run(*second)->info.filter, "cell/");
+    // The partial run is not what the commit's latest run means, nor a point of a series.
+    EXPECT_EQ((*h->latest_run("qemu_mps2_an386", "aaaa1111"))->id, *first);
+    EXPECT_EQ((*h->latest_run("qemu_mps2_an386", "aaaa1111", false))->id, *second);
+    EXPECT_EQ(h->series("qemu_mps2_an386", "cell/copy/64")->front().run_id, *first);
+    auto by_id = h->find_run_by_id(b.info.run_id);
+    ASSERT_TRUE(by_id && *by_id);
+    EXPECT_EQ((*by_id)->id, *second);
+}
+
+// One commit, two spellings: the 7-digit form `git rev-parse --short` prints and the 12-digit
+// form builds record, in either direction; a dirty run is another commit.
+TEST_F(HistoryTest, ACommitIsFoundByEitherAbbreviation) {
+    auto h = History::open(file_);
+    ASSERT_TRUE(h);
+    auto id = h->add_run(report("dc6f575a71c6", "t1"), "");
+    auto old_style = h->add_run(report("0123456", "t2"), "");
+    ASSERT_TRUE(id && old_style);
+    EXPECT_EQ((*h->latest_run("qemu_mps2_an386", "dc6f575"))->id, *id);
+    EXPECT_EQ((*h->latest_run("qemu_mps2_an386", "dc6f575a71c6aaaa"))->id, *id);
+    EXPECT_EQ((*h->latest_run("qemu_mps2_an386", "0123456789ab"))->id, *old_style);
+    EXPECT_FALSE(h->latest_run("qemu_mps2_an386", "dc6f575a71c6-dirty")->has_value());
+}
+
 TEST_F(HistoryTest, AFailureHalfWayLeavesNothingBehind) {
     auto h = History::open(file_);
     ASSERT_TRUE(h);
@@ -142,7 +190,7 @@ TEST_F(HistoryTest, AFailureHalfWayLeavesNothingBehind) {
     EXPECT_EQ(rows("runs"), 1);
     EXPECT_EQ(rows("measurements"), 2);
     EXPECT_EQ(rows("samples"), 6);
-    EXPECT_FALSE(*h->has_run("qemu_mps2_an386", "bbbb2222", "sha-bbbb2222"));
+    EXPECT_FALSE(*h->has_complete_run("qemu_mps2_an386", "bbbb2222", 1));
     // The connection is still usable after the rollback.
     EXPECT_TRUE(h->add_run(report("dddd4444", "t4"), ""));
     EXPECT_EQ(rows("runs"), 2);
@@ -151,21 +199,21 @@ TEST_F(HistoryTest, AFailureHalfWayLeavesNothingBehind) {
 TEST_F(HistoryTest, LatestRunAcceptsAUniquePrefix) {
     auto h = History::open(file_);
     ASSERT_TRUE(h);
-    ASSERT_TRUE(h->add_run(report("abc123", "2024-05-01T10:00:00Z"), ""));
-    auto newer = report("abc123", "2024-05-02T10:00:00Z");
+    ASSERT_TRUE(h->add_run(report("abcd123", "2024-05-01T10:00:00Z"), ""));
+    auto newer = report("abcd123", "2024-05-02T10:00:00Z");
     newer.info.image_sha256 = "other";
     auto newer_id = h->add_run(newer, "");
-    ASSERT_TRUE(h->add_run(report("abd999", "2024-05-03T10:00:00Z"), ""));
+    ASSERT_TRUE(h->add_run(report("abcd999", "2024-05-03T10:00:00Z"), ""));
 
-    auto latest = h->latest_run("qemu_mps2_an386", "abc1");
+    auto latest = h->latest_run("qemu_mps2_an386", "abcd1");
     ASSERT_TRUE(latest) << latest.error().message;
     ASSERT_TRUE(*latest);
     EXPECT_EQ((*latest)->id, *newer_id);
-    auto ambiguous = h->latest_run("qemu_mps2_an386", "ab");
+    auto ambiguous = h->latest_run("qemu_mps2_an386", "abcd");
     ASSERT_FALSE(ambiguous);
     EXPECT_NE(ambiguous.error().message.find("ambiguous"), std::string::npos);
     EXPECT_FALSE(h->latest_run("qemu_mps2_an386", "ffff").value().has_value());
-    EXPECT_FALSE(h->latest_run("other_board", "abc123").value().has_value());
+    EXPECT_FALSE(h->latest_run("other_board", "abcd123").value().has_value());
 }
 
 TEST_F(HistoryTest, SeriesIsOrderedByCommitDateWithOnePointPerCommit) {
@@ -201,32 +249,81 @@ TEST_F(HistoryTest, RefusesAFileThatIsNotADatabase) {
     EXPECT_NE(h.error().message.find(file_.string()), std::string::npos) << h.error().message;
 }
 
-// A bench's history written before the after-checks were stored (schema version 1) opens, is
-// migrated in place, and keeps its runs; their checks read as empty ("not recorded").
+// A bench's history of schema version 1 (before the after-checks and run ids were stored), written
+// with the schema that shipped, opens, is migrated in place, and keeps every run and sample: the
+// rebuild of `runs` must not cascade into measurements. Old runs get derived ids; the one with
+// fewer benchmarks than the board's largest run counts as partial.
 TEST_F(HistoryTest, AVersion1FileIsMigratedAndKeepsItsRuns) {
-    {
-        auto h = History::open(file_);
-        ASSERT_TRUE(h);
-        ASSERT_TRUE(h->add_run(report("aaaa1111", "t1"), "log"));
-    }
+    std::filesystem::create_directories(file_.parent_path());
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(file_.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db,
-                           "ALTER TABLE runs DROP COLUMN ram_cross_check; ALTER TABLE runs DROP COLUMN counter_check; "
-                           "UPDATE schema_version SET version = 1",
-                           nullptr, nullptr, nullptr),
-              SQLITE_OK)
-        << sqlite3_errmsg(db);
+    const char* v1 = R"sql(
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+INSERT INTO schema_version VALUES (1);
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    board TEXT NOT NULL CHECK (board <> ''),
+    chip TEXT NOT NULL,
+    git_commit TEXT NOT NULL CHECK (git_commit <> ''),
+    commit_date TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    unit TEXT NOT NULL CHECK (unit IN ('cycles', 'instructions')),
+    cpu_hz INTEGER NOT NULL CHECK (cpu_hz >= 0),
+    ns_per_count REAL NOT NULL CHECK (ns_per_count > 0),
+    probe TEXT NOT NULL,
+    firmware_version TEXT NOT NULL,
+    toolchain TEXT NOT NULL,
+    image_sha256 TEXT NOT NULL,
+    repetitions INTEGER NOT NULL CHECK (repetitions >= 0),
+    uart_garbage_bytes INTEGER NOT NULL CHECK (uart_garbage_bytes >= 0),
+    log TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source <> ''),
+    stored_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    UNIQUE (board, git_commit, image_sha256, started_at)
+);
+CREATE INDEX runs_by_board_commit ON runs (board, git_commit);
+CREATE TABLE measurements (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    name TEXT NOT NULL CHECK (name <> ''),
+    param INTEGER NOT NULL CHECK (param >= 0),
+    overhead INTEGER NOT NULL CHECK (overhead >= 0),
+    UNIQUE (run_id, name, param)
+);
+CREATE TABLE samples (
+    measurement_id INTEGER NOT NULL REFERENCES measurements (id) ON DELETE CASCADE,
+    repetition INTEGER NOT NULL CHECK (repetition >= 0),
+    value INTEGER NOT NULL CHECK (value >= 0),
+    PRIMARY KEY (measurement_id, repetition)
+) WITHOUT ROWID;
+INSERT INTO runs VALUES (1, 'qemu_mps2_an386', 'm4', 'aaaa1111', '', 't1', 'instructions', 25000000, 128, 'qemu-gdb',
+                         '0.1.0', 'rustc', 'sha-aaaa1111aaaa', 3, 0, 'log', 'run', 's');
+INSERT INTO runs VALUES (2, 'qemu_mps2_an386', 'm4', 'aaaa1111', '', 't2', 'instructions', 25000000, 128, 'qemu-gdb',
+                         '0.1.0', 'rustc', 'sha-aaaa1111aaaa', 3, 0, 'log', 'run', 's');
+INSERT INTO measurements VALUES (1, 1, 'syscall/null', 0, 1), (2, 1, 'cell/copy', 64, 1), (3, 2, 'cell/copy', 64, 1);
+INSERT INTO samples VALUES (1, 0, 74), (2, 0, 215), (3, 0, 216);
+)sql";
+    ASSERT_EQ(sqlite3_exec(db, v1, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
     sqlite3_close(db);
+
     auto h = History::open(file_);
     ASSERT_TRUE(h) << h.error().message;
+    EXPECT_EQ(rows("measurements"), 3);
+    EXPECT_EQ(rows("samples"), 3);
     auto runs = h->runs();
     ASSERT_TRUE(runs);
-    ASSERT_EQ(runs->size(), 1u);
+    ASSERT_EQ(runs->size(), 2u);
+    EXPECT_EQ((*runs)[0].run_uid, legacy_run_id("qemu_mps2_an386", "aaaa1111", "t1", "sha-aaaa1111aaaa"));
+    EXPECT_TRUE((*runs)[0].complete);
+    EXPECT_FALSE((*runs)[1].complete);
     auto old_run = h->load_run((*runs)[0].id);
     ASSERT_TRUE(old_run) << old_run.error().message;
     EXPECT_EQ(old_run->info.ram_cross_check, "");
     EXPECT_EQ(old_run->measurements.size(), 2u);
+    // Importing the old run's file again finds it under its derived id.
+    RunInfo again = old_run->info;
+    again.run_id.clear();
+    EXPECT_EQ(**h->find_run(again), (*runs)[0].id);
     auto added = h->add_run(report("bbbb2222", "t2"), "log");
     ASSERT_TRUE(added) << added.error().message;
     EXPECT_EQ(h->load_run(*added)->info.counter_check, "not applicable: the counter is QEMU's instruction count");

@@ -1,5 +1,6 @@
 //! Build script of every board bin crate (each names it in `build = ...`): the board's linker
-//! script (`layout.ld` in the board's own folder), and the toolchain string HELLO reports.
+//! script (`layout.ld` in the board's own folder), the toolchain string HELLO reports and the
+//! commit of the image's identity block.
 //!
 //! The toolchain is `$RUSTC --version` (cargo passes RUSTC to build scripts), captured here
 //! because the firmware cannot ask at run time which compiler built it.
@@ -25,5 +26,11 @@ fn main() {
         .unwrap_or_else(|| "unknown".into());
     println!("cargo:rustc-env=RIG_TOOLCHAIN={toolchain}");
     println!("cargo:rerun-if-env-changed=RUSTC");
+    // The commit for the identity block (see board_support::identity!): one form everywhere.
+    let commit = env::var("RIG_COMMIT")
+        .ok()
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| "unknown".into());
+    println!("cargo:rustc-env=RIG_IMAGE_COMMIT={commit}");
     println!("cargo:rerun-if-env-changed=RIG_COMMIT");
 }

@@ -31,7 +31,8 @@ pub struct Identity {
     pub board: &'static str,
     /// The bin crate's version.
     pub firmware_version: &'static str,
-    /// Source commit (`RIG_COMMIT` at build time), or "unknown".
+    /// Source commit (`RIG_COMMIT` at build time: 12 hex digits, `-dirty` when the tree had
+    /// changes), or "unknown".
     pub commit: &'static str,
     /// `rustc --version`, captured by the board's build script (`RIG_TOOLCHAIN`).
     pub toolchain: &'static str,
@@ -51,19 +52,68 @@ impl Identity {
     }
 }
 
+/// The magic that starts an image's identity block (see `identity!`).
+pub const IMAGE_INFO_MAGIC: &str = "\0rig-image-info:1\0";
+
 /// The `Identity` of the crate this is written in: `identity!("board_name")`. A macro so that
 /// `env!` reads the bin crate's build environment, not this library's.
+///
+/// Board and commit live in one identity block in flash, `IMAGE_INFO_MAGIC` then NUL-separated
+/// `key=value` fields and an empty field: the host reads it from the ELF before flashing, so an
+/// image built for another board, or at another commit, is refused before it is flashed
+/// (docs/protocol.md, "Image identity"). HELLO's `board` and `commit` are slices of that block,
+/// which is what keeps it in the image.
 #[macro_export]
 macro_rules! identity {
-    ($board:expr) => {
+    ($board:literal) => {{
+        const INFO: &str = concat!(
+            "\0rig-image-info:1\0board=",
+            $board,
+            "\0commit=",
+            env!("RIG_IMAGE_COMMIT"),
+            "\0\0"
+        );
         $crate::Identity {
-            board: $board,
+            board: $crate::image_info_field(INFO, "board="),
             firmware_version: env!("CARGO_PKG_VERSION"),
-            commit: match option_env!("RIG_COMMIT") {
-                Some(commit) => commit,
-                None => "unknown",
-            },
+            commit: $crate::image_info_field(INFO, "commit="),
             toolchain: env!("RIG_TOOLCHAIN"),
         }
-    };
+    }};
+}
+
+/// The value of `key` (spelt with its `=`) in an identity block; evaluated at compile time, so a
+/// block without the key fails the build.
+pub const fn image_info_field(info: &'static str, key: &str) -> &'static str {
+    let bytes = info.as_bytes();
+    let key = key.as_bytes();
+    let mut start = 0;
+    while start + key.len() <= bytes.len() {
+        // A field starts after a NUL.
+        if start > 0 && bytes[start - 1] == 0 && starts_with_at(bytes, start, key) {
+            let (_, rest) = bytes.split_at(start + key.len());
+            let mut end = 0;
+            while rest[end] != 0 {
+                end += 1;
+            }
+            let (value, _) = rest.split_at(end);
+            return match core::str::from_utf8(value) {
+                Ok(value) => value,
+                Err(_) => panic!("identity block is not UTF-8"),
+            };
+        }
+        start += 1;
+    }
+    panic!("identity block lacks a field")
+}
+
+const fn starts_with_at(bytes: &[u8], at: usize, prefix: &[u8]) -> bool {
+    let mut i = 0;
+    while i < prefix.len() {
+        if bytes[at + i] != prefix[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
