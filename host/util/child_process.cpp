@@ -125,7 +125,9 @@ bool ChildProcess::group_alive() const { return group_ > 0 && ::kill(-group_, 0)
 
 void ChildProcess::stop(std::chrono::milliseconds grace) {
     const bool child_running = running();
-    if (!child_running && !group_alive()) return;
+    // group_ > 0 always holds here; checked anyway, as kill(-group_) with 1 or less would reach
+    // every process the rig may signal.
+    if (group_ <= 1 || (!child_running && !group_alive())) return;
     // The whole group: a build's ninja, cargo and rustc, a shell's background jobs.
     ::kill(-group_, SIGTERM);
     const auto deadline = std::chrono::steady_clock::now() + grace;
