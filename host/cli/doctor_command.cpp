@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 #include <glob.h>
+#include <cerrno>
+#include <cstring>
 #include <unistd.h>
 #include <memory>
 
@@ -41,11 +43,11 @@ const std::vector<Program>& programs() {
 }
 
 // First line a program prints for its version (openocd writes it to stderr), within a deadline.
-std::string version_of(const Program& program, const fs::path& scratch) {
-    const auto log = scratch / "version.log";  // appended to; each run reads its own part
+std::string version_of(const Program& program) {
     std::vector<std::string> argv{program.name};
     argv.insert(argv.end(), program.version_args.begin(), program.version_args.end());
-    const std::string text = util::run_captured(argv, log, 5s).output;  // stopped and reaped if it hangs
+    const auto ran = util::run_program(argv, 5s);  // stopped and reaped if it hangs
+    const std::string text = ran.out + ran.err;
     std::string first;
     for (std::size_t start = 0; start < text.size() && first.empty();) {
         const auto end = std::min(text.find('\n', start), text.size());
@@ -109,8 +111,15 @@ Answer try_board(const board::Board& b, const fs::path& scratch, std::vector<std
 
 int run_doctor(const fs::path& boards_dir) {
     std::vector<std::string> missing;
-    char scratch_template[] = "/tmp/rig-doctor-XXXXXX";
-    const fs::path scratch = ::mkdtemp(scratch_template) ? scratch_template : fs::temp_directory_path();
+    // Probe logs go to a private folder of our own (mkdtemp: 0700, a name nobody can predict).
+    std::error_code tmp_ec;
+    std::string scratch_template = (fs::temp_directory_path(tmp_ec) / "rig-doctor-XXXXXX").string();
+    if (tmp_ec || !::mkdtemp(scratch_template.data())) {
+        fmt::print(stderr, "rig doctor: cannot create a scratch folder {}: {}\n", scratch_template,
+                   tmp_ec ? tmp_ec.message() : std::strerror(errno));
+        return exit_run_failed;
+    }
+    const fs::path scratch = scratch_template;
 
     fmt::print("Programs:\n");
     for (const auto& program : programs()) {
@@ -131,7 +140,7 @@ int run_doctor(const fs::path& boards_dir) {
                     "(pyocd-gdbserver 0.13), or a current pyocd on PATH");
             continue;
         }
-        std::string version = version_of(program, scratch);
+        std::string version = version_of(program);
         if (program.name == "/usr/bin/rustc") {
             const bool src = fs::exists("/usr/lib/rustlib/src/rust/library/core");
             version += src ? "; rust-src present" : "; rust-src MISSING";
@@ -172,7 +181,7 @@ int run_doctor(const fs::path& boards_dir) {
     fmt::print("\n{}\n", qemu_ok ? "doctor: the QEMU board works; `rig run` can run here."
                                  : "doctor: no QEMU board answers; `rig run` cannot run here (see Missing).");
     std::error_code ignored;
-    if (scratch != fs::temp_directory_path()) fs::remove_all(scratch, ignored);
+    fs::remove_all(scratch, ignored);
     return qemu_ok ? exit_ok : exit_run_failed;
 }
 

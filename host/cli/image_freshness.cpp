@@ -5,7 +5,6 @@
 #include "host/results/run_identity.hpp"
 #include "host/util/child_process.hpp"
 
-#include <stdlib.h>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <chrono>
@@ -50,19 +49,14 @@ std::string local_time(fs::file_time_type t) {
     return fmt::format("{:%Y-%m-%d %H:%M:%S}", std::chrono::floor<std::chrono::seconds>(system));
 }
 
-// One git command's output, or nothing when git cannot tell. Captured in a folder only this
-// process can use (mkdtemp, 0700), never a predictable name in /tmp.
+// One git command's standard output, or nothing when git cannot tell (through a pipe).
 std::optional<std::string> git(const fs::path& repo, std::vector<std::string> args) {
     std::vector<std::string> argv{"git", "-C", repo.string()};
     argv.insert(argv.end(), args.begin(), args.end());
-    std::string scratch = (fs::temp_directory_path() / "rig-git-XXXXXX").string();
-    if (!::mkdtemp(scratch.data())) return std::nullopt;
-    auto c = util::run_captured(argv, fs::path(scratch) / "out.txt", std::chrono::seconds(10));
-    std::error_code ec;
-    fs::remove_all(scratch, ec);
+    auto c = util::run_program(argv, std::chrono::seconds(10));
     if (!c.ok) return std::nullopt;
-    while (!c.output.empty() && (c.output.back() == '\n' || c.output.back() == '\r')) c.output.pop_back();
-    return c.output;
+    while (!c.out.empty() && (c.out.back() == '\n' || c.out.back() == '\r')) c.out.pop_back();
+    return c.out;
 }
 
 // The commit the firmware build would record now (cmake/write_commit.cmake does the same).

@@ -71,26 +71,13 @@ std::string git_commit_date(const std::filesystem::path& repo, const std::string
                                                   [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
     if (!hex || !util::program_available("git")) return {};
 
-    const auto out = std::filesystem::temp_directory_path() / fmt::format("rig-git-date-{}.txt", ::getpid());
-    std::error_code ec;
-    std::filesystem::remove(out, ec);
-    std::string date;
-    try {
-        util::ChildProcess git({"git", "-C", repo.string(), "log", "-1", "--format=%cI", base, "--"}, out);
-        const auto deadline = std::chrono::steady_clock::now() + git_timeout;
-        while (git.running() && std::chrono::steady_clock::now() < deadline)
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        if (git.running()) git.stop();
-        if (git.exit_description() == "exited with status 0") {
-            std::ifstream in(out);
-            std::getline(in, date);
-            // An ISO 8601 date starts with four digits; anything else is not an answer.
-            if (date.size() < 10 || !std::isdigit(static_cast<unsigned char>(date[0]))) date.clear();
-        }
-    } catch (const std::exception&) {
-        date.clear();
-    }
-    std::filesystem::remove(out, ec);
+    // The answer comes through a pipe: a file in /tmp could be planted by another user.
+    const auto git = util::run_program({"git", "-C", repo.string(), "log", "-1", "--format=%cI", base, "--"},
+                                       git_timeout);
+    if (!git.ok) return {};
+    std::string date = git.out.substr(0, git.out.find('\n'));
+    // An ISO 8601 date starts with four digits; anything else is not an answer.
+    if (date.size() < 10 || !std::isdigit(static_cast<unsigned char>(date[0]))) date.clear();
     return date;
 }
 

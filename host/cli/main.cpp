@@ -11,6 +11,7 @@
 #include "host/cli/signals.hpp"
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 int main(int argc, char** argv) {
     CLI::App app{"kernel-rig: flash boards, run the kernel benchmarks, collect and compare results"};
@@ -31,6 +32,12 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
         return code == 0 ? 0 : rig::cli::exit_bad_input;
+    }
+    // Interrupted: whatever the command made of it (an error from a system call cut short, or its
+    // results written whole before the signal was acted on), the exit says so.
+    if (rig::cli::cancel_requested().load() && exit_code != rig::cli::exit_cancelled) {
+        fmt::print(stderr, "rig: interrupted\n");
+        return rig::cli::exit_cancelled;
     }
     return exit_code;
 }

@@ -2,6 +2,7 @@
 
 #include "host/cli/paths.hpp"
 #include "host/cli/run_command.hpp"
+#include "host/cli/signals.hpp"
 #include "host/report/paper.hpp"
 #include "host/results/history.hpp"
 #include "host/results/json_import.hpp"
@@ -92,19 +93,15 @@ int paper(const PaperArgs& args) {
 }  // namespace
 
 std::string checkout_commit(const std::filesystem::path& repo) {
-    const auto log = std::filesystem::temp_directory_path() / fmt::format("rig-checkout-{}.txt", ::getpid());
-    std::error_code ec;
-    std::filesystem::remove(log, ec);
-    auto head = util::run_captured({"git", "-C", repo.string(), "rev-parse", "--short=12", "HEAD"}, log,
-                                   std::chrono::seconds(30));
-    std::filesystem::remove(log, ec);
+    // git's answers come through pipes (a file in /tmp could be planted by another user).
+    auto head = util::run_program({"git", "-C", repo.string(), "rev-parse", "--short=12", "HEAD"},
+                                  std::chrono::seconds(30), &cancel_requested());
     if (!head.ok) return {};
-    std::string commit = head.output;
+    std::string commit = head.out;
     while (!commit.empty() && std::isspace(static_cast<unsigned char>(commit.back()))) commit.pop_back();
-    auto status = util::run_captured({"git", "-C", repo.string(), "status", "--porcelain", "--untracked-files=no"}, log,
-                                     std::chrono::seconds(30));
-    std::filesystem::remove(log, ec);
-    if (status.ok && !status.output.empty()) commit += "-dirty";
+    auto status = util::run_program({"git", "-C", repo.string(), "status", "--porcelain", "--untracked-files=no"},
+                                    std::chrono::seconds(30), &cancel_requested());
+    if (status.ok && !status.out.empty()) commit += "-dirty";
     return commit;
 }
 

@@ -3,6 +3,7 @@
 #include "host/cli/paper_command.hpp"
 #include "host/cli/paths.hpp"
 #include "host/cli/run_command.hpp"
+#include "host/cli/signals.hpp"
 #include "host/report/html_report.hpp"
 #include "host/util/atomic_file.hpp"
 
@@ -21,6 +22,14 @@ struct ReportArgs {
     std::string chart_js = "/usr/share/javascript/chart.js/chart.min.js";
 };
 
+// A signal stops the report between steps (scanning many worktrees takes a while); the old
+// report file stays as it was.
+bool interrupted() {
+    if (!cancel_requested()) return false;
+    fmt::print(stderr, "rig report: cancelled; the report was not written\n");
+    return true;
+}
+
 int report_main(const ReportArgs& args) {
     auto h = results::History::open(args.history);
     if (!h) {
@@ -32,6 +41,7 @@ int report_main(const ReportArgs& args) {
         fmt::print(stderr, "rig report: {}\n", runs.error().message);
         return exit_bad_input;
     }
+    if (interrupted()) return exit_cancelled;
     report::ReportInput input;
     input.history = &*h;
 
@@ -43,6 +53,7 @@ int report_main(const ReportArgs& args) {
             commits.emplace_back(r.commit_date.empty() ? r.started_at : r.commit_date, r.commit);
     std::sort(commits.begin(), commits.end());
     for (const auto& [date, commit] : commits) {
+        if (interrupted()) return exit_cancelled;
         auto inv = inventory_for(commit, args.worktrees, false);
         if (inv) input.inventories.push_back({inv->commit, date, std::move(*inv)});
     }
@@ -55,6 +66,7 @@ int report_main(const ReportArgs& args) {
     std::set<std::string> boards;
     for (const auto& r : *runs) boards.insert(r.board);
     for (const auto& b : boards) {
+        if (interrupted()) return exit_cancelled;
         auto mine = h->runs({b, ""});
         if (!mine) continue;
         std::erase_if(*mine, [](const results::RunSummary& r) { return !r.complete; });
@@ -68,6 +80,7 @@ int report_main(const ReportArgs& args) {
         input.paper.push_back(report::build_paper_table(*run, inv));
     }
 
+    if (interrupted()) return exit_cancelled;
     report::ReportOptions options;
     options.commit_url = args.commit_url;
     options.chart_js = args.chart_js;
@@ -76,6 +89,7 @@ int report_main(const ReportArgs& args) {
         fmt::print(stderr, "rig report: {}\n", html.error().message);
         return exit_bad_input;
     }
+    if (interrupted()) return exit_cancelled;
     if (auto w = util::write_file_atomically(args.out, *html); !w) {
         fmt::print(stderr, "rig report: {}\n", w.error().message);
         return exit_write_failed;

@@ -29,7 +29,9 @@ struct RunArgs {
     bool quiet = false;
 };
 
-int exit_code_for(const Error& e) {
+int exit_code_for(const Error& e, session::Step step) {
+    // An image that cannot be read, parsed or placed on the board is bad input, whatever the cause.
+    if (e.kind != ErrorKind::cancelled && step <= session::Step::check_image) return exit_bad_input;
     switch (e.kind) {
         case ErrorKind::cancelled: return exit_cancelled;
         case ErrorKind::invalid_argument: return exit_bad_input;
@@ -69,7 +71,9 @@ int run(const RunArgs& args) {
     options.cancel = &cancel_requested();
 
     session::Progress progress;
+    session::Step last_step = session::Step::load_image;
     progress.step = [&](session::Step step, const std::string& note) {
+        last_step = step;
         if (args.quiet) return;
         fmt::print(stderr, "[{}] {}{}{}\n", board->name, session::to_string(step), note.empty() ? "" : ": ", note);
     };
@@ -84,8 +88,14 @@ int run(const RunArgs& args) {
     if (!report) {
         fmt::print(stderr, "rig run: {}\n", report.error().message);
         fmt::print(stderr, "rig run: board log: {}\n", log_file.string());
-        return exit_code_for(report.error());
+        return exit_code_for(report.error(), last_step);
     }
+    if (cancel_requested()) {
+        fmt::print(stderr, "rig run: cancelled after the last result came in; nothing written\n");
+        return exit_cancelled;
+    }
+    // From here a signal waits until the JSON file and its history row are both written.
+    const DeferSignals writing;
     results::RecordOptions record;
     record.results_dir = args.results_dir;
     record.history = args.history;

@@ -41,10 +41,35 @@ void BoardWorker::loop() {
     while (true) {
         auto work = queue_.next_work(board_.name, config_.health_interval);
         if (work.kind == JobQueue::Work::stop) return;
-        if (work.kind == JobQueue::Work::health_check)
-            check_health();
-        else
-            run_job(work);
+        // Nothing a job or a check meets may end the daemon: an exception (a library's, or a
+        // bug's) fails that job with its message, and the worker takes the next one.
+        try {
+            if (work.kind == JobQueue::Work::health_check)
+                check_health();
+            else
+                run_job(work);
+        } catch (const std::exception& e) {
+            fail_after_exception(work, e.what());
+        } catch (...) {
+            fail_after_exception(work, "unknown exception");
+        }
+    }
+}
+
+void BoardWorker::fail_after_exception(const JobQueue::Work& work, const std::string& what) {
+    try {
+        if (work.kind == JobQueue::Work::health_check) {
+            queue_.finish_health_check(board_.name,
+                                       make_error(ErrorKind::io, "health check ended with an exception: " + what));
+            return;
+        }
+        JobQueue::Outcome outcome;
+        outcome.state = JobState::failed;
+        outcome.failure = "internal error";
+        outcome.reason = "board " + board_.name + ": the run ended with an exception: " + what;
+        queue_.finish_job(work.job.id, outcome);
+    } catch (...) {
+        // The queue itself failed (e.g. its state file): the daemon goes on; the job stays as it was.
     }
 }
 

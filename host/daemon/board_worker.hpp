@@ -38,6 +38,7 @@ private:
     void loop();
     void run_job(const JobQueue::Work& work);
     void check_health();
+    void fail_after_exception(const JobQueue::Work& work, const std::string& what);
     std::filesystem::path image() const;
 
     board::Board board_;

@@ -49,9 +49,14 @@ Result<void> Client::send_line(std::string_view line) {
     while (!line.empty()) {
         const ssize_t n = ::send(fd_, line.data(), line.size(), MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0)
-            return make_error(ErrorKind::closed,
-                              "rigd closed the connection (" + std::string(std::strerror(errno)) + ")");
+        if (n <= 0) {
+            const std::string why = std::strerror(errno);
+            // rigd may have refused the connection (busy) or timed it out, and closed it: its last
+            // line says why, which beats "Broken pipe".
+            if (auto last = read(std::chrono::milliseconds(200)); last && !last->value("ok", true))
+                return error_of(*last);
+            return make_error(ErrorKind::closed, "rigd closed the connection (" + why + ")");
+        }
         line.remove_prefix(static_cast<std::size_t>(n));
     }
     return {};

@@ -30,6 +30,10 @@ struct Args {
     std::string group;
     std::string boards;
     unsigned health_minutes = 10;
+    std::size_t max_connections = 64;
+    std::size_t max_connections_per_uid = 0;  // 0: a quarter of max_connections
+    double request_timeout_s = 10;
+    double idle_timeout_s = 60;
 };
 
 // The boards named on the command line, or every qemu-gdb board in the folder (real boards are
@@ -84,6 +88,11 @@ int serve(const Args& args) {
     daemon::ServerConfig server_config;
     server_config.socket = args.socket.empty() ? daemon::default_daemon_socket() : std::filesystem::path(args.socket);
     server_config.group = group;
+    server_config.max_connections = args.max_connections;
+    server_config.max_connections_per_uid = args.max_connections_per_uid;
+    server_config.partial_line_timeout =
+        std::chrono::milliseconds(static_cast<long long>(args.request_timeout_s * 1000));
+    server_config.idle_timeout = std::chrono::milliseconds(static_cast<long long>(args.idle_timeout_s * 1000));
     auto server = daemon::Server::create(io, **queue, server_config);
     if (!server) {
         fmt::print(stderr, "rigd: {}\n", server.error().message);
@@ -99,7 +108,8 @@ int serve(const Args& args) {
     std::vector<std::unique_ptr<daemon::BoardWorker>> workers;
     for (const auto& b : *boards) workers.push_back(std::make_unique<daemon::BoardWorker>(b, **queue, worker_config));
 
-    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    // SIGHUP too: a rigd started from an ssh session that drops stops in order, like on SIGTERM.
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
     signals.async_wait([&](const boost::system::error_code&, int signo) {
         fmt::print(stderr, "rigd: signal {}, stopping (a running job goes back to the queue)\n", signo);
         (*server)->stop();
@@ -133,6 +143,19 @@ int main(int argc, char** argv) {
     app.add_option("--boards", args.boards, "Boards this daemon owns, comma-separated (default: every qemu-gdb board)");
     app.add_option("--health-interval", args.health_minutes,
                    "Minutes between automatic health checks of an unhealthy board (0 = only on request)")
+        ->capture_default_str();
+    app.add_option("--max-connections", args.max_connections, "Client connections open at once, in all")
+        ->check(CLI::Range(1, 100000))
+        ->capture_default_str();
+    app.add_option("--max-connections-per-uid", args.max_connections_per_uid,
+                   "Client connections open at once per user (default: a quarter of --max-connections)");
+    app.add_option("--request-timeout", args.request_timeout_s,
+                   "Seconds a client may take to finish a request line it has begun")
+        ->check(CLI::Range(0.05, 3600.0))
+        ->capture_default_str();
+    app.add_option("--idle-timeout", args.idle_timeout_s,
+                   "Seconds an idle connection (no partial line, no job followed) is kept")
+        ->check(CLI::Range(0.05, 86400.0))
         ->capture_default_str();
     try {
         app.parse(argc, argv);

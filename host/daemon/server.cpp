@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <cerrno>
 #include <cstring>
@@ -22,6 +23,12 @@ using local = asio::local::stream_protocol;
 using nlohmann::json;
 
 constexpr std::size_t max_pending_output = 4 * 1024 * 1024;  // a follower that stops reading is dropped
+
+// {"v":1,"ok":false,"error":{"kind":"busy"|"timeout","message":…}}: the last line a refused or
+// timed-out client gets. "busy" is not an ErrorKind of the rig; clients show the message.
+std::string refusal_line(const std::string& kind, const std::string& message) {
+    return dump_line({{"v", api_version}, {"ok", false}, {"error", {{"kind", kind}, {"message", message}}}});
+}
 
 Error os_error(const std::string& what) { return make_error(ErrorKind::io, what + ": " + std::strerror(errno)); }
 
@@ -56,14 +63,62 @@ bool is_trusted(uid_t uid, gid_t gid, const std::optional<gid_t>& group) {
 class Server::Connection : public std::enable_shared_from_this<Connection> {
 public:
     Connection(Server& server, local::socket socket, Peer peer)
-        : server_(server), socket_(std::move(socket)), peer_(peer), alive_(server.alive_) {}
+        : server_(server),
+          socket_(std::move(socket)),
+          deadline_(socket_.get_executor()),
+          peer_(peer),
+          alive_(server.alive_) {}
     ~Connection() {
-        if (*alive_) --server_.connections_;
+        if (*alive_) server_.release(peer_.uid);
     }
 
     const Peer& peer() const { return peer_; }
 
-    void start() { read(); }
+    void start() {
+        read();
+        arm_deadline();
+    }
+
+    // Waiting for a health check's answer: an idle connection that is not idle.
+    bool awaiting_health = false;
+
+    // The deadline that applies now: a partial line must be finished soon; a connection that
+    // follows a job or awaits a health check has none; an idle one is closed after a while.
+    // The partial-line deadline runs from the line's first byte: trickling a byte now and then
+    // does not extend it. The idle deadline runs from the last complete request or answer.
+    void arm_deadline() {
+        if (closed_) return;
+        const bool partial = !line_.empty() || discarding_;
+        if (partial && partial_armed_) return;
+        partial_armed_ = partial;
+        if (!partial && (!followed.empty() || awaiting_health)) {
+            deadline_.cancel();
+            return;
+        }
+        const auto timeout = partial ? server_.config_.partial_line_timeout : server_.config_.idle_timeout;
+        deadline_.expires_after(timeout);
+        std::weak_ptr<Connection> weak = shared_from_this();
+        deadline_.async_wait([weak, partial, timeout](boost::system::error_code ec) {
+            auto self = weak.lock();
+            if (ec || !self || self->closed_ || !*self->alive_) return;
+            const auto seconds = std::chrono::duration<double>(timeout).count();
+            self->refuse(partial ? fmt::format("timeout: the request line was not finished within {:g} s; "
+                                               "closing the connection",
+                                               seconds)
+                                 : fmt::format("timeout: idle for {:g} s; closing the connection", seconds),
+                         "timeout");
+        });
+    }
+
+    // One last error line, written without waiting (a peer that does not read gets none), then the close.
+    void refuse(const std::string& message, const std::string& kind) {
+        if (out_.empty()) {
+            boost::system::error_code ec;
+            socket_.non_blocking(true, ec);
+            socket_.write_some(asio::buffer(refusal_line(kind, message)), ec);
+        }
+        close();
+    }
 
     void send(std::string line) {
         if (closed_) return;
@@ -76,6 +131,7 @@ public:
     void close() {
         if (closed_) return;
         closed_ = true;
+        deadline_.cancel();
         boost::system::error_code ec;
         socket_.shutdown(local::socket::shutdown_both, ec);
         socket_.close(ec);
@@ -90,7 +146,9 @@ private:
         socket_.async_read_some(asio::buffer(buffer_), [this, self](boost::system::error_code ec, std::size_t n) {
             if (ec || closed_ || !*alive_) return close();
             take(std::string_view(buffer_.data(), n));
-            if (!closed_) read();
+            if (closed_) return;
+            arm_deadline();
+            read();
         });
     }
 
@@ -110,6 +168,7 @@ private:
             }
             if (newline == std::string_view::npos) return;
             data.remove_prefix(newline + 1);
+            partial_armed_ = false;  // a line ended: the next one gets its own deadline
             if (discarding_) {
                 discarding_ = false;
                 continue;
@@ -133,11 +192,13 @@ private:
 
     Server& server_;
     local::socket socket_;
+    asio::steady_timer deadline_;
     Peer peer_;
     std::shared_ptr<bool> alive_;
     std::array<char, 4096> buffer_{};
     std::string line_;
     bool discarding_ = false;
+    bool partial_armed_ = false;  // the deadline running is the partial line's
     bool closed_ = false;
     std::deque<std::string> out_;
     std::size_t pending_bytes_ = 0;
@@ -158,6 +219,19 @@ Result<std::unique_ptr<Server>> Server::create(asio::io_context& io, JobQueue& q
             return os_error("cannot create " + dir.string());
         if (config.group && ::chown(dir.c_str(), static_cast<uid_t>(-1), *config.group) != 0)
             return os_error("cannot give " + dir.string() + " to the group");
+    }
+    // A folder someone else owns or may write in (a /tmp/rigd-<uid> planted by another user) would
+    // let them replace the socket under the clients: refused. Sticky folders (/tmp) are safe.
+    if (struct stat st {}; !dir.empty() && ::stat(dir.c_str(), &st) == 0) {
+        if (!S_ISDIR(st.st_mode))
+            return make_error(ErrorKind::invalid_argument, dir.string() + " is not a folder: not putting the socket there");
+        if (st.st_uid != ::geteuid() && st.st_uid != 0)
+            return make_error(ErrorKind::invalid_argument, fmt::format("{} belongs to uid {}, not to rigd's user: not "
+                                                                       "putting the socket there",
+                                                                       dir.string(), st.st_uid));
+        if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
+            return make_error(ErrorKind::invalid_argument,
+                              dir.string() + " may be written by others: not putting the socket there");
     }
     if (std::filesystem::is_socket(path, fec)) {
         local::socket probe(io);
@@ -229,17 +303,37 @@ void Server::accept() {
             else {
                 peer.uid = static_cast<uid_t>(-1);
             }
-            if (connections_ >= config_.max_connections) {
-                const std::string line = error_line(make_error(ErrorKind::unsupported, "too many connections"));
+            std::size_t& mine = connections_per_uid_[peer.uid];
+            std::string refusal;
+            if (connections_ >= config_.max_connections)
+                refusal = fmt::format("rigd is busy: {} connections open, its limit; try again later",
+                                      connections_);
+            else if (mine >= config_.per_uid_limit())
+                refusal = fmt::format(
+                    "rigd is busy: too many connections from uid {} ({} open, at most {} per user); close idle "
+                    "ones or try again later",
+                    peer.uid, mine, config_.per_uid_limit());
+            if (!refusal.empty()) {
+                if (mine == 0) connections_per_uid_.erase(peer.uid);
+                // Written without waiting: a client that does not read gets nothing, not a stuck daemon.
                 boost::system::error_code wec;
-                asio::write(socket, asio::buffer(line), wec);
+                socket.non_blocking(true, wec);
+                socket.write_some(asio::buffer(refusal_line("busy", refusal)), wec);
+                socket.shutdown(local::socket::shutdown_both, wec);
             } else {
                 ++connections_;
+                ++mine;
                 std::make_shared<Connection>(*this, std::move(socket), peer)->start();
             }
         }
         accept();
     });
+}
+
+void Server::release(uid_t uid) {
+    --connections_;
+    if (auto it = connections_per_uid_.find(uid); it != connections_per_uid_.end() && --it->second == 0)
+        connections_per_uid_.erase(it);
 }
 
 void Server::handle(const std::shared_ptr<Connection>& connection, const std::string& line) {
@@ -284,6 +378,7 @@ void Server::handle(const std::shared_ptr<Connection>& connection, const std::st
                 return connection->send(error_line(asked.error()));
             // The answer comes when the board's worker has run the check (health_checked event).
             health_waiters_[request->board].push_back(connection);
+            connection->awaiting_health = true;
             return;
         }
         case RequestType::follow: {
@@ -298,6 +393,7 @@ void Server::handle(const std::shared_ptr<Connection>& connection, const std::st
             if (is_final(job->state)) return connection->send(ok_line({{"event", "end"}, {"job", brief(*job)}}));
             connection->followed[job->id] = job->progress_total;
             followers_[job->id].push_back(connection);
+            connection->arm_deadline();  // following: no idle deadline while the job runs
             return;
         }
     }
@@ -308,11 +404,14 @@ void Server::deliver(const QueueEvent& event) {
         auto waiters = std::move(health_waiters_[event.board.name]);
         health_waiters_.erase(event.board.name);
         for (auto& weak : waiters)
-            if (auto c = weak.lock())
+            if (auto c = weak.lock()) {
                 c->send(ok_line({{"event", "health"},
                                  {"passed", event.passed},
                                  {"message", event.line},
                                  {"board", to_json(event.board)}}));
+                c->awaiting_health = false;
+                c->arm_deadline();
+            }
         return;
     }
     auto it = followers_.find(event.job);
@@ -330,7 +429,10 @@ void Server::deliver(const QueueEvent& event) {
         } else {
             if (event.snapshot.progress_total < seen) seen = event.snapshot.progress_total;  // re-queued: starts over
             c->send(ok_line({{"event", end ? "end" : "state"}, {"job", brief(event.snapshot)}}));
-            if (end) c->followed.erase(event.job);
+            if (end) {
+                c->followed.erase(event.job);
+                c->arm_deadline();
+            }
         }
     }
     if (end) followers_.erase(it);

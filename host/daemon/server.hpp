@@ -9,6 +9,8 @@
 #include <sys/types.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -20,7 +22,19 @@ namespace rig::daemon {
 struct ServerConfig {
     std::filesystem::path socket;
     std::optional<gid_t> group;  // members may submit and cancel; the socket becomes 0660 root:group
+    // Connections are limited so that no one can lock the others out: in all, and per peer uid
+    // (0 = max_connections / 4). A refused client gets one "busy" error line, then the close.
     std::size_t max_connections = 64;
+    std::size_t max_connections_per_uid = 0;
+    // A client that has sent part of a line and then nothing for this long is cut off.
+    std::chrono::milliseconds partial_line_timeout = std::chrono::seconds(10);
+    // A connection with nothing pending (no partial line, no job followed, no health check
+    // awaited) is closed after this long; `rig` opens one per command.
+    std::chrono::milliseconds idle_timeout = std::chrono::seconds(60);
+
+    std::size_t per_uid_limit() const {
+        return max_connections_per_uid ? max_connections_per_uid : std::max<std::size_t>(1, max_connections / 4);
+    }
 };
 
 // Who is on the other end of a connection, and what they may do.
@@ -51,12 +65,14 @@ private:
     void accept();
     void deliver(const QueueEvent& event);  // on the io thread
     void handle(const std::shared_ptr<Connection>& connection, const std::string& line);
+    void release(uid_t uid);  // a connection of this peer has ended
 
     boost::asio::io_context& io_;
     JobQueue& queue_;
     ServerConfig config_;
     boost::asio::local::stream_protocol::acceptor acceptor_;
     std::size_t connections_ = 0;
+    std::map<uid_t, std::size_t> connections_per_uid_;
     std::map<std::uint64_t, std::vector<std::weak_ptr<Connection>>> followers_;
     std::map<std::string, std::vector<std::weak_ptr<Connection>>> health_waiters_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

@@ -2,6 +2,7 @@
 
 #include "host/util/hex.hpp"
 #include "host/util/little_endian.hpp"
+#include "host/util/regular_file.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -137,11 +138,16 @@ Result<Image> parse_image(std::span<const std::uint8_t> bytes) {
     return image;
 }
 
+Result<std::vector<std::uint8_t>> read_image_file(const std::filesystem::path& file) {
+    auto bytes = util::read_regular_file(file, max_image_bytes);
+    if (!bytes) return bytes.error().context("firmware image");
+    return bytes;
+}
+
 Result<Image> load_image(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return make_error(ErrorKind::not_found, file.string() + ": cannot open firmware image");
-    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto image = parse_image(bytes);
+    auto bytes = read_image_file(file);
+    if (!bytes) return bytes.error();
+    auto image = parse_image(*bytes);
     if (!image) return image.error().context(file.string());
     return image;
 }

@@ -38,7 +38,13 @@ struct Image {
     std::optional<std::pair<std::uint32_t, std::uint32_t>> vector_table_at(std::uint32_t address) const;
 };
 
+// No firmware for these chips comes near this; /dev/zero or a stray disk image would.
+constexpr std::size_t max_image_bytes = 64 * 1024 * 1024;
+
 Result<Image> parse_image(std::span<const std::uint8_t> bytes);
+// The file's bytes: only a regular file of at most max_image_bytes is read (a FIFO, a directory
+// or a device is refused before any read, so none can block or exhaust memory).
+Result<std::vector<std::uint8_t>> read_image_file(const std::filesystem::path& file);
 Result<Image> load_image(const std::filesystem::path& file);
 
 // Checks that an image belongs on a board, before anything is flashed: every segment inside

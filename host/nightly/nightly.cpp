@@ -52,22 +52,20 @@ std::string trim(std::string s) {
 
 std::string short_of(const std::string& full) { return full.substr(0, 12); }
 
-// git with its output in a scratch file (so it never mixes with the build logs).
+// git with its output read through a pipe (never a file: it must not mix with the build logs,
+// and a predictable file in /tmp could be planted by another user).
 Result<std::string> git(const NightlyOptions& o, std::vector<std::string> args) {
     std::vector<std::string> argv{"git", "-C", o.repo.string()};
     argv.insert(argv.end(), args.begin(), args.end());
-    const auto log = fs::temp_directory_path() / fmt::format("rig-nightly-git-{}.txt", ::getpid());
-    std::error_code ec;
-    fs::remove(log, ec);
-    auto c = util::run_captured(argv, log, std::chrono::seconds(120), o.cancel);
-    fs::remove(log, ec);
+    auto c = util::run_program(argv, std::chrono::seconds(120), o.cancel);
+    if (c.status == "cancelled") return make_error(ErrorKind::cancelled, "nightly: cancelled");
     if (!c.ok) {
         std::string cmd;
         for (const auto& a : args) cmd += " " + a;
-        return make_error(ErrorKind::io,
-                          fmt::format("git{} in {}: {}: {}", cmd, o.repo.string(), c.status, trim(c.output)));
+        return make_error(ErrorKind::io, fmt::format("git{} in {}: {}: {}", cmd, o.repo.string(), c.status,
+                                                     trim(c.err.empty() ? c.out : c.err)));
     }
-    return trim(c.output);
+    return trim(c.out);
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -132,7 +130,9 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
     if (range->find("..") == std::string::npos) rev_args.push_back("--max-count=1");
     rev_args.push_back(*range);
     auto listed = git(o, rev_args);
-    if (!listed) return make_error(ErrorKind::invalid_argument, listed.error().message);
+    if (!listed)
+        return listed.error().kind == ErrorKind::cancelled ? listed.error()
+                                                           : make_error(ErrorKind::invalid_argument, listed.error().message);
     const auto commits = lines_of(*listed);
 
     NightlyResult result;

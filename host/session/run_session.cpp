@@ -333,9 +333,12 @@ Result<results::RunReport> Session::run(const std::filesystem::path& image_file,
     info.run_id = results::new_run_id(info.started_at);
 
     begin(Step::load_image, image_file.string());
-    auto image = elf::load_image(image_file);
-    if (!image) return image.error();
-    info.image_sha256 = util::sha256_of_file(image_file);
+    // Read once: the bytes parsed are the bytes hashed (and a FIFO or device is never read).
+    auto bytes = elf::read_image_file(image_file);
+    if (!bytes) return bytes.error();
+    auto image = elf::parse_image(*bytes);
+    if (!image) return image.error().context(image_file.string());
+    info.image_sha256 = util::sha256_of_bytes(*bytes);
     const auto identity = elf::find_image_info(*image);
 
     begin(Step::check_image);

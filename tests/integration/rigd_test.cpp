@@ -9,10 +9,14 @@
 #include "host/util/child_process.hpp"
 
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -82,14 +86,14 @@ protected:
         fs::remove_all(dir_, ec);
     }
 
-    void start_daemon() {
-        daemon_ = std::make_unique<rig::util::ChildProcess>(
-            std::vector<std::string>{rigd_binary.string(), "--socket", socket_.string(), "--boards-dir",
-                                     (dir_ / "boards").string(), "--results-dir", (dir_ / "results").string(),
-                                     "--state-dir", (dir_ / "state").string(), "--history",
-                                     (dir_ / "results/history.sqlite").string(), "--health-interval", "0", "--boards",
-                                     "qemu_a,qemu_b,qemu_broken"},
-            dir_ / "rigd.log");
+    void start_daemon(const std::vector<std::string>& extra = {}) {
+        std::vector<std::string> argv{rigd_binary.string(), "--socket", socket_.string(), "--boards-dir",
+                                      (dir_ / "boards").string(), "--results-dir", (dir_ / "results").string(),
+                                      "--state-dir", (dir_ / "state").string(), "--history",
+                                      (dir_ / "results/history.sqlite").string(), "--health-interval", "0", "--boards",
+                                      "qemu_a,qemu_b,qemu_broken"};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        daemon_ = std::make_unique<rig::util::ChildProcess>(argv, dir_ / "rigd.log");
         // Wait until it listens (or has died: then the log says why).
         for (int i = 0; i < 400; ++i) {
             if (auto c = Client::connect(socket_); c) return;
@@ -407,6 +411,104 @@ TEST_F(Rigd, RigClientSubmitsFollowsAndExplainsAMissingDaemon) {
     const auto [listed, jobs_text] = run({rig_binary.string(), "boards", "--socket", socket_.string()});
     EXPECT_EQ(listed, "exited with status 0") << jobs_text;
     EXPECT_NE(jobs_text.find("qemu_b"), std::string::npos) << jobs_text;
+}
+
+// A job whose image cannot be read (here a directory: it once threw from a stream inside the
+// worker thread and ended rigd on its first job) fails with the reason; rigd keeps serving.
+TEST_F(Rigd, AnUnreadableImageFailsTheJobAndRigdKeepsServing) {
+    start_daemon({"--image", dir_.string()});
+    for (int i = 0; i < 2; ++i) {
+        const Job failed = wait_for(submit("qemu_a", 5).id);
+        EXPECT_EQ(failed.state, JobState::failed);
+        EXPECT_EQ(failed.failure, "image error") << failed.reason;
+        EXPECT_NE(failed.reason.find("not a regular file (a directory)"), std::string::npos) << failed.reason;
+    }
+    ASSERT_TRUE(daemon_->running()) << daemon_->exit_description().value_or("");
+    auto c = client();
+    auto boards = c.call(request(RequestType::boards));
+    ASSERT_TRUE(boards) << boards.error().message;
+    EXPECT_TRUE(result_files("qemu_a").empty());
+}
+
+// A raw connection that sends half a request line and then nothing.
+struct HalfLine {
+    explicit HalfLine(const fs::path& socket) : fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        std::strncpy(address.sun_path, socket.c_str(), sizeof address.sun_path - 1);
+        connected = ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+        if (connected) (void)!::send(fd, "{\"v\":1,", 7, MSG_NOSIGNAL);
+    }
+    ~HalfLine() { ::close(fd); }
+    // Takes what rigd sent within `timeout` (until it closes); `text` holds all of it.
+    const std::string& read_for(std::chrono::milliseconds timeout) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        for (bool first = true; !closed && (first || std::chrono::steady_clock::now() < deadline); first = false) {
+            pollfd p{fd, POLLIN, 0};
+            if (::poll(&p, 1, timeout.count() > 0 ? 5 : 0) <= 0) continue;
+            char chunk[4096];
+            const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+            if (n <= 0)
+                closed = true;
+            else
+                text.append(chunk, static_cast<std::size_t>(n));
+        }
+        return text;
+    }
+    std::string text;
+    bool closed = false;
+    int fd;
+    bool connected = false;
+};
+
+// 64 connections that each send half a line once locked every other client out for ever. Now
+// one user gets a quarter of the connections, the others a "busy" line that says why (not
+// "Broken pipe"), and a half line is cut off after --request-timeout.
+TEST_F(Rigd, HalfLineConnectionsCannotLockOthersOut) {
+    start_daemon({"--request-timeout", "1"});
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<std::unique_ptr<HalfLine>> idle;
+    for (int i = 0; i < 64; ++i) {
+        idle.push_back(std::make_unique<HalfLine>(socket_));
+        ASSERT_TRUE(idle.back()->connected) << "connection " << i;
+    }
+    const auto count = [&](const std::string& text) {
+        int n = 0;
+        for (auto& h : idle) n += h->text.find(text) != std::string::npos;
+        return n;
+    };
+    while (count("\"kind\":\"busy\"") < 64 - 16 && std::chrono::steady_clock::now() - started < 900ms)
+        for (auto& h : idle) h->read_for(0ms);
+    EXPECT_EQ(count("\"kind\":\"busy\""), 64 - 16) << "one uid holds at most a quarter of the 64 connections";
+
+    // A client refused now is told why, by the library and by `rig`.
+    auto c = client();
+    auto refused = c.call(request(RequestType::jobs));
+    ASSERT_FALSE(refused);
+    const std::string because = "too many connections from uid " + std::to_string(::geteuid());
+    EXPECT_NE(refused.error().message.find(because), std::string::npos) << refused.error().message;
+    {
+        const auto out = dir_ / "rig-jobs.txt";
+        rig::util::ChildProcess rig({rig_binary.string(), "jobs", "--socket", socket_.string()}, out);
+        while (rig.running()) std::this_thread::sleep_for(10ms);
+        const auto text = rig::util::tail_of_file(out);
+        EXPECT_NE(text.find(because), std::string::npos) << text;
+        EXPECT_EQ(text.find("Broken pipe"), std::string::npos) << text;
+    }
+
+    // Within the request timeout (1 s) and a margin, the half lines are cut and a request is served.
+    bool served = false;
+    while (!served && std::chrono::steady_clock::now() - started < 3s) {
+        auto next = Client::connect(socket_);
+        ASSERT_TRUE(next) << next.error().message;
+        served = static_cast<bool>(next->call(request(RequestType::jobs), 1s));
+        if (!served) std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_TRUE(served) << "no request served 3 s after the half lines (request timeout 1 s)";
+    for (auto& h : idle) h->read_for(100ms);
+    EXPECT_EQ(count("not finished within 1 s"), 16);
+    for (auto& h : idle) EXPECT_TRUE(h->closed) << h->text;
+    EXPECT_TRUE(daemon_->running());
 }
 
 }  // namespace

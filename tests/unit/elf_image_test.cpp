@@ -1,8 +1,15 @@
 // ELF loading: a well-formed image loads with its segments and symbols; every truncation and
-// corruption is an error (never a crash); an image built for another memory map is refused.
+// corruption is an error (never a crash); an image built for another memory map is refused; a
+// path that is not a regular file (directory, FIFO, device) or is too large is refused unread.
 #include "host/elf/elf_image.hpp"
+#include "host/util/sha256.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+#include <chrono>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <gtest/gtest.h>
 
 namespace {
@@ -154,6 +161,74 @@ TEST(ElfImage, AMissingFileIsNotFound) {
     const auto image = rig::elf::load_image("/nonexistent/firmware.elf");
     ASSERT_FALSE(image);
     EXPECT_EQ(image.error().kind, rig::ErrorKind::not_found);
+}
+
+// A fresh private folder for the file-kind tests, removed at the end.
+struct TempDir {
+    TempDir() {
+        std::string name = (std::filesystem::temp_directory_path() / "rig_elf_test_XXXXXX").string();
+        if (!::mkdtemp(name.data())) throw std::runtime_error("mkdtemp failed");
+        path = name;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+    std::filesystem::path path;
+};
+
+TEST(ElfImage, ADirectoryIsRefusedAsNotARegularFile) {
+    TempDir dir;
+    const auto image = rig::elf::load_image(dir.path);
+    ASSERT_FALSE(image);
+    EXPECT_EQ(image.error().kind, rig::ErrorKind::invalid_argument);
+    EXPECT_NE(image.error().message.find("not a regular file (a directory)"), std::string::npos)
+        << image.error().message;
+}
+
+TEST(ElfImage, AFifoIsRefusedWithoutWaitingForAWriter) {
+    TempDir dir;
+    const auto fifo = dir.path / "image.fifo";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    const auto started = std::chrono::steady_clock::now();
+    const auto image = rig::elf::load_image(fifo);
+    ASSERT_FALSE(image);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(1));
+    EXPECT_EQ(image.error().kind, rig::ErrorKind::invalid_argument);
+    EXPECT_NE(image.error().message.find("not a regular file (a FIFO)"), std::string::npos) << image.error().message;
+}
+
+TEST(ElfImage, DevZeroIsRefusedUnread) {
+    const auto image = rig::elf::load_image("/dev/zero");
+    ASSERT_FALSE(image);
+    EXPECT_NE(image.error().message.find("not a regular file (a character device)"), std::string::npos)
+        << image.error().message;
+    EXPECT_EQ(rig::util::sha256_of_file("/dev/zero"), "");
+}
+
+TEST(ElfImage, AnImageOverTheCapIsRefusedUnread) {
+    TempDir dir;
+    const auto big = dir.path / "big.elf";
+    std::ofstream(big).put('\x7f');
+    std::filesystem::resize_file(big, rig::elf::max_image_bytes + 1);  // sparse: costs no disk
+    const auto image = rig::elf::load_image(big);
+    ASSERT_FALSE(image);
+    EXPECT_EQ(image.error().kind, rig::ErrorKind::invalid_argument);
+    EXPECT_NE(image.error().message.find("65 MiB, larger than the 64 MiB accepted"), std::string::npos)
+        << image.error().message;
+}
+
+TEST(ElfImage, ReadImageFileHashesWhatItParses) {
+    TempDir dir;
+    const auto file = dir.path / "fw.elf";
+    const Bytes elf = make_elf(0x0, 0x2040'0000, 0x41);
+    std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(elf.data()), elf.size());
+    const auto bytes = rig::elf::read_image_file(file);
+    ASSERT_TRUE(bytes) << bytes.error().message;
+    EXPECT_EQ(*bytes, elf);
+    EXPECT_EQ(rig::util::sha256_of_bytes(*bytes), rig::util::sha256_of_file(file));
+    EXPECT_EQ(rig::util::sha256_of_bytes(Bytes{}),
+              "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 }  // namespace
