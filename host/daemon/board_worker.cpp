@@ -49,10 +49,20 @@ void BoardWorker::loop() {
     while (true) {
         auto work = queue_.next_work(board_.name, config_.health_interval);
         if (work.kind == JobQueue::Work::stop) return;
-        if (work.kind == JobQueue::Work::health_check)
+        if (work.kind == JobQueue::Work::health_check) {
             check_health();
-        else
+            continue;
+        }
+        // An exception that escapes a job (a bug) fails that job; it must not end the daemon.
+        try {
             run_job(work);
+        } catch (const std::exception& e) {
+            JobQueue::Outcome outcome;
+            outcome.state = JobState::failed;
+            outcome.failure = "internal error";
+            outcome.reason = std::string("internal error: ") + e.what();
+            queue_.finish_job(work.job.id, outcome);
+        }
     }
 }
 
