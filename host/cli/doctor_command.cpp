@@ -88,7 +88,8 @@ Answer try_board(const board::Board& b, const fs::path& scratch, std::vector<std
     if (b.probe.kind == board::ProbeKind::pyocd && !util::program_available("pyocd") &&
         !util::program_available("pyocd-gdbserver"))
         absent.push_back("pyocd not installed");
-    if (b.uart.kind == board::UartKind::serial && !fs::exists(b.uart.device))
+    std::error_code ec;
+    if (b.uart.kind == board::UartKind::serial && !fs::exists(b.uart.device, ec))
         absent.push_back("serial port " + b.uart.device + " not present");
     if (!absent.empty()) {
         std::string why;

@@ -27,8 +27,9 @@ Result<Want> expect(session::TargetLink& link, probes::QemuProbe& probe, const s
         if (const auto* want = std::get_if<Want>(&*message)) return *want;
         return make_error(ErrorKind::malformed, std::string("expected ") + what + ", got another message");
     }
-    return make_error(ErrorKind::timeout,
-                      std::string("no ") + what + " within " + std::to_string(timeout.count()) + " ms");
+    const auto unframed = link.describe_unframed();
+    return make_error(ErrorKind::timeout, std::string("no ") + what + " within " + std::to_string(timeout.count()) +
+                                              " ms" + (unframed.empty() ? "" : ": " + unframed));
 }
 
 Result<void> check(const board::Board& board, const std::filesystem::path& image_file,

@@ -75,8 +75,9 @@ public:
         for (int shift = 0; shift < 32; shift += 8) u8(static_cast<std::uint8_t>(value >> shift));
     }
     void str(std::string_view text) {
-        if (text.size() > 255) {
-            throw std::invalid_argument("protocol string of " + std::to_string(text.size()) + " bytes exceeds 255");
+        if (text.size() > max_string_bytes) {
+            throw std::invalid_argument("protocol string of " + std::to_string(text.size()) + " bytes exceeds " +
+                                        std::to_string(max_string_bytes));
         }
         u8(static_cast<std::uint8_t>(text.size()));
         out_.insert(out_.end(), text.begin(), text.end());

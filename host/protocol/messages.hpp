@@ -27,6 +27,8 @@ enum class MessageType : std::uint8_t {
 
 inline constexpr std::uint8_t protocol_version = 2;  // 2: TRIGGER names its IRQ line
 inline constexpr std::uint16_t max_repetitions = 1000;
+inline constexpr std::size_t max_string_bytes = 255;  // a `str` field: one length byte
+inline constexpr std::size_t max_filter_bytes = max_string_bytes;
 
 enum class CounterUnit : std::uint8_t { cycles = 1, instructions = 2 };
 

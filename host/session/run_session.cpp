@@ -53,8 +53,9 @@ private:
         if (progress_.step) progress_.step(step, note);
     }
     // The next message, waiting up to `timeout` of silence, but waking to notice a cancel or a
-    // dead board; a PANIC from the target is turned into an error here.
-    Result<Message> receive(std::chrono::milliseconds timeout);
+    // dead board; a PANIC from the target is turned into an error here. `expected` names what
+    // should come ("HELLO") in the timeout error.
+    Result<Message> receive(std::chrono::milliseconds timeout, std::string_view expected);
     Result<void> check_identity(const std::optional<elf::ImageInfo>& identity);
     Result<void> greet(results::RunInfo& info, const std::optional<elf::ImageInfo>& identity);
     Result<void> raise_interrupt(const protocol::Trigger& trigger);
@@ -74,16 +75,20 @@ private:
     std::unique_ptr<TargetLink> link_;
 };
 
-Result<Message> Session::receive(std::chrono::milliseconds timeout) {
+Result<Message> Session::receive(std::chrono::milliseconds timeout, std::string_view expected) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (true) {
         if (options_.cancel && options_.cancel->load())
             return make_error(ErrorKind::cancelled, "cancelled by the user");
         if (!probe_->alive()) return make_error(ErrorKind::closed, probe_->why_not_alive());
         const auto left = deadline - std::chrono::steady_clock::now();
-        if (left <= 0ms)
-            return make_error(ErrorKind::timeout, "the firmware sent nothing for " + std::to_string(timeout.count()) +
-                                                      " ms (hung, or not running?)");
+        if (left <= 0ms) {
+            // Text instead of frames (another firmware, a wrong baud rate) is not silence: say what came.
+            const std::string ms = std::to_string(timeout.count()) + " ms";
+            if (auto unframed = link_->describe_unframed(); !unframed.empty())
+                return make_error(ErrorKind::timeout, "no " + std::string(expected) + " within " + ms + ": " + unframed);
+            return make_error(ErrorKind::timeout, "the firmware sent nothing for " + ms + " (hung, or not running?)");
+        }
         auto message = link_->next_message(std::min<transport::Timeout>(left, poll_interval));
         if (!message && message.error().kind == ErrorKind::timeout) continue;
         if (!message && message.error().kind == ErrorKind::closed) {
@@ -124,7 +129,7 @@ Result<void> Session::check_identity(const std::optional<elf::ImageInfo>& identi
 
 Result<void> Session::greet(results::RunInfo& info, const std::optional<elf::ImageInfo>& identity) {
     begin(Step::hello);
-    auto message = receive(options_.hello_timeout);
+    auto message = receive(options_.hello_timeout, "HELLO");
     if (!message) return message.error();
     const auto* hello = std::get_if<protocol::Hello>(&*message);
     if (!hello) return make_error(ErrorKind::malformed, "expected HELLO first, got another message");
@@ -283,7 +288,7 @@ Result<void> Session::collect(results::RunReport& report) {
     begin(Step::collect);
     std::size_t frames = 0;
     while (true) {
-        auto message = receive(options_.silence_timeout);
+        auto message = receive(options_.silence_timeout, "frame");
         if (!message) return message.error();
         if (const auto* result = std::get_if<protocol::BenchmarkResult>(&*message)) {
             ++frames;
@@ -305,6 +310,10 @@ Result<void> Session::collect(results::RunReport& report) {
                                                             " arrived");
             if (done->status != 0)
                 return make_error(ErrorKind::target, "firmware finished with status " + std::to_string(done->status));
+            // Nothing to write or compare: a mistyped filter is the user's error, not the board's.
+            if (frames == 0 && !options_.filter.empty())
+                return make_error(ErrorKind::invalid_argument,
+                                  "the filter '" + options_.filter + "' matches no benchmark");
             // A benchmark may stop early (a host-triggered interrupt that never came): say so.
             for (const auto& m : report.measurements)
                 if (m.samples.size() < options_.repetitions && progress_.step)
@@ -398,6 +407,10 @@ Result<results::RunReport> run_on_board(const board::Board& board, const std::fi
     if (options.repetitions < 1 || options.repetitions > protocol::max_repetitions)
         return make_error(ErrorKind::invalid_argument,
                           "repetitions must be 1..1000, got " + std::to_string(options.repetitions));
+    if (options.filter.size() > protocol::max_filter_bytes)
+        return make_error(ErrorKind::invalid_argument, "the filter is " + std::to_string(options.filter.size()) +
+                                                           " bytes long; the protocol carries at most " +
+                                                           std::to_string(protocol::max_filter_bytes));
     for (unsigned attempt = 1;; ++attempt) {
         Session session(board, options, progress);
         auto report = session.run(image_file, log_file);

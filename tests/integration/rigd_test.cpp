@@ -309,6 +309,19 @@ TEST_F(Rigd, AnswersBadRequestsWithErrorsAndKeepsServing) {
     EXPECT_EQ(boards->at("boards").size(), 3u);
 }
 
+// A job whose filter matches nothing used to kill rigd (an exception out of the board worker):
+// the job fails with the reason, and the daemon and the board go on serving.
+TEST_F(Rigd, AFilterThatMatchesNothingFailsTheJobAndTheDaemonServesOn) {
+    start_daemon();
+    const auto nothing = wait_for(submit("qemu_a", 3, "nomatch/").id);
+    EXPECT_EQ(nothing.state, JobState::failed);
+    EXPECT_NE(nothing.reason.find("the filter 'nomatch/' matches no benchmark"), std::string::npos) << nothing.reason;
+    EXPECT_TRUE(daemon_->running()) << "rigd died on a filter that matches nothing";
+    const auto next = wait_for(submit("qemu_a", 3, "syscall/null").id);
+    EXPECT_EQ(next.state, JobState::done) << next.reason;
+    EXPECT_EQ(result_files("qemu_a").size(), 1u);
+}
+
 TEST_F(Rigd, SocketIsOnlyForItsOwner) {
     start_daemon();
     struct stat st {};
