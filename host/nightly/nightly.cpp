@@ -8,6 +8,7 @@
 #include "host/util/child_process.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 #include <fstream>
 #include <map>
@@ -78,6 +79,84 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 void say(const NightlyOptions& o, const std::string& line) {
     if (o.print) o.print(line);
+}
+
+// The firmware packages of the boards to measure, for cargo's -p and the progress line.
+std::string packages_of(const std::vector<const board::Board*>& boards) {
+    std::set<std::string> packages;
+    for (const auto* b : boards) packages.insert(b->firmware_package);
+    std::string list;
+    for (const auto& p : packages) list += (list.empty() ? "" : ", ") + p;
+    return list;
+}
+
+// cargo, run in the worktree's firmware folder with the toolchain CMake uses (firmware/CMakeLists.txt).
+std::vector<std::string> cargo_in(const NightlyOptions& o, const fs::path& wt, const fs::path& target_dir,
+                                  const std::string& commit, std::vector<std::string> args) {
+    std::vector<std::string> argv{"env",
+                                  "-u",
+                                  "RUSTUP_TOOLCHAIN",
+                                  "-C",
+                                  (wt / "firmware").string(),
+                                  "RUSTC=" + o.rustc.string(),
+                                  "RUSTC_BOOTSTRAP=1",
+                                  "CARGO_TARGET_DIR=" + target_dir.string(),
+                                  "RIG_COMMIT=" + commit,
+                                  o.cargo.string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+}
+
+// Builds one commit's firmware for the boards asked for, and only those, with the same cargo line
+// CMake runs (firmware/CMakeLists.txt). One cargo target folder serves every commit, so `core` and
+// `compiler_builtins` are built from the toolchain's sources once, not once per commit. The
+// workspace's own packages are cleaned from it first: cargo hashes a path package relative to its
+// workspace, so a build script compiled in another commit's worktree would otherwise be reused
+// (seen: one commit's image_build.rs named the next commit's image). Each image is copied out
+// beside the worktree before the next commit's build replaces it.
+Result<std::map<std::string, fs::path>> build_firmware(const NightlyOptions& o, const fs::path& wt,
+                                                        const std::string& commit,
+                                                        const std::vector<const board::Board*>& boards,
+                                                        const fs::path& log) {
+    const fs::path target_dir = fs::absolute(o.worktrees / "cargo-target");
+    const auto failed = [&](const util::Captured& c, const std::string& what) -> Error {
+        if (c.status == "cancelled") return make_error(ErrorKind::cancelled, "nightly: cancelled");
+        return make_error(ErrorKind::io, fmt::format("{} {} (see {})", what, c.status, log.string()));
+    };
+    const auto metadata = util::run_program(
+        cargo_in(o, wt, target_dir, commit, {"metadata", "--no-deps", "--format-version", "1", "--offline"}),
+        std::chrono::seconds(120), o.cancel);
+    std::vector<std::string> clean{"clean", "--release", "--target", std::string(firmware_target)};
+    try {
+        for (const auto& package : nlohmann::json::parse(metadata.out).at("packages"))
+            clean.insert(clean.end(), {"-p", package.at("name").get<std::string>()});
+    } catch (const nlohmann::json::exception& e) {
+        return make_error(ErrorKind::io, fmt::format("cargo metadata in {}: {}: {}{}", (wt / "firmware").string(),
+                                                     metadata.status, e.what(), metadata.err.substr(0, 400)));
+    }
+    if (const auto cleaned = util::run_captured(cargo_in(o, wt, target_dir, commit, clean), log,
+                                                std::chrono::seconds(120), o.cancel);
+        !cleaned.ok)
+        return failed(cleaned, "cargo clean of the previous commit's packages");
+    auto argv = cargo_in(o, wt, target_dir, commit,
+                         {"build", "--release", "--locked", "--target", std::string(firmware_target), "-Zbuild-std=core"});
+    std::set<std::string> packages;
+    for (const auto* b : boards) packages.insert(b->firmware_package);
+    for (const auto& p : packages) argv.insert(argv.end(), {"-p", p});
+    const auto built = util::run_captured(argv, log, std::chrono::seconds(1800), o.cancel);
+    if (!built.ok) return failed(built, "firmware build");
+    std::map<std::string, fs::path> images;
+    std::error_code ec;
+    fs::create_directories(wt / "images", ec);
+    for (const auto& p : packages) {
+        const fs::path made = target_dir / firmware_target / "release" / p;
+        const fs::path kept = wt / "images" / p;
+        if (!fs::copy_file(made, kept, fs::copy_options::overwrite_existing, ec))
+            return make_error(ErrorKind::io, fmt::format("this commit's build made no image {} ({}; see {})",
+                                                         made.string(), ec.message(), log.string()));
+        images[p] = kept;
+    }
+    return images;
 }
 
 Result<std::string> resolve_range(const NightlyOptions& o, const results::History& h,
@@ -188,23 +267,21 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
                 continue;
             }
         }
-        say(o, fmt::format("{}: building its firmware (log: {})", where, build_log.string()));
-        const auto configured = util::run_captured(
-            {"cmake", "-S", wt.string(), "-B", (wt / "build").string(), "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release"},
-            build_log, std::chrono::seconds(600), o.cancel);
-        const auto built =
-            configured.ok ? util::run_captured({"cmake", "--build", (wt / "build").string(), "--target", "firmware"},
-                                               build_log, std::chrono::seconds(1800), o.cancel)
-                          : configured;
-        if (!built.ok) {
-            fail_all(fmt::format("firmware build {} (see {})", built.status, build_log.string()));
+        say(o, fmt::format("{}: building its firmware for {} (log: {})", where, packages_of(todo),
+                           build_log.string()));
+        const auto build_started = std::chrono::steady_clock::now();
+        auto images = build_firmware(o, wt, commit, todo, build_log);
+        if (!images) {
+            fail_all(images.error().message);
             continue;
         }
+        say(o, fmt::format("{}: firmware built in {:.1f} s", where,
+                           std::chrono::duration<double>(std::chrono::steady_clock::now() - build_started).count()));
         auto date = git(o, {"show", "-s", "--format=%cI", full});
         const std::string commit_date = date ? *date : "";
 
         for (const auto* b : todo) {
-            const fs::path image = wt / "build" / "firmware" / "thumbv7em-none-eabi" / "release" / b->firmware_package;
+            const fs::path image = images->at(b->firmware_package);
             if (!fs::exists(image, ec)) {
                 result.results.push_back(
                     {commit, b->name, Outcome::failed, "this commit's build made no image " + image.string()});

@@ -14,9 +14,13 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rig::nightly {
+
+// What the firmware is built for (firmware/CMakeLists.txt, RIG_FIRMWARE_TARGET).
+inline constexpr std::string_view firmware_target = "thumbv7em-none-eabi";
 
 struct NightlyOptions {
     std::filesystem::path repo = ".";  // the git checkout whose commits are measured
@@ -28,6 +32,8 @@ struct NightlyOptions {
     std::filesystem::path history;
     std::filesystem::path results_dir;  // <board>/<commit>.json are written here too
     unsigned repetitions = 9;
+    std::filesystem::path rustc = "/usr/bin/rustc";  // Debian's rustc-web, as CMake's RIG_RUSTC
+    std::filesystem::path cargo = "/usr/bin/cargo";
     bool dry_run = false;                 // list what would be measured, build and run nothing
     bool allow_dirty = false;             // a dirty tree's run may be a baseline and a point of a series
     results::ThresholdConfig thresholds;  // per family; a step past them in the slower direction is a regression

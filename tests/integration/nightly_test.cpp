@@ -70,14 +70,14 @@ TEST(Nightly, MeasuresACommitInItsWorktreeAndSkipsItOnRerun) {
     std::ofstream(cell) << src;
     // ... and its build names the image "../../x/pwned": once the nightly wrote its result file
     // there, outside the results folder.
-    const fs::path write_commit = repo / "cmake/write_commit.cmake";
+    const fs::path image_build = repo / "firmware/boards/board_support/image_build.rs";
     std::stringstream script;
-    script << std::ifstream(write_commit).rdbuf();
-    std::string cmake = script.str();
-    const std::string write = "file(WRITE ${OUT}.tmp \"${commit}\")";
-    ASSERT_NE(cmake.find(write), std::string::npos) << "write_commit.cmake changed: update this test";
-    cmake.replace(cmake.find(write), write.size(), "file(WRITE ${OUT}.tmp \"../../x/pwned\")");
-    std::ofstream(write_commit) << cmake;
+    script << std::ifstream(image_build).rdbuf();
+    std::string rust = script.str();
+    const std::string names = "println!(\"cargo:rustc-env=RIG_IMAGE_COMMIT={commit}\");";
+    ASSERT_NE(rust.find(names), std::string::npos) << "image_build.rs changed: update this test";
+    rust.replace(rust.find(names), names.size(), "println!(\"cargo:rustc-env=RIG_IMAGE_COMMIT=../../x/pwned\");");
+    std::ofstream(image_build) << rust;
     run_ok(with({"commit", "--quiet", "-am", "B: TakeCell body does more"}), log);
     const auto b = run_ok({"git", "-C", repo.string(), "rev-parse", "--short=12", "HEAD"}, dir / "b.txt").substr(0, 12);
 
