@@ -13,14 +13,34 @@
 //! on PSP, records it in `PROCESS_FAULT_*` and returns to the kernel exactly as the SVC handler
 //! does, so `switch_to` returns the fault instead of a syscall and the kernel goes on.
 //!
-//! This is the paper's "context switch" trusted code; the process-side `svc` stubs are here too.
+//! Isolation: before entering a process the switch hands its regions to `mpu` (written only
+//! when it is not the process last entered), or turns the MPU off for a process that is not
+//! isolated. A MemManage fault comes back like any other fault and is reported with MMFAR and
+//! the kind of access (`kernel::memory_protection::fault_access`).
+//!
+//! This is the paper's "context switch" trusted code; the process-side `svc` stubs, the probes
+//! an isolation test runs in a process, the bounds of the process code (linker symbols) and
+//! the barrier after an MPU change are here too.
 
 #![allow(unsafe_code)]
 
 use core::arch::{asm, naked_asm};
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use kernel::process::{Process, ProcessFault, UserspaceKernelBoundary};
+use kernel::memory_protection::{FaultAccess, LayoutError, Region, covering, fault_access, mmfsr};
+use kernel::process::{Process, ProcessFault, Protection, UserspaceKernelBoundary};
+
+use crate::mpu::Mpu;
+
+/// Exception number of MemManage.
+const MEM_MANAGE: u32 = 4;
+
+unsafe extern "C" {
+    /// First byte of the process code section (`.app_text` in the board's linker script).
+    static _sapp_text: u8;
+    /// One past its last byte (the script pads it to 256 bytes).
+    static _eapp_text: u8;
+}
 
 /// Exception number of the last process fault, 0 if none since `switch_to` last looked.
 /// Written by `exception_handlers`' fault handler.
@@ -32,9 +52,31 @@ pub(crate) static PROCESS_FAULT_PC: AtomicU32 = AtomicU32::new(0);
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CortexM;
 
+impl CortexM {
+    /// The boundary, with the MPU reset (off, every region disabled) and MemManage faults given
+    /// their own exception, so that isolated processes can be entered and their violations told
+    /// apart. Boards call it once at start-up.
+    pub fn with_isolation() -> Self {
+        Mpu::new().reset();
+        crate::scb::Scb::new().enable_memory_management_fault();
+        CortexM
+    }
+}
+
 impl UserspaceKernelBoundary for CortexM {
     #[inline]
     fn switch_to(&self, process: &mut Process<'_>) -> Result<(), ProcessFault> {
+        let code = match process.protection() {
+            Protection::Off => {
+                Mpu::new().leave();
+                None
+            }
+            Protection::On { code, data } => {
+                Mpu::new().enter(process.id(), code, data);
+                Some(code)
+            }
+            Protection::Refused(error) => return Err(ProcessFault::Layout(error)),
+        };
         let (stack_pointer, registers) = process.context();
         // SAFETY: `Process` keeps `stack_pointer` at a complete basic exception frame inside
         // the process's own stack, whose stacked PC is a safe `extern "C" fn() -> !` (or where
@@ -44,6 +86,7 @@ impl UserspaceKernelBoundary for CortexM {
         process.set_stack_pointer(stack_pointer)?;
         match PROCESS_FAULT_NUMBER.swap(0, Ordering::Relaxed) {
             0 => Ok(()),
+            MEM_MANAGE => Err(memory_protection_fault(PROCESS_FAULT_PC.load(Ordering::Relaxed), code)),
             number => {
                 let status = crate::scb::Scb::new().take_fault_status();
                 Err(ProcessFault::Exception { number, pc: PROCESS_FAULT_PC.load(Ordering::Relaxed), status })
@@ -85,6 +128,7 @@ impl UserspaceKernelBoundary for CortexM {
         r0
     }
 
+    #[inline(always)]
     fn fault() -> ! {
         // Reading CPUID is privileged: unprivileged, the access is a BusFault (escalated to
         // HardFault), which `exception_handlers` turns into a return to the kernel.
@@ -93,6 +137,107 @@ impl UserspaceKernelBoundary for CortexM {
             core::hint::black_box(part);
         }
     }
+
+    fn code_region(&self) -> Result<Region, LayoutError> {
+        let (start, end) = (&raw const _sapp_text as usize as u32, &raw const _eapp_text as usize as u32);
+        covering(start, end.wrapping_sub(start))
+    }
+
+    #[inline(always)]
+    fn read_word(address: u32) -> u32 {
+        let mut value = 0;
+        // SAFETY: the load runs only when thread mode is unprivileged (CONTROL.nPRIV = 1), i.e.
+        // in a process, where the MPU checks it: an address the process does not own faults
+        // (MemManage) and the kernel stops the process. Privileged, nothing is accessed.
+        unsafe {
+            asm!(
+                "mrs {t}, CONTROL",
+                "tst {t}, #1",
+                "beq 1f",
+                "ldr {v}, [{a}]",
+                "1:",
+                a = in(reg) address,
+                v = inout(reg) value,
+                t = out(reg) _,
+                options(nostack, readonly),
+            )
+        };
+        value
+    }
+
+    #[inline(always)]
+    fn write_word(address: u32, value: u32) {
+        // SAFETY: as `read_word`: unprivileged only, checked by the MPU.
+        unsafe {
+            asm!(
+                "mrs {t}, CONTROL",
+                "tst {t}, #1",
+                "beq 1f",
+                "str {v}, [{a}]",
+                "1:",
+                a = in(reg) address,
+                v = in(reg) value,
+                t = out(reg) _,
+                options(nostack),
+            )
+        };
+    }
+
+    #[inline(always)]
+    fn jump(address: u32) -> ! {
+        // SAFETY: as `read_word`: the branch is taken only unprivileged, where the MPU checks
+        // the fetch (execute-never memory faults); privileged, it falls through to the loop.
+        unsafe {
+            asm!(
+                "mrs {t}, CONTROL",
+                "tst {t}, #1",
+                "beq 1f",
+                "orr {a}, {a}, #1",
+                "bx {a}",
+                "1:",
+                a = inout(reg) address => _,
+                t = out(reg) _,
+                options(nostack),
+            )
+        };
+        loop {
+            core::hint::spin_loop();
+        }
+    }
+}
+
+/// A MemManage fault at `pc`: the address (MMFAR, or the PC for a fetch) and the access, read
+/// from the fault status (cleared here) and, for a data access, the faulting instruction when
+/// it lies in the process's `code` region.
+fn memory_protection_fault(pc: u32, code: Option<Region>) -> ProcessFault {
+    let scb = crate::scb::Scb::new();
+    let (mmfar, _) = scb.fault_addresses();
+    let status = scb.take_fault_status();
+    let in_code = code.is_some_and(|code| {
+        let (start, end) = code.enabled_range();
+        u64::from(pc) >= start && u64::from(pc) + 4 <= end && pc % 2 == 0
+    });
+    // SAFETY: `pc` is halfword-aligned and its four bytes lie in the process's code region,
+    // which is readable flash for the whole program; the kernel reads it privileged.
+    let instruction = in_code.then(|| unsafe {
+        let at = pc as usize as *const u16;
+        [at.read_volatile(), at.add(1).read_volatile()]
+    });
+    let access = fault_access(status, instruction);
+    let address = match access {
+        FaultAccess::Execute => Some(pc),
+        _ if status & mmfsr::MMARVALID != 0 => Some(mmfar),
+        _ => None,
+    };
+    ProcessFault::MemoryProtection { pc, address, access }
+}
+
+/// Makes an MPU change take effect before the next access or fetch (ARMv7-M ARM B3.5.3
+/// recommends DSB then ISB after changing MPU regions).
+#[inline(always)]
+pub(crate) fn memory_barrier() {
+    // SAFETY: barriers only order and synchronise; they touch no memory or registers.
+    unsafe { asm!("dsb", "isb", options(nostack, preserves_flags)) };
 }
 
 /// Runs the process whose exception frame is at `user_stack` until its next `svc`.
