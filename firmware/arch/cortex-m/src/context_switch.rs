@@ -64,34 +64,27 @@ impl CortexM {
 }
 
 impl UserspaceKernelBoundary for CortexM {
-    #[inline]
+    #[inline(always)]
     fn switch_to(&self, process: &mut Process<'_>) -> Result<(), ProcessFault> {
-        let code = match process.protection() {
-            Protection::Off => {
-                Mpu::new().leave();
-                None
-            }
-            Protection::On { code, data } => {
-                Mpu::new().enter(process.id(), code, data);
-                Some(code)
-            }
-            Protection::Refused(error) => return Err(ProcessFault::Layout(error)),
-        };
+        match process.protection() {
+            Protection::Off => Mpu::new().leave(),
+            Protection::On { code, data } => Mpu::new().enter(process.id(), code, data),
+            Protection::Refused(error) => return Err(ProcessFault::Layout(*error)),
+        }
         let (stack_pointer, registers) = process.context();
         // SAFETY: `Process` keeps `stack_pointer` at a complete basic exception frame inside
         // the process's own stack, whose stacked PC is a safe `extern "C" fn() -> !` (or where
         // that code last trapped) and whose xPSR has the Thumb bit; `registers` is a live
         // `&mut`. The process runs on its own stack and comes back only through `svc`.
         let stack_pointer = unsafe { switch_to_user(stack_pointer, registers) };
+        // A plain load, not a swap: only the fault handler sets it, and only while the process
+        // runs, so nothing can change it between this load and the store in `process_fault`.
         process.set_stack_pointer(stack_pointer)?;
-        match PROCESS_FAULT_NUMBER.swap(0, Ordering::Relaxed) {
-            0 => Ok(()),
-            MEM_MANAGE => Err(memory_protection_fault(PROCESS_FAULT_PC.load(Ordering::Relaxed), code)),
-            number => {
-                let status = crate::scb::Scb::new().take_fault_status();
-                Err(ProcessFault::Exception { number, pc: PROCESS_FAULT_PC.load(Ordering::Relaxed), status })
-            }
+        let number = PROCESS_FAULT_NUMBER.load(Ordering::Relaxed);
+        if number != 0 {
+            return Err(process_fault(number, process));
         }
+        Ok(())
     }
 
     #[inline(always)]
@@ -206,17 +199,37 @@ impl UserspaceKernelBoundary for CortexM {
     }
 }
 
+/// What stopped a process that faulted with exception `number` (the handler's record, cleared
+/// here). Inlined: returned out of line, the fault is copied byte by byte (`memcpy`).
+#[inline(always)]
+fn process_fault(number: u32, process: &Process<'_>) -> ProcessFault {
+    PROCESS_FAULT_NUMBER.store(0, Ordering::Relaxed);
+    let pc = PROCESS_FAULT_PC.load(Ordering::Relaxed);
+    match number {
+        MEM_MANAGE => memory_protection_fault(pc, process.protection()),
+        number => {
+            let status = crate::scb::Scb::new().take_fault_status();
+            ProcessFault::Exception { number, pc, status }
+        }
+    }
+}
+
 /// A MemManage fault at `pc`: the address (MMFAR, or the PC for a fetch) and the access, read
 /// from the fault status (cleared here) and, for a data access, the faulting instruction when
 /// it lies in the process's `code` region.
-fn memory_protection_fault(pc: u32, code: Option<Region>) -> ProcessFault {
+#[cold]
+#[inline(never)]
+fn memory_protection_fault(pc: u32, protection: &Protection) -> ProcessFault {
     let scb = crate::scb::Scb::new();
     let (mmfar, _) = scb.fault_addresses();
     let status = scb.take_fault_status();
-    let in_code = code.is_some_and(|code| {
-        let (start, end) = code.enabled_range();
-        u64::from(pc) >= start && u64::from(pc) + 4 <= end && pc % 2 == 0
-    });
+    let in_code = match protection {
+        Protection::On { code, .. } => {
+            let (start, end) = code.enabled_range();
+            u64::from(pc) >= start && u64::from(pc) + 4 <= end && pc % 2 == 0
+        }
+        _ => false,
+    };
     // SAFETY: `pc` is halfword-aligned and its four bytes lie in the process's code region,
     // which is readable flash for the whole program; the kernel reads it privileged.
     let instruction = in_code.then(|| unsafe {
@@ -225,9 +238,9 @@ fn memory_protection_fault(pc: u32, code: Option<Region>) -> ProcessFault {
     });
     let access = fault_access(status, instruction);
     let address = match access {
-        FaultAccess::Execute => Some(pc),
-        _ if status & mmfsr::MMARVALID != 0 => Some(mmfar),
-        _ => None,
+        FaultAccess::Execute => pc,
+        _ if status & mmfsr::MMARVALID != 0 => mmfar,
+        _ => 0,
     };
     ProcessFault::MemoryProtection { pc, address, access }
 }

@@ -139,17 +139,44 @@ impl Mpu {
     /// Makes the MPU hold process `id`'s `code` and `data` regions and turns it on; does nothing
     /// when they are there already (the same process re-entered).
     #[inline(always)]
-    pub fn enter(&self, id: u32, code: Region, data: Region) {
-        if LAST_CONFIGURED.load(Ordering::Relaxed) == id {
-            return;
+    pub fn enter(&self, id: u32, code: &Region, data: &Region) {
+        if LAST_CONFIGURED.load(Ordering::Relaxed) != id {
+            configure(id, code, data);
         }
-        self.configure(id, code, data);
     }
 
-    /// Writes the two regions and enables the MPU (regions 2.. are disabled by `reset`).
-    #[inline(never)]
-    fn configure(&self, id: u32, code: Region, data: Region) {
+    /// Turns the MPU off for a process that is not isolated; nothing if it is off already.
+    #[inline(always)]
+    pub fn leave(&self) {
+        if LAST_CONFIGURED.load(Ordering::Relaxed) != NONE {
+            turn_off();
+        }
+    }
+
+    /// Start-up: MPU off, every region disabled, so only `configure`'s two are ever on.
+    pub fn reset(&self) {
         let r = &self.registers;
+        r.ctrl.write(CTRL::ENABLE::CLEAR);
+        for region in 0..self.regions().min(16) {
+            r.rnr.write(RNR::REGION.val(region));
+            r.rasr.write(RASR::ENABLE::CLEAR);
+        }
+        LAST_CONFIGURED.store(NONE, Ordering::Relaxed);
+        crate::context_switch::memory_barrier();
+    }
+
+    /// How many times the regions were written since start-up.
+    pub fn reconfigurations(&self) -> u32 {
+        RECONFIGURATIONS.load(Ordering::Relaxed)
+    }
+}
+
+/// Writes process `id`'s two regions and enables the MPU (regions 2.. are disabled by `reset`).
+/// A function of its own, out of line: the common case (re-entry) only compares an id.
+#[inline(never)]
+fn configure(id: u32, code: &Region, data: &Region) {
+    let r = &crate::mmio::MPU;
+    {
         r.rbar.write(RBAR::ADDR.val(code.base >> 5) + RBAR::VALID::SET + RBAR::REGION.val(CODE_REGION));
         r.rasr.write(
             RASR::ENABLE::SET
@@ -175,40 +202,16 @@ impl Mpu {
         if LAST_CONFIGURED.load(Ordering::Relaxed) == NONE {
             r.ctrl.write(CTRL::ENABLE::SET + CTRL::PRIVDEFENA::SET);
         }
-        LAST_CONFIGURED.store(id, Ordering::Relaxed);
-        RECONFIGURATIONS.fetch_add(1, Ordering::Relaxed);
-        crate::context_switch::memory_barrier();
     }
+    LAST_CONFIGURED.store(id, Ordering::Relaxed);
+    RECONFIGURATIONS.store(RECONFIGURATIONS.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+    crate::context_switch::memory_barrier();
+}
 
-    /// Turns the MPU off for a process that is not isolated; nothing if it is off already.
-    #[inline(always)]
-    pub fn leave(&self) {
-        if LAST_CONFIGURED.load(Ordering::Relaxed) != NONE {
-            self.turn_off();
-        }
-    }
-
-    #[inline(never)]
-    fn turn_off(&self) {
-        self.registers.ctrl.write(CTRL::ENABLE::CLEAR);
-        LAST_CONFIGURED.store(NONE, Ordering::Relaxed);
-        crate::context_switch::memory_barrier();
-    }
-
-    /// Start-up: MPU off, every region disabled, so only `configure`'s two are ever on.
-    pub fn reset(&self) {
-        let r = &self.registers;
-        r.ctrl.write(CTRL::ENABLE::CLEAR);
-        for region in 0..self.regions().min(16) {
-            r.rnr.write(RNR::REGION.val(region));
-            r.rasr.write(RASR::ENABLE::CLEAR);
-        }
-        LAST_CONFIGURED.store(NONE, Ordering::Relaxed);
-        crate::context_switch::memory_barrier();
-    }
-
-    /// How many times the regions were written since start-up.
-    pub fn reconfigurations(&self) -> u32 {
-        RECONFIGURATIONS.load(Ordering::Relaxed)
-    }
+/// Turns the MPU off (a process that is not isolated is entered next).
+#[inline(never)]
+fn turn_off() {
+    crate::mmio::MPU.ctrl.write(CTRL::ENABLE::CLEAR);
+    LAST_CONFIGURED.store(NONE, Ordering::Relaxed);
+    crate::context_switch::memory_barrier();
 }

@@ -123,15 +123,15 @@ fn check_memory_isolation<B: UserspaceKernelBoundary, P: Platform>(
 }
 
 /// A fault address as the LOG prints it, saying where it came from (MMFAR; for a fetch, which
-/// does not set MMFAR, the stacked PC), or that the core did not record one.
-struct Address(Option<u32>, FaultAccess);
+/// does not set MMFAR, the stacked PC), or that the core did not record one (0).
+struct Address(u32, FaultAccess);
 
 impl core::fmt::Display for Address {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
-            Address(Some(address), FaultAccess::Execute) => write!(f, "{address:#010x} (the fetch's PC)"),
-            Address(Some(address), _) => write!(f, "{address:#010x} (MMFAR)"),
-            Address(None, _) => write!(f, "an address the core did not record"),
+            Address(0, _) => write!(f, "an address the core did not record"),
+            Address(address, FaultAccess::Execute) => write!(f, "{address:#010x} (the fetch's PC)"),
+            Address(address, _) => write!(f, "{address:#010x} (MMFAR)"),
         }
     }
 }

@@ -163,13 +163,13 @@ const CODE: crate::memory_protection::Region =
 fn an_isolated_process_gets_its_memory_as_one_region_and_not_its_grants() {
     let mut region = Box::new(Aligned(ProcessRegion::new()));
     let mut p = Process::new(6, &mut region.0, app);
-    assert_eq!(p.protection(), super::Protection::Off);
+    assert_eq!(*p.protection(), super::Protection::Off);
     assert_eq!(p.isolate(Ok(CODE)), Ok(()));
     let (start, len) = p.memory_range();
     let (grant_start, grant_len) = p.grant_range();
     assert_eq!((len, grant_len), (1024, 64));
     assert_eq!(grant_start, start + 1024);
-    let super::Protection::On { code, data } = p.protection() else { panic!("not isolated: {:?}", p.protection()) };
+    let super::Protection::On { code, data } = *p.protection() else { panic!("not isolated: {:?}", p.protection()) };
     assert_eq!(code, CODE);
     assert_eq!(data.enabled_range(), (u64::from(start), u64::from(start) + 1024));
     assert!(p.is_runnable());
@@ -198,7 +198,7 @@ fn a_layout_no_region_expresses_is_refused_and_the_process_never_runs() {
     let mut q = Process::new(8, &mut region.0, app);
     let bad = crate::memory_protection::LayoutError::NotExpressible { start: 0x104, len: 100 };
     assert_eq!(q.isolate(Err(bad)), Err(bad));
-    assert_eq!(q.protection(), super::Protection::Refused(bad));
+    assert_eq!(*q.protection(), super::Protection::Refused(bad));
 }
 
 #[test]
