@@ -128,7 +128,9 @@ pub fn fault_recovery<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
 }
 
 /// Runs the fault app once and returns what stopped it: the boot-time check a board reports.
-pub fn fault_check<B: UserspaceKernelBoundary, P: Platform>(fixture: &mut Fixture<B, P>) -> (u32, Option<ProcessFault>) {
+pub fn fault_check<B: UserspaceKernelBoundary, P: Platform>(
+    fixture: &mut Fixture<B, P>,
+) -> (u32, Option<ProcessFault>) {
     let Fixture { boundary, fault_app, .. } = fixture;
     fault_app.restart(apps::fault_app::<B>);
     (fault_app.id(), step(boundary, fault_app).err())
@@ -149,7 +151,8 @@ pub enum Probe {
 
 impl Probe {
     /// Every forbidden access, in the order the check tries them.
-    pub const ALL: [Probe; 4] = [Probe::ReadOtherProcess, Probe::WriteKernel, Probe::ExecuteOwnData, Probe::ReadOwnGrants];
+    pub const ALL: [Probe; 4] =
+        [Probe::ReadOtherProcess, Probe::WriteKernel, Probe::ExecuteOwnData, Probe::ReadOwnGrants];
 
     /// How the LOG names it.
     pub const fn describe(self) -> &'static str {

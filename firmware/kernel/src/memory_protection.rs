@@ -196,7 +196,10 @@ mod tests {
 
     #[test]
     fn a_power_of_two_range_aligned_to_its_size_is_one_whole_region() {
-        assert_eq!(covering(0x2000_0400, 1024), Ok(Region { base: 0x2000_0400, size_log2: 10, subregions_disabled: 0 }));
+        assert_eq!(
+            covering(0x2000_0400, 1024),
+            Ok(Region { base: 0x2000_0400, size_log2: 10, subregions_disabled: 0 })
+        );
         assert_eq!(covering(0x2000_0020, 32), Ok(Region { base: 0x2000_0020, size_log2: 5, subregions_disabled: 0 }));
     }
 

@@ -9,9 +9,9 @@ use kernel::allocator::StaticRegion;
 use kernel::harness::{self, Benchmark, Counter, Sampler};
 use kernel::memory_protection::FaultAccess;
 use kernel::process::{ProcessFault, UserspaceKernelBoundary};
-use kernel::syscall::Syscall;
 use kernel::protocol::messages;
 use kernel::protocol::{ByteSink, ByteSource, Command, CommandDecoder, DecodeError};
+use kernel::syscall::Syscall;
 
 use crate::fatal::MessageBuffer;
 
@@ -74,7 +74,9 @@ fn check_fault_isolation<B: UserspaceKernelBoundary, P: Platform>(
     match bench::ctx::fault_check(fixture) {
         (id, Some(ProcessFault::Exception { number, pc, status })) => log(
             uart,
-            format_args!("process {id} faulted: exception {number} at pc {pc:#010x}, status {status:#010x}; stopped, kernel continues"),
+            format_args!(
+                "process {id} faulted: exception {number} at pc {pc:#010x}, status {status:#010x}; stopped, kernel continues"
+            ),
         ),
         (id, other) => log(uart, format_args!("process {id} did not fault as expected: {other:?}")),
     }
@@ -115,10 +117,14 @@ fn check_memory_isolation<B: UserspaceKernelBoundary, P: Platform>(
                     Address(address, access),
                 ),
             ),
-            other => log(uart, format_args!("isolation: process {id} {what} ({target:#010x}) was NOT stopped by the MPU: {other:?}")),
+            other => log(
+                uart,
+                format_args!("isolation: process {id} {what} ({target:#010x}) was NOT stopped by the MPU: {other:?}"),
+            ),
         }
     }
-    let writes = bench::ctx::reentry_reconfigurations(fixture, REENTRIES, || cortexm::mpu::Mpu::new().reconfigurations());
+    let writes =
+        bench::ctx::reentry_reconfigurations(fixture, REENTRIES, || cortexm::mpu::Mpu::new().reconfigurations());
     log(uart, format_args!("isolation: {REENTRIES} re-entries into process 7 wrote the MPU {writes} times"));
 }
 
