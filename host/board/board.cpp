@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string_view>
@@ -102,6 +105,13 @@ private:
     const toml::table& root_;
 };
 
+std::string hex(std::uint64_t value) {
+    char text[24];
+    std::snprintf(text, sizeof text, "0x%08llx", static_cast<unsigned long long>(value));
+    return text;
+}
+std::string range(const MemoryRegion& r) { return hex(r.origin) + ".." + hex(r.end()); }
+
 Board parse(const toml::table& root) {
     Reader r(root);
     Board b;
@@ -113,6 +123,9 @@ Board parse(const toml::table& root) {
     b.cpu_hz = static_cast<std::uint64_t>(r.integer("clock.cpu_hz", 1'000, 1'000'000'000, "a clock in Hz"));
     b.flash = r.region("memory.flash");
     b.ram = r.region("memory.ram");
+    if (b.flash.origin < b.ram.end() && b.ram.origin < b.flash.end())
+        throw BadKey{"memory.ram", "a range apart from memory.flash, but RAM " + range(b.ram) + " overlaps flash " +
+                                       range(b.flash)};
     b.probe.kind = r.choice<ProbeKind>("probe.kind", {{"qemu-gdb", ProbeKind::qemu_gdb},
                                                       {"openocd", ProbeKind::openocd},
                                                       {"pyocd", ProbeKind::pyocd}});
@@ -154,6 +167,60 @@ Board parse(const toml::table& root) {
     return b;
 }
 
+// What toml++ must never see. toml++ 3.3 (Debian 12) reaches __builtin_unreachable on some
+// non-ASCII characters (marzer/tomlplusplus#295, found by tests/fuzz/fuzz_board): board files are
+// ASCII. And it recurses once per dotted-key part, so a 100 KB key "a.a.a…" overflows the stack:
+// dotted keys and brackets nest at most max_board_nesting deep (real board files need 2). Strings
+// and comments are skipped, so dots in a description do not count. Returns "LINE:COLUMN: why" or
+// "LINE: why", or "" when the text may be parsed.
+std::string check_shape(std::string_view text) {
+    std::size_t line = 1, column = 1;
+    for (const char c : text) {
+        if (static_cast<unsigned char>(c) >= 0x80)
+            return std::to_string(line) + ":" + std::to_string(column) + ": board files must be ASCII";
+        column = c == '\n' ? 1 : column + 1;
+        line += c == '\n';
+    }
+
+    // The index just after the quoted string or comment that starts at `i`.
+    const auto skip = [&](std::size_t i) -> std::size_t {
+        for (const std::string_view quote : {R"(""")", "'''"}) {
+            if (text.substr(i, 3) != quote) continue;
+            std::size_t end = i + 3;
+            while (end < text.size() && text.substr(end, 3) != quote)
+                end += quote[0] == '"' && text[end] == '\\' ? 2 : 1;
+            return std::min(end + 3, text.size());
+        }
+        const char open = text[i];
+        std::size_t end = i + 1;
+        while (end < text.size() && text[end] != '\n' && (open == '#' || text[end] != open))
+            end += open == '"' && text[end] == '\\' ? 2 : 1;
+        return std::min(end + (open == '#' ? 0 : 1), text.size());
+    };
+
+    std::size_t dots = 0, brackets = 0;
+    line = 1;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '"' || c == '\'' || c == '#') {
+            const std::size_t end = skip(i);
+            line += static_cast<std::size_t>(std::count(text.begin() + i, text.begin() + end, '\n'));
+            i = end - 1;
+            continue;
+        }
+        if (c == '.' && ++dots >= max_board_nesting)  // counted per key; a decimal point is one too
+            return std::to_string(line) + ": a dotted key with more than " + std::to_string(max_board_nesting) +
+                   " parts";
+        if ((c == '[' || c == '{') && ++brackets > max_board_nesting)
+            return std::to_string(line) + ": brackets nested more than " + std::to_string(max_board_nesting) +
+                   " deep";
+        if ((c == ']' || c == '}') && brackets > 0) --brackets;
+        if (std::string_view("\n=,[]{}").find(c) != std::string_view::npos) dots = 0;
+        line += c == '\n';
+    }
+    return {};
+}
+
 }  // namespace
 
 const char* to_string(CounterUnit unit) {
@@ -183,17 +250,12 @@ double Board::ns_per_count() const {
 }
 
 Result<Board> parse_board(std::string_view toml_text, const std::filesystem::path& file) {
-    // toml++ 3.3 (Debian 12) reaches __builtin_unreachable on some non-ASCII characters
-    // (marzer/tomlplusplus#295, found by tests/fuzz/fuzz_board): board files are ASCII.
-    std::size_t line = 1, column = 1;
-    for (const char c : toml_text) {
-        if (static_cast<unsigned char>(c) >= 0x80) {
-            return make_error(ErrorKind::malformed, file.string() + ":" + std::to_string(line) + ":" +
-                                                        std::to_string(column) + ": board files must be ASCII");
-        }
-        column = c == '\n' ? 1 : column + 1;
-        line += c == '\n';
-    }
+    if (toml_text.size() > max_board_file_bytes)
+        return make_error(ErrorKind::malformed, file.string() + ": " + std::to_string(toml_text.size()) +
+                                                    " bytes; board files are at most " +
+                                                    std::to_string(max_board_file_bytes / 1024) + " KiB");
+    if (auto shape = check_shape(toml_text); !shape.empty())
+        return make_error(ErrorKind::malformed, file.string() + ":" + shape);
     toml::table root;
     try {
         root = toml::parse(toml_text, file.string());
@@ -216,13 +278,37 @@ Result<Board> parse_board(std::string_view toml_text, const std::filesystem::pat
 }
 
 Result<Board> load_board(const std::filesystem::path& file) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec))
+        return make_error(ErrorKind::malformed, file.string() + ": a folder, not a board file");
     std::ifstream in(file, std::ios::binary);
-    if (!in) return make_error(ErrorKind::not_found, file.string() + ": cannot open board file");
-    std::ostringstream text;
-    text << in.rdbuf();
+    if (!in)
+        return make_error(ErrorKind::not_found, file.string() + ": cannot open board file: " + std::strerror(errno));
+    // One byte more than a board file may have is enough to refuse it (and /dev/zero ends).
+    std::string text(max_board_file_bytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
     if (in.bad()) return make_error(ErrorKind::io, file.string() + ": cannot read board file");
-    return parse_board(text.str(), file);
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_board_file_bytes)
+        return make_error(ErrorKind::malformed, file.string() + ": larger than " +
+                                                    std::to_string(max_board_file_bytes / 1024) +
+                                                    " KiB; board files are a few hundred bytes");
+    return parse_board(text, file);
 }
+
+namespace {
+
+// "the boards folder X does not exist" (or is a file, or cannot be read).
+std::string folder_problem(const std::filesystem::path& dir) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(dir, ec);
+    const std::string folder = "the boards folder " + dir.string();
+    if (status.type() == std::filesystem::file_type::not_found) return folder + " does not exist";
+    if (!ec && status.type() != std::filesystem::file_type::directory) return folder + " is not a folder";
+    return folder + " cannot be read: " + ec.message();
+}
+
+}  // namespace
 
 Result<Board> find_board(const std::string& name, const std::filesystem::path& boards_dir) {
     // Board names become file names: refuse anything that could walk out of boards/.
@@ -231,7 +317,12 @@ Result<Board> find_board(const std::string& name, const std::filesystem::path& b
     });
     if (!plain) return make_error(ErrorKind::invalid_argument, "board name '" + name + "' may only use letters, digits, '_' and '-'");
     const auto file = boards_dir / (name + ".toml");
-    if (!std::filesystem::exists(file)) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(boards_dir, ec))
+        return make_error(ErrorKind::not_found, "no board '" + name + "': " + folder_problem(boards_dir));
+    // A symlink loop or an unreadable entry is an error here, not an exception.
+    const bool exists = std::filesystem::exists(std::filesystem::symlink_status(file, ec));
+    if (!exists) {
         std::string known;
         for (const auto& b : load_all_boards(boards_dir))
             if (b) known += (known.empty() ? "" : ", ") + b->name;
@@ -243,11 +334,21 @@ Result<Board> find_board(const std::string& name, const std::filesystem::path& b
 
 std::vector<Result<Board>> load_all_boards(const std::filesystem::path& boards_dir) {
     std::vector<std::filesystem::path> files;
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(boards_dir, ec))
-        if (entry.path().extension() == ".toml") files.push_back(entry.path());
-    std::sort(files.begin(), files.end());
     std::vector<Result<Board>> boards;
+    std::error_code ec;
+    if (!std::filesystem::is_directory(boards_dir, ec)) {
+        boards.push_back(make_error(ErrorKind::not_found, folder_problem(boards_dir)));
+        return boards;
+    }
+    // increment(ec), not ++: an entry that vanishes or cannot be read must not throw.
+    for (std::filesystem::directory_iterator it(boards_dir, ec), end; !ec && it != end; it.increment(ec))
+        if (it->path().extension() == ".toml") files.push_back(it->path());
+    if (ec) {
+        boards.push_back(make_error(ErrorKind::io, "cannot list the boards folder " + boards_dir.string() + ": " +
+                                                       ec.message()));
+        return boards;
+    }
+    std::sort(files.begin(), files.end());
     for (const auto& f : files) boards.push_back(load_board(f));
     return boards;
 }

@@ -4,6 +4,7 @@
 
 #include "host/util/result.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -80,6 +81,11 @@ struct Board {
 // target/nrf52.cfg, which covers nRF52832 and nRF52840) or the SAM4L8 Xplained Pro file.
 std::string default_openocd_config(const std::string& chip);
 
+// Limits checked before the TOML parser sees a file (it recurses per nesting level): board files
+// are a few hundred bytes and nest two levels deep.
+inline constexpr std::size_t max_board_file_bytes = 64 * 1024;
+inline constexpr std::size_t max_board_nesting = 8;
+
 // Reads and checks one board file. Errors name the file, the key and what was expected.
 Result<Board> load_board(const std::filesystem::path& file);
 
@@ -90,7 +96,8 @@ Result<Board> parse_board(std::string_view toml_text, const std::filesystem::pat
 // Finds boards/<name>.toml under `boards_dir`.
 Result<Board> find_board(const std::string& name, const std::filesystem::path& boards_dir);
 
-// Every *.toml in `boards_dir`, sorted by name; bad files come back as errors, not skipped.
+// Every *.toml in `boards_dir`, sorted by name; bad files come back as errors, not skipped, and a
+// folder that does not exist or cannot be listed is one error.
 std::vector<Result<Board>> load_all_boards(const std::filesystem::path& boards_dir);
 
 }  // namespace rig::board

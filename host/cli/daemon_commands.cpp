@@ -133,7 +133,8 @@ void add_daemon_commands(CLI::App& app, int& exit_code) {
     submit->add_option("-r,--repetitions", args->repetitions, "Samples per benchmark")
         ->check(CLI::Range(1, 1000))
         ->capture_default_str();
-    submit->add_option("-f,--filter", args->filter, "Only benchmarks whose name starts with this");
+    submit->add_option("-f,--filter", args->filter, "Only benchmarks whose name starts with this")
+        ->check(filter_length_check());
     submit->add_flag("--follow", args->follow, "Print the job's progress until it ends");
     submit->callback([args, &exit_code] {
         with_client("submit", *args, exit_code, [&](Client& client) -> int {
@@ -190,14 +191,16 @@ void add_daemon_commands(CLI::App& app, int& exit_code) {
         with_client("boards", *args, exit_code, [&](Client& client) -> int {
             auto reply = client.call(request(RequestType::boards));
             if (!reply) return fail("boards", reply.error());
-            fmt::print("{:<18} {:<16} {:<10} {:>6}  {}\n", "board", "state", "health", "queued", "note");
+            fmt::print("{:<18} {:<16} {:<10} {:>6}  {:<24} {}\n", "board", "state", "health", "queued", "last check",
+                       "why");
             for (const auto& item : reply->at("boards")) {
                 const auto b = daemon::board_from_json(item);
                 const std::string state = b.checking_health ? "health check"
                                           : b.running_job   ? fmt::format("running job {}", b.running_job)
                                                             : "idle";
-                fmt::print("{:<18} {:<16} {:<10} {:>6}  {}\n", b.name, state, b.healthy ? "healthy" : "UNHEALTHY",
-                           b.queued, b.health_note);
+                fmt::print("{:<18} {:<16} {:<10} {:>6}  {:<24} {}\n", b.name, state,
+                           b.healthy ? "healthy" : "UNHEALTHY", b.queued,
+                           b.last_health_check.empty() ? "never" : b.last_health_check, b.health_note);
             }
             return exit_ok;
         });

@@ -10,9 +10,9 @@
 #include "host/board/board.hpp"
 #include "host/cli/paths.hpp"
 #include "host/cli/run_command.hpp"
-#include "host/probes/openocd/openocd_probe.hpp"
-#include "host/probes/pyocd/pyocd_probe.hpp"
-#include "host/probes/qemu/qemu_probe.hpp"
+#include "host/cli/signals.hpp"
+#include "host/probes/start_probe.hpp"
+#include "host/session/health_check.hpp"
 #include "host/util/child_process.hpp"
 
 namespace rig::cli {
@@ -73,40 +73,30 @@ struct Answer {
     std::string note;
 };
 
+// A board answers when its health check passes: the same bring-up rigd uses (probe, flash,
+// HELLO with its checks, PING, the counter's rate). A real board is tried only when its probe
+// program and its serial port are both here.
 Answer try_board(const board::Board& b, const fs::path& scratch, std::vector<std::string>& missing) {
-    const auto log = scratch / (b.name + ".log");
-    if (b.probe.kind == board::ProbeKind::qemu_gdb) {
-        if (!util::program_available("qemu-system-arm")) return {false, "qemu-system-arm is not installed"};
-        auto probe = probes::QemuProbe::start(b, log);
-        if (!probe) return {false, probe.error().message};
-        return {true, "QEMU started and its GDB server answered (" + (*probe)->describe() + ")"};
-    }
-    // A real board: only tried when its probe program and its serial port are both here.
     std::vector<std::string> absent;
-    if (b.probe.kind == board::ProbeKind::openocd && !util::program_available("openocd"))
-        absent.push_back("openocd not installed");
-    if (b.probe.kind == board::ProbeKind::pyocd && !util::program_available("pyocd") &&
-        !util::program_available("pyocd-gdbserver"))
-        absent.push_back("pyocd not installed");
-    if (b.uart.kind == board::UartKind::serial && !fs::exists(b.uart.device))
+    if (auto program = probes::missing_probe_program(b)) absent.push_back(*program);
+    std::error_code ec;
+    if (b.uart.kind == board::UartKind::serial && !fs::exists(b.uart.device, ec))
         absent.push_back("serial port " + b.uart.device + " not present");
     if (!absent.empty()) {
         std::string why;
         for (const auto& a : absent) why += (why.empty() ? "" : "; ") + a;
-        missing.push_back(
-            fmt::format("board {}: connect it (its serial port must appear as {}) and set "
-                        "uart.device / probe.adapter_serial in {}",
-                        b.name, b.uart.device, b.file.string()));
+        if (b.uart.kind == board::UartKind::serial)
+            missing.push_back(
+                fmt::format("board {}: connect it (its serial port must appear as {}) and set "
+                            "uart.device / probe.adapter_serial in {}",
+                            b.name, b.uart.device, b.file.string()));
         return {false, why};
     }
-    if (b.probe.kind == board::ProbeKind::openocd) {
-        auto probe = probes::openocd::OpenOcdProbe::start(b, log);
-        if (!probe) return {false, probe.error().message};
-        return {true, (*probe)->describe()};
-    }
-    auto probe = probes::pyocd::PyOcdProbe::start(b, log);
-    if (!probe) return {false, probe.error().message};
-    return {true, (*probe)->describe()};
+    const auto image = default_image(b.firmware_package);
+    auto healthy = session::check_board_health(b, image, scratch / (b.name + ".log"), &cancel_requested(), {});
+    if (!healthy) return {false, healthy.error().message};
+    return {true, "health check passed: probe, flash, HELLO, PING" +
+                      std::string(b.counter == board::CounterUnit::cycles ? ", counter rate" : "")};
 }
 
 int run_doctor(const fs::path& boards_dir) {
@@ -171,7 +161,7 @@ int run_doctor(const fs::path& boards_dir) {
     bool qemu_ok = false;
     for (const auto& b : boards) {
         const auto answer = try_board(b, scratch, missing);
-        if (answer.answers && b.probe.kind == board::ProbeKind::qemu_gdb) qemu_ok = true;
+        if (answer.answers && b.uart.kind == board::UartKind::tcp) qemu_ok = true;
         fmt::print("  {:<8} {:<20} {}\n", answer.answers ? "answers" : "absent", b.name, answer.note);
     }
 

@@ -41,6 +41,12 @@ int paper(const PaperArgs& args) {
         }
         run = std::move(*r);
     } else {
+        // Opening creates a database: a mistyped name must not leave an empty history behind.
+        std::error_code ec;
+        if (!std::filesystem::exists(args.history, ec)) {
+            fmt::print(stderr, "rig paper: no history at {} (`rig run` and `rig import` fill it)\n", args.history);
+            return exit_bad_input;
+        }
         auto h = results::History::open(args.history);
         if (!h) {
             fmt::print(stderr, "rig paper: {}\n", h.error().message);

@@ -31,6 +31,12 @@ bool interrupted() {
 }
 
 int report_main(const ReportArgs& args) {
+    // Opening creates a database: a mistyped name would become an empty history and a 0-run report.
+    std::error_code ec;
+    if (!std::filesystem::exists(args.history, ec)) {
+        fmt::print(stderr, "rig report: no history at {} (`rig run` and `rig import` fill it)\n", args.history);
+        return exit_bad_input;
+    }
     auto h = results::History::open(args.history);
     if (!h) {
         fmt::print(stderr, "rig report: {}\n", h.error().message);

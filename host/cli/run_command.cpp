@@ -5,6 +5,7 @@
 #include "host/cli/import_command.hpp"
 #include "host/cli/paths.hpp"
 #include "host/cli/signals.hpp"
+#include "host/protocol/messages.hpp"
 #include "host/results/run_recorder.hpp"
 #include "host/results/summary_table.hpp"
 #include "host/session/run_session.hpp"
@@ -55,15 +56,20 @@ int run(const RunArgs& args) {
         }
     }
     const auto logs = std::filesystem::path(args.results_dir) / board->name / "logs";
+    const auto log_file = logs / "last-run.log";
+    // Results that cannot be written make the run worthless: find out before using the board,
+    // and report the step that failed (a folder that cannot be made is not "no such file").
+    const auto not_writable = [&](const std::string& what, const std::string& why) {
+        fmt::print(stderr, "rig run: results folder {} is not writable: {}: {}\n", args.results_dir, what, why);
+        return exit_write_failed;
+    };
     std::error_code ec;
     std::filesystem::create_directories(logs, ec);
-    const auto log_file = logs / "last-run.log";
+    if (ec) return not_writable("cannot create " + logs.string(), ec.message());
     std::filesystem::remove(log_file, ec);
-    // Results that cannot be written make the run worthless: find out before using the board.
-    if (!std::ofstream(log_file)) {
-        fmt::print(stderr, "rig run: cannot write in the results folder {}: {}\n", logs.string(), std::strerror(errno));
-        return exit_write_failed;
-    }
+    if (ec) return not_writable("cannot remove " + log_file.string(), ec.message());
+    errno = 0;
+    if (!std::ofstream(log_file)) return not_writable("cannot create " + log_file.string(), std::strerror(errno));
 
     session::RunOptions options;
     options.repetitions = args.repetitions;
@@ -122,6 +128,16 @@ int run(const RunArgs& args) {
 
 }  // namespace
 
+CLI::Validator filter_length_check() {
+    return CLI::Validator(
+        [](std::string& filter) -> std::string {
+            if (filter.size() <= protocol::max_filter_bytes) return {};
+            return fmt::format("the filter is {} bytes long; at most {} fit the protocol", filter.size(),
+                               protocol::max_filter_bytes);
+        },
+        "", "filter length");
+}
+
 void add_run_command(CLI::App& app, int& exit_code) {
     auto args = std::make_shared<RunArgs>();
     auto* cmd = app.add_subcommand(
@@ -131,7 +147,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
     cmd->add_option("-r,--repetitions", args->repetitions, "Samples per benchmark")
         ->check(CLI::Range(1, 1000))
         ->capture_default_str();
-    cmd->add_option("-f,--filter", args->filter, "Only benchmarks whose name starts with this");
+    cmd->add_option("-f,--filter", args->filter, "Only benchmarks whose name starts with this")
+        ->check(filter_length_check());
     cmd->add_option("--boards-dir", args->boards_dir, "Folder of board files")->capture_default_str();
     cmd->add_option("--results-dir", args->results_dir, "Folder results are written to")->capture_default_str();
     cmd->add_option("--history", args->history, "History database every run is added to")->capture_default_str();

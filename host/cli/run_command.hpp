@@ -16,4 +16,7 @@ enum ExitCode : int {
 
 void add_run_command(CLI::App& app, int& exit_code);
 
+// `-f` of `rig run` and `rig submit`: the filter travels to the firmware as one protocol string.
+CLI::Validator filter_length_check();
+
 }  // namespace rig::cli

@@ -3,7 +3,7 @@
 #include "host/cli/image_freshness.hpp"
 #include "host/cli/import_command.hpp"
 #include "host/cli/paths.hpp"
-#include "host/daemon/health_check.hpp"
+#include "host/session/health_check.hpp"
 #include "host/results/run_recorder.hpp"
 #include "host/session/run_session.hpp"
 
@@ -23,6 +23,8 @@ FailureClass classify_failure(const std::string& step, ErrorKind kind) {
     if (step == to_string(Step::reset)) return {"reset error", BoardVerdict::broken};
     if (step == to_string(Step::hello))
         return {kind == ErrorKind::timeout ? "no answer on the UART" : "bad HELLO", BoardVerdict::broken};
+    // A request the firmware cannot serve (a filter that matches no benchmark): the board is fine.
+    if (kind == ErrorKind::invalid_argument) return {"bad request", BoardVerdict::works};
     return {"benchmark failure", BoardVerdict::works};  // run, collect: the board answered
 }
 
@@ -39,7 +41,7 @@ std::filesystem::path BoardWorker::image() const {
 
 void BoardWorker::loop() {
     while (true) {
-        auto work = queue_.next_work(board_.name, config_.health_interval);
+        auto work = queue_.next_work(board_.name, config_.health);
         if (work.kind == JobQueue::Work::stop) return;
         // Nothing a job or a check meets may end the daemon: an exception (a library's, or a
         // bug's) fails that job with its message, and the worker takes the next one.
@@ -80,7 +82,7 @@ void BoardWorker::check_health() {
     const auto log_file = logs / "health-check.log";
     std::filesystem::remove(log_file, ec);
     // A health check is short; stopping the daemon waits for it (its own timeouts bound it).
-    auto result = check_board_health(board_, image(), log_file, nullptr, {});
+    auto result = session::check_board_health(board_, image(), log_file, nullptr, {});
     queue_.finish_health_check(board_.name, result);
 }
 

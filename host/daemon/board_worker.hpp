@@ -17,7 +17,7 @@ struct WorkerConfig {
     std::filesystem::path results_dir;   // results/<board>/<commit>.json, results/<board>/logs/job-<id>.log
     std::filesystem::path history_file;  // every finished run is added here; empty = none
     std::filesystem::path image;         // firmware ELF; empty = the one this build made for the board
-    std::chrono::milliseconds health_interval = std::chrono::minutes(10);  // unhealthy boards; 0 = only on demand
+    HealthPolicy health;                 // when unhealthy boards are checked again, how long jobs wait
 };
 
 // What a failed run's last step says: {failure, does it count against the board}.

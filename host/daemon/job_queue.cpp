@@ -203,22 +203,58 @@ Result<void> JobQueue::request_health_check(const std::string& board) {
     return {};
 }
 
-JobQueue::Work JobQueue::next_work(const std::string& board, std::chrono::milliseconds health_interval) {
+std::chrono::milliseconds health_retry_delay(const HealthPolicy& policy, unsigned failed_checks) {
+    auto delay = policy.first_retry;
+    for (unsigned i = 0; i < failed_checks && delay < policy.interval; ++i) delay *= 2;
+    return std::min(delay, policy.interval);
+}
+
+std::chrono::steady_clock::time_point JobQueue::fail_overdue_jobs(const std::string& board,
+                                                                   const HealthPolicy& policy) {
+    using clock = std::chrono::steady_clock;
+    auto& b = boards_.at(board);
+    auto earliest = clock::time_point::max();
+    if (b.status.healthy || policy.job_wait.count() <= 0) return earliest;
+    const auto now = clock::now();
+    for (auto& [id, job] : jobs_) {
+        if (job.board != board || job.state != JobState::queued) continue;
+        auto since = queued_since_.try_emplace(id, now).first->second;
+        const auto deadline = std::max(since, b.unhealthy_since) + policy.job_wait;
+        if (deadline > now) {
+            earliest = std::min(earliest, deadline);
+            continue;
+        }
+        job.state = JobState::failed;
+        job.failure = "board unhealthy";
+        job.reason = fmt::format("board {} stayed unhealthy for {} s while this job waited: {}", board,
+                                 std::chrono::duration_cast<std::chrono::seconds>(policy.job_wait).count(),
+                                 b.status.health_note);
+        job.finished_at = utc_now_ms();
+        job.finished_seq = next_seq_++;
+        queued_since_.erase(id);
+        changed(job);
+    }
+    return earliest;
+}
+
+JobQueue::Work JobQueue::next_work(const std::string& board, const HealthPolicy& policy) {
+    using clock = std::chrono::steady_clock;
     std::unique_lock lock(mutex_);
     auto& b = boards_.at(board);
     while (true) {
         Work work;
         if (stopping_) return work;
-        const auto now = std::chrono::steady_clock::now();
-        const bool due =
-            !b.status.healthy && health_interval.count() > 0 &&
-            (b.last_check == std::chrono::steady_clock::time_point{} || now - b.last_check >= health_interval);
-        if (b.health_requested || due) {
+        const auto now = clock::now();
+        const auto check_at = policy.interval.count() > 0 && !b.status.healthy
+                                  ? b.last_check + health_retry_delay(policy, b.failed_checks)
+                                  : clock::time_point::max();
+        if (b.health_requested || now >= check_at) {
             b.health_requested = false;
             b.status.checking_health = true;
             work.kind = Work::health_check;
             return work;
         }
+        const auto job_deadline = fail_overdue_jobs(board, policy);
         if (b.status.healthy) {
             for (auto& [id, job] : jobs_) {
                 if (job.board != board || job.state != JobState::queued) continue;
@@ -226,6 +262,7 @@ JobQueue::Work JobQueue::next_work(const std::string& board, std::chrono::millis
                 job.reason.clear();
                 job.started_at = utc_now_ms();
                 job.started_seq = next_seq_++;
+                queued_since_.erase(id);
                 b.status.running_job = id;
                 work.kind = Work::run;
                 work.cancel = std::make_shared<std::atomic<bool>>(false);
@@ -235,11 +272,11 @@ JobQueue::Work JobQueue::next_work(const std::string& board, std::chrono::millis
                 return work;
             }
         }
-        if (!b.status.healthy && health_interval.count() > 0) {
-            wake_.wait_until(lock, b.last_check + health_interval);
-        } else {
+        const auto wake_at = std::min(check_at, job_deadline);
+        if (wake_at == clock::time_point::max())
             wake_.wait(lock);
-        }
+        else
+            wake_.wait_until(lock, wake_at);
     }
 }
 
@@ -283,15 +320,20 @@ void JobQueue::finish_job(std::uint64_t id, const Outcome& outcome) {
         b.status.consecutive_failures = 0;
     } else if (outcome.verdict == BoardVerdict::broken) {
         ++b.status.consecutive_failures;
-        if (b.status.consecutive_failures >= unhealthy_after_failures && b.status.healthy) {
-            b.status.healthy = false;
-            b.status.health_note = fmt::format("{} consecutive failures, the last: {} ({})",
-                                               b.status.consecutive_failures, outcome.failure, outcome.reason);
-            b.last_check = std::chrono::steady_clock::now();  // the next automatic check one interval from now
-            note_queued(job->board, "waiting: board unhealthy until a health check passes");
-        }
+        if (b.status.consecutive_failures >= unhealthy_after_failures && b.status.healthy)
+            mark_unhealthy(b, job->board,
+                           fmt::format("{} consecutive failures, the last: {} ({})", b.status.consecutive_failures,
+                                       outcome.failure, outcome.reason));
     }
     changed(*job);
+}
+
+void JobQueue::mark_unhealthy(BoardState& b, const std::string& board, const std::string& note) {
+    b.status.healthy = false;
+    b.status.health_note = note;
+    b.failed_checks = 0;
+    b.last_check = b.unhealthy_since = std::chrono::steady_clock::now();  // first retry after first_retry
+    note_queued(board, "waiting: board unhealthy until a health check passes");
 }
 
 void JobQueue::requeue(std::uint64_t id, const std::string& note) {
@@ -318,12 +360,18 @@ void JobQueue::finish_health_check(const std::string& board, const Result<void>&
     if (result) {
         b.status.healthy = true;
         b.status.consecutive_failures = 0;
+        b.failed_checks = 0;
         b.status.health_note = "health check passed";
         note_queued(board, "");
     } else if (result.error().kind != ErrorKind::cancelled) {
-        if (b.status.healthy) note_queued(board, "waiting: board unhealthy until a health check passes");
-        b.status.healthy = false;
-        b.status.health_note = "health check failed: " + result.error().message;
+        const std::string note = "health check failed: " + result.error().message;
+        if (b.status.healthy) {
+            mark_unhealthy(b, board, note);
+        } else {
+            ++b.failed_checks;  // back off: the next check waits twice as long
+            b.status.health_note = note;
+        }
+        b.last_check = std::chrono::steady_clock::now();
     }
     (void)persist();
     if (observer_) {

@@ -23,6 +23,20 @@ namespace rig::daemon {
 // board is unhealthy: its jobs wait until a health check passes.
 constexpr unsigned unhealthy_after_failures = 3;
 
+// When an unhealthy board is checked again, and how long a job waits for it. Checks back off:
+// first_retry after it became unhealthy, then twice as long each time, up to `interval`.
+struct HealthPolicy {
+    std::chrono::milliseconds interval = std::chrono::minutes(10);   // 0 = only on demand (`rig health`)
+    std::chrono::milliseconds first_retry = std::chrono::seconds(30);
+    // A job queued on an unhealthy board fails after waiting this long, with the board's health
+    // note as its reason: nobody's `rig submit --follow` waits for ever.
+    std::chrono::milliseconds job_wait = std::chrono::minutes(30);
+};
+
+// The wait before the next automatic check after `failed_checks` failed ones (0 = just became
+// unhealthy): first_retry, doubling, never beyond interval.
+std::chrono::milliseconds health_retry_delay(const HealthPolicy& policy, unsigned failed_checks);
+
 // What a finished run says about the board, for its health.
 enum class BoardVerdict { works, broken, unknown };
 
@@ -65,7 +79,8 @@ public:
     };
     // Blocks until there is something for `board`: a requested (or, for an unhealthy board, a due)
     // health check, else the oldest queued job of a healthy board, else stop.
-    Work next_work(const std::string& board, std::chrono::milliseconds health_interval);
+    // Queued jobs of an unhealthy board that waited past policy.job_wait are failed here.
+    Work next_work(const std::string& board, const HealthPolicy& policy);
     void add_progress(std::uint64_t id, const std::string& line);
     struct Outcome {
         JobState state = JobState::done;
@@ -86,8 +101,14 @@ private:
     struct BoardState {
         BoardStatus status;
         bool health_requested = false;
-        std::chrono::steady_clock::time_point last_check{};
+        std::chrono::steady_clock::time_point last_check{};      // or when it became unhealthy
+        std::chrono::steady_clock::time_point unhealthy_since{};
+        unsigned failed_checks = 0;  // automatic checks failed since it became unhealthy
     };
+    // Fails the board's queued jobs that waited past the bound; returns the earliest time one of
+    // the others will have, with mutex_ held.
+    std::chrono::steady_clock::time_point fail_overdue_jobs(const std::string& board, const HealthPolicy& policy);
+    void mark_unhealthy(BoardState& b, const std::string& board, const std::string& note);
     JobQueue(std::filesystem::path state_file, const std::vector<std::string>& boards);
     Result<void> load();
     Result<void> persist();  // with mutex_ held
@@ -103,6 +124,7 @@ private:
     std::map<std::uint64_t, Job> jobs_;
     std::map<std::string, BoardState> boards_;
     std::map<std::uint64_t, std::shared_ptr<std::atomic<bool>>> cancel_flags_;
+    std::map<std::uint64_t, std::chrono::steady_clock::time_point> queued_since_;  // this daemon's clock
     std::uint64_t next_id_ = 1;
     std::uint64_t next_seq_ = 1;
     std::atomic<bool> stopping_{false};

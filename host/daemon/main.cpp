@@ -30,6 +30,8 @@ struct Args {
     std::string group;
     std::string boards;
     unsigned health_minutes = 10;
+    unsigned health_retry_seconds = 30;
+    unsigned unhealthy_wait_seconds = 1800;
     std::size_t max_connections = 64;
     std::size_t max_connections_per_uid = 0;  // 0: a quarter of max_connections
     double request_timeout_s = 10;
@@ -104,7 +106,10 @@ int serve(const Args& args) {
     worker_config.history_file =
         args.history.empty() ? results_dir / "history.sqlite" : std::filesystem::path(args.history);
     worker_config.image = args.image;
-    worker_config.health_interval = std::chrono::minutes(args.health_minutes);
+    worker_config.health.interval = std::chrono::minutes(args.health_minutes);
+    worker_config.health.first_retry =
+        std::min<std::chrono::milliseconds>(std::chrono::seconds(args.health_retry_seconds), worker_config.health.interval);
+    worker_config.health.job_wait = std::chrono::seconds(args.unhealthy_wait_seconds);
     std::vector<std::unique_ptr<daemon::BoardWorker>> workers;
     for (const auto& b : *boards) workers.push_back(std::make_unique<daemon::BoardWorker>(b, **queue, worker_config));
 
@@ -142,7 +147,17 @@ int main(int argc, char** argv) {
     app.add_option("--group", args.group, "Group whose members may submit and cancel (socket becomes 0660)");
     app.add_option("--boards", args.boards, "Boards this daemon owns, comma-separated (default: every qemu-gdb board)");
     app.add_option("--health-interval", args.health_minutes,
-                   "Minutes between automatic health checks of an unhealthy board (0 = only on request)")
+                   "Longest wait, in minutes, between automatic health checks of an unhealthy board (0 = only on "
+                   "request)")
+        ->capture_default_str();
+    app.add_option("--health-retry", args.health_retry_seconds,
+                   "Seconds before the first re-check of a board that became unhealthy; each failed check doubles "
+                   "the wait, up to --health-interval")
+        ->check(CLI::Range(1u, 86400u))
+        ->capture_default_str();
+    app.add_option("--unhealthy-job-timeout", args.unhealthy_wait_seconds,
+                   "Seconds a job waits for an unhealthy board before it fails with the board's health note "
+                   "(0 = for ever)")
         ->capture_default_str();
     app.add_option("--max-connections", args.max_connections, "Client connections open at once, in all")
         ->check(CLI::Range(1, 100000))

@@ -1,14 +1,18 @@
 #pragma once
 // What a session needs from a debug probe, whichever program is behind it (QEMU's gdbstub,
-// OpenOCD, pyOCD): put an image into flash, reset the core and let it run. One file per backend
-// implements it (probes/qemu/, later probes/openocd/ and probes/pyocd/).
+// OpenOCD, pyOCD): put an image into flash, reset the core and let it run, read and write its
+// memory, open the board's console (its UART) and name the GDB server a debugger can use. One
+// folder per backend implements it (probes/qemu/, probes/openocd/, probes/pyocd/); start_probe.hpp
+// is the one place that chooses the backend from the board file.
 
 #include "host/elf/elf_image.hpp"
+#include "host/transport/byte_stream.hpp"
 #include "host/util/result.hpp"
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,6 +43,13 @@ public:
     // after reset_and_run.
     virtual Result<void> write_word_running(std::uint32_t address, std::uint32_t value) = 0;
     virtual Result<std::uint32_t> read_word_running(std::uint32_t address) = 0;
+
+    // The board's console: the UART the firmware speaks on. QEMU's serial0 is a loopback TCP port;
+    // a real board's is the serial device its board file names (opened with its settings).
+    virtual Result<std::unique_ptr<transport::ByteStream>> open_console() = 0;
+
+    // Where a debugger attaches to this probe's GDB server ("127.0.0.1:40321"); empty when none.
+    virtual std::string gdb_address() const = 0;
 
     // Still able to drive the board? (QEMU has not exited, the probe is still attached.)
     virtual bool alive() = 0;

@@ -45,6 +45,13 @@ void FrameDecoder::feed(std::span<const std::uint8_t> bytes) {
         start_ = 0;
     }
     buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
+    note_unframed(bytes);
+}
+
+void FrameDecoder::note_unframed(std::span<const std::uint8_t> bytes) {
+    unframed_count_ += bytes.size();
+    const std::size_t room = unframed_kept - std::min(unframed_kept, unframed_start_.size());
+    unframed_start_.insert(unframed_start_.end(), bytes.begin(), bytes.begin() + std::min(room, bytes.size()));
 }
 
 void FrameDecoder::drop(std::size_t count) {
@@ -116,6 +123,10 @@ std::optional<Frame> FrameDecoder::next() {
         Frame frame{view[2], Bytes(view.begin() + header_size, view.begin() + header_size + length)};
         start_ += total;
         ++stats_.frames;
+        // What follows this frame is counted afresh, starting with the bytes already buffered.
+        unframed_count_ = 0;
+        unframed_start_.clear();
+        note_unframed(std::span(buffer_).subspan(start_));
         return frame;
     }
 }

@@ -55,12 +55,22 @@ public:
     const DecoderStats& stats() const { return stats_; }
     std::size_t pending_bytes() const { return buffer_.size() - start_; }
 
+    // The bytes fed since the last good frame (since the start before the first) that are not
+    // part of one: how many, and the first few. A firmware that prints text instead of speaking
+    // the protocol is told apart from a silent one by these.
+    static constexpr std::size_t unframed_kept = 64;
+    std::uint64_t unframed_count() const { return unframed_count_; }
+    const Bytes& unframed_start() const { return unframed_start_; }
+
 private:
     void drop(std::size_t count);
+    void note_unframed(std::span<const std::uint8_t> bytes);
 
     Bytes buffer_;
     std::size_t start_ = 0;  // first unconsumed byte; the buffer is compacted lazily
     DecoderStats stats_;
+    std::uint64_t unframed_count_ = 0;
+    Bytes unframed_start_;
 };
 
 }  // namespace rig::protocol

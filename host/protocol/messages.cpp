@@ -75,8 +75,9 @@ public:
         for (int shift = 0; shift < 32; shift += 8) u8(static_cast<std::uint8_t>(value >> shift));
     }
     void str(std::string_view text) {
-        if (text.size() > 255) {
-            throw std::invalid_argument("protocol string of " + std::to_string(text.size()) + " bytes exceeds 255");
+        if (text.size() > max_string_bytes) {
+            throw std::invalid_argument("protocol string of " + std::to_string(text.size()) + " bytes exceeds " +
+                                        std::to_string(max_string_bytes));
         }
         u8(static_cast<std::uint8_t>(text.size()));
         out_.insert(out_.end(), text.begin(), text.end());
@@ -96,10 +97,16 @@ Result<Message> decode_hello(PayloadReader& r) {
     Hello m;
     std::uint8_t unit = 0;
     if (!(r.u8(m.protocol_version, "protocol version") && r.u8(unit, "counter unit") &&
-          r.u32(m.cpu_clock_hz, "CPU clock") && r.str(m.firmware_version, "firmware version") &&
-          r.str(m.board, "board") && r.str(m.commit, "commit") && r.str(m.toolchain, "toolchain") && r.finish())) {
+          r.u32(m.cpu_clock_hz, "CPU clock")))
         return r.error();
-    }
+    // The buffer came with version 3; an older HELLO still decodes, so that the version check
+    // (session/hello_check) can say "build the firmware and the host from the same commit".
+    if (m.protocol_version >= 3 && !(r.u32(m.sample_buffer_address, "sample buffer address") &&
+                                     r.u32(m.sample_buffer_bytes, "sample buffer size")))
+        return r.error();
+    if (!(r.str(m.firmware_version, "firmware version") && r.str(m.board, "board") && r.str(m.commit, "commit") &&
+          r.str(m.toolchain, "toolchain") && r.finish()))
+        return r.error();
     if (unit != static_cast<std::uint8_t>(CounterUnit::cycles) &&
         unit != static_cast<std::uint8_t>(CounterUnit::instructions)) {
         return Error{ErrorKind::malformed, "HELLO: unknown counter unit " + std::to_string(unit)};
@@ -224,6 +231,10 @@ Frame to_frame(const Message& message) {
             w.u8(m.protocol_version);
             w.u8(static_cast<std::uint8_t>(m.unit));
             w.u32(m.cpu_clock_hz);
+            if (m.protocol_version >= 3) {
+                w.u32(m.sample_buffer_address);
+                w.u32(m.sample_buffer_bytes);
+            }
             w.str(m.firmware_version);
             w.str(m.board);
             w.str(m.commit);

@@ -25,8 +25,11 @@ enum class MessageType : std::uint8_t {
     run = 0x82,
 };
 
-inline constexpr std::uint8_t protocol_version = 2;  // 2: TRIGGER names its IRQ line
+// 2: TRIGGER names its IRQ line; 3: HELLO says where the sample buffer is.
+inline constexpr std::uint8_t protocol_version = 3;
 inline constexpr std::uint16_t max_repetitions = 1000;
+inline constexpr std::size_t max_string_bytes = 255;  // a `str` field: one length byte
+inline constexpr std::size_t max_filter_bytes = max_string_bytes;
 
 enum class CounterUnit : std::uint8_t { cycles = 1, instructions = 2 };
 
@@ -36,6 +39,10 @@ struct Hello {
     CounterUnit unit = CounterUnit::cycles;
     std::uint32_t cpu_clock_hz = 0;
     std::string firmware_version, board, commit, toolchain;
+    // Where the firmware keeps the last benchmark's samples (protocol 3, sent after the clock):
+    // the host reads them back through the probe to cross-check the UART. 0 from older firmware.
+    std::uint32_t sample_buffer_address = 0;
+    std::uint32_t sample_buffer_bytes = 0;
     bool operator==(const Hello&) const = default;
 };
 struct BenchmarkResult {

@@ -69,13 +69,24 @@ std::string to_gbench_json(const RunReport& report) {
     std::lock_guard lock(registry);
 
     benchmark::ClearRegisteredBenchmarks();
+    std::size_t registered = 0;
     for (const auto& m : report.measurements)
-        if (!m.samples.empty()) register_measurement(m, report.info);
+        if (!m.samples.empty()) {
+            register_measurement(m, report.info);
+            ++registered;
+        }
     std::ostringstream out, err;
     TargetJsonReporter reporter;
     reporter.SetOutputStream(&out);
     reporter.SetErrorStream(&err);
-    benchmark::RunSpecifiedBenchmarks(&reporter, ".*");
+    if (registered > 0) {
+        benchmark::RunSpecifiedBenchmarks(&reporter, ".*");
+    } else {
+        // With nothing registered the library writes no JSON at all: write its context and an
+        // empty benchmark list ourselves, so a run without measurements is still a valid file.
+        reporter.ReportContext(benchmark::BenchmarkReporter::Context());
+        reporter.Finalize();
+    }
     benchmark::ClearRegisteredBenchmarks();
 
     // The library describes the host it ran on; add what describes the board and the image.

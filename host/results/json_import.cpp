@@ -194,6 +194,10 @@ Result<RunReport> parse_gbench_json(std::string_view text) {
 }
 
 Result<RunReport> read_gbench_json(const std::filesystem::path& file) {
+    // A folder opens as a stream on Linux and reads as nothing ("unexpected end of input").
+    std::error_code is_folder_ec;
+    if (std::filesystem::is_directory(file, is_folder_ec))
+        return make_error(ErrorKind::invalid_argument, file.string() + ": a folder, not a result file");
     std::ifstream in(file, std::ios::binary);
     if (!in) {
         std::error_code ec;

@@ -3,15 +3,8 @@
 #include "host/elf/elf_image.hpp"
 #include "host/elf/image_info.hpp"
 #include "host/probes/interrupt_trigger.hpp"
-#include "host/probes/openocd/openocd_probe.hpp"
-#include "host/probes/pyocd/pyocd_probe.hpp"
-#include "host/probes/qemu/qemu_probe.hpp"
 #include "host/results/run_identity.hpp"
-#include "host/session/counter_check.hpp"
-#include "host/session/hello_check.hpp"
-#include "host/session/target_link.hpp"
-#include "host/transport/serial_port.hpp"
-#include "host/transport/tcp_stream.hpp"
+#include "host/session/bring_up.hpp"
 #include "host/util/hex.hpp"
 #include "host/util/little_endian.hpp"
 #include "host/util/sha256.hpp"
@@ -25,9 +18,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using protocol::Message;
-
-// How often a long wait wakes up to look at the cancel flag and at the board process.
-constexpr auto poll_interval = 250ms;
 
 std::string utc_now() {
     const std::time_t now = std::time(nullptr);
@@ -52,16 +42,10 @@ private:
         step_ = step;
         if (progress_.step) progress_.step(step, note);
     }
-    // The next message, waiting up to `timeout` of silence, but waking to notice a cancel or a
-    // dead board; a PANIC from the target is turned into an error here.
-    Result<Message> receive(std::chrono::milliseconds timeout);
-    Result<void> check_identity(const std::optional<elf::ImageInfo>& identity);
     Result<void> greet(results::RunInfo& info, const std::optional<elf::ImageInfo>& identity);
     Result<void> raise_interrupt(const protocol::Trigger& trigger);
     Result<void> collect(results::RunReport& report);
-    Result<void> start_probe(const std::filesystem::path& log_file);
-    Result<void> connect_uart();
-    Result<void> cross_check_samples(const elf::Image& image, results::RunReport& report);
+    Result<void> cross_check_samples(results::RunReport& report);
     Result<void> check_counter(results::RunReport& report);
     Result<void> not_checked(std::string& check, const std::string& what, const Error& why);
 
@@ -69,66 +53,19 @@ private:
     const RunOptions& options_;
     const Progress& progress_;
     Step step_ = Step::load_image;
-    std::unique_ptr<probes::Probe> probe_;
-    probes::QemuProbe* qemu_ = nullptr;  // the same probe, when the board is QEMU
-    std::unique_ptr<TargetLink> link_;
+    struct {
+        std::uint32_t address = 0, bytes = 0;
+    } sample_buffer_;  // from HELLO
+    // The strategy that brings the board up; the target's LOG lines go to the current step.
+    BringUp board_up_{board_, options_.cancel, [this](const std::string& note) {
+                          if (progress_.step) progress_.step(step_, note);
+                      }};
 };
-
-Result<Message> Session::receive(std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (true) {
-        if (options_.cancel && options_.cancel->load())
-            return make_error(ErrorKind::cancelled, "cancelled by the user");
-        if (!probe_->alive()) return make_error(ErrorKind::closed, probe_->why_not_alive());
-        const auto left = deadline - std::chrono::steady_clock::now();
-        if (left <= 0ms)
-            return make_error(ErrorKind::timeout, "the firmware sent nothing for " + std::to_string(timeout.count()) +
-                                                      " ms (hung, or not running?)");
-        auto message = link_->next_message(std::min<transport::Timeout>(left, poll_interval));
-        if (!message && message.error().kind == ErrorKind::timeout) continue;
-        if (!message && message.error().kind == ErrorKind::closed) {
-            // A UART that closes is usually the board process dying: name that cause, not the
-            // socket. Give the exit a moment to be reaped.
-            for (int i = 0; i < 20 && probe_->alive(); ++i) std::this_thread::sleep_for(10ms);
-            if (!probe_->alive()) return make_error(ErrorKind::closed, probe_->why_not_alive());
-        }
-        if (message) {
-            if (const auto* panic = std::get_if<protocol::Panic>(&*message)) {
-                return make_error(ErrorKind::target,
-                                  "firmware panicked at pc " + util::hex_address(panic->pc) + ": " + panic->message);
-            }
-            if (const auto* log = std::get_if<protocol::Log>(&*message)) {
-                if (progress_.step) progress_.step(step_, "target: " + log->text);
-                continue;
-            }
-        }
-        return message;
-    }
-}
-
-// The image's identity block (elf/image_info.hpp), read before anything is started: an image
-// built for another board is refused here, not after two silent HELLO timeouts.
-Result<void> Session::check_identity(const std::optional<elf::ImageInfo>& identity) {
-    if (!identity) {
-        if (progress_.step)
-            progress_.step(Step::check_image, "note: the image has no identity block (not built by this rig?): its "
-                                              "board is checked by its memory map only");
-        return {};
-    }
-    if (identity->board != board_.hello_name())
-        return make_error(ErrorKind::invalid_argument, "the image was built for board '" + identity->board +
-                                                           "', not '" + board_.hello_name() +
-                                                           "' (its identity block says so)");
-    return {};
-}
 
 Result<void> Session::greet(results::RunInfo& info, const std::optional<elf::ImageInfo>& identity) {
     begin(Step::hello);
-    auto message = receive(options_.hello_timeout);
-    if (!message) return message.error();
-    const auto* hello = std::get_if<protocol::Hello>(&*message);
-    if (!hello) return make_error(ErrorKind::malformed, "expected HELLO first, got another message");
-    if (auto fits = check_hello(*hello, board_); !fits) return fits.error();
+    auto hello = board_up_.await_hello(options_.hello_timeout);
+    if (!hello) return hello.error();
     // The commit a run is filed under comes from the image the host read, in one form; the
     // firmware's own word must agree with it, or the board is not running what was flashed.
     const std::string said = results::canonical_commit(hello->commit);
@@ -144,6 +81,7 @@ Result<void> Session::greet(results::RunInfo& info, const std::optional<elf::Ima
     }
     info.firmware_version = hello->firmware_version;
     info.toolchain = hello->toolchain;
+    sample_buffer_ = {hello->sample_buffer_address, hello->sample_buffer_bytes};
     begin(Step::hello, "firmware " + hello->firmware_version + " (" + info.firmware_commit + ", " + hello->toolchain + ")");
     return {};
 }
@@ -157,76 +95,32 @@ Result<void> Session::not_checked(std::string& check, const std::string& what, c
     return {};
 }
 
-// The firmware keeps the last benchmark's samples in a static buffer; read it back by its ELF
-// symbol through the probe and compare with what the UART carried. A mismatch means the link
-// corrupted data the CRC did not catch, or the firmware reported something it did not measure.
-Result<void> Session::cross_check_samples(const elf::Image& image, results::RunReport& report) {
+// The firmware keeps the last benchmark's samples in a RAM buffer whose address HELLO gives
+// (docs/protocol.md); read it back through the probe and compare with what the UART carried. A
+// mismatch means the link corrupted data the CRC did not catch, or the firmware reported something
+// it did not measure.
+Result<void> Session::cross_check_samples(results::RunReport& report) {
     auto& check = report.info.ram_cross_check;
     if (report.measurements.empty()) return {};
-    std::optional<elf::Symbol> buffer;
-    for (const auto& symbol : image.symbols)
-        if (symbol.name.find("12command_loop7SAMPLES") != std::string::npos) buffer = symbol;
     const auto& last = report.measurements.back();
-    if (!buffer || buffer->size < last.samples.size() * 4) {
-        check = "skipped: the image has no sample buffer symbol";
+    if (sample_buffer_.address == 0 || sample_buffer_.bytes < last.samples.size() * 4) {
+        check = "skipped: HELLO names no sample buffer large enough";
         return {};
     }
-    auto bytes = probe_->read_memory(buffer->address, last.samples.size() * 4);
+    const auto address = sample_buffer_.address;
+    auto bytes = board_up_.probe().read_memory(address, last.samples.size() * 4);
     if (!bytes) return not_checked(check, "RAM cross-check", bytes.error());
     std::size_t differ = 0;
     for (std::size_t i = 0; i < last.samples.size(); ++i) {
         if (util::load_le32(bytes->data() + 4 * i) != last.samples[i]) ++differ;
     }
     check = last.full_name() + ": " + std::to_string(last.samples.size()) + " samples read from RAM at " +
-            util::hex_address(buffer->address);
+            util::hex_address(address);
     if (differ)
         return make_error(ErrorKind::malformed, "RAM cross-check: " + std::to_string(differ) + " of " + check +
                                                     " differ from what the UART carried");
     check += " match the UART";
     if (progress_.step) progress_.step(Step::collect, "RAM cross-check: " + check);
-    return {};
-}
-
-// One backend per probe kind (probes/<kind>/); the session only sees the Probe interface.
-Result<void> Session::start_probe(const std::filesystem::path& log_file) {
-    switch (board_.probe.kind) {
-        case board::ProbeKind::qemu_gdb: {
-            auto qemu = probes::QemuProbe::start(board_, log_file);
-            if (!qemu) return qemu.error();
-            qemu_ = qemu->get();
-            probe_ = std::move(*qemu);
-            return {};
-        }
-        case board::ProbeKind::openocd: {
-            auto openocd = probes::openocd::OpenOcdProbe::start(board_, log_file);
-            if (!openocd) return openocd.error();
-            probe_ = std::move(*openocd);
-            return {};
-        }
-        case board::ProbeKind::pyocd: {
-            auto pyocd = probes::pyocd::PyOcdProbe::start(board_, log_file);
-            if (!pyocd) return pyocd.error();
-            probe_ = std::move(*pyocd);
-            return {};
-        }
-    }
-    return make_error(ErrorKind::invalid_argument, "unknown probe kind");
-}
-
-// QEMU's serial0 is a loopback TCP port; a real board's UART is the serial device of its file.
-Result<void> Session::connect_uart() {
-    std::unique_ptr<transport::ByteStream> stream;
-    if (board_.uart.kind == board::UartKind::tcp) {
-        if (!qemu_) return make_error(ErrorKind::invalid_argument, "a TCP UART is only known for QEMU boards");
-        auto tcp = transport::TcpStream::connect("127.0.0.1", qemu_->uart_port(), 5s);
-        if (!tcp) return tcp.error();
-        stream = std::move(*tcp);
-    } else {
-        auto serial = transport::SerialPort::open(board_.uart);
-        if (!serial) return serial.error();
-        stream = std::move(*serial);
-    }
-    link_ = std::make_unique<TargetLink>(std::move(stream));
     return {};
 }
 
@@ -237,11 +131,11 @@ Result<void> Session::raise_interrupt(const protocol::Trigger& trigger) {
     std::unique_ptr<probes::InterruptTrigger> how;
     switch (trigger.source) {
         case protocol::TriggerSource::uart_rx:
-            how = std::make_unique<probes::UartInterruptTrigger>(link_->stream(), 0x55);
+            how = std::make_unique<probes::UartInterruptTrigger>(board_up_.link().stream(), 0x55);
             break;
         case protocol::TriggerSource::nvic_pending:
             how = std::make_unique<probes::SwdInterruptTrigger>([this](std::uint32_t address, std::uint32_t value) {
-                return probe_->write_word_running(address, value);
+                return board_up_.probe().write_word_running(address, value);
             });
             break;
     }
@@ -256,34 +150,24 @@ Result<void> Session::raise_interrupt(const protocol::Trigger& trigger) {
 // counter_check.hpp). QEMU counts instructions, which have no clock to check.
 Result<void> Session::check_counter(results::RunReport& report) {
     auto& check = report.info.counter_check;
-    if (board_.counter != board::CounterUnit::cycles) {
-        check = "not applicable: the counter is QEMU's instruction count";
-        return {};
-    }
-    constexpr auto window = 500ms;
-    auto first = probe_->read_word_running(dwt_cyccnt_address);
-    if (!first) return not_checked(check, "counter check", first.error());
-    const auto start = std::chrono::steady_clock::now();
-    std::this_thread::sleep_for(window);
-    const auto elapsed = std::chrono::steady_clock::now() - start;
-    auto second = probe_->read_word_running(dwt_cyccnt_address);
-    if (!second) return not_checked(check, "counter check", second.error());
-    const auto judged = judge_cycle_counter(*first, *second, elapsed, board_.cpu_hz);
-    check = judged.description;
-    if (progress_.step) progress_.step(Step::collect, "counter check: " + check);
+    auto judged = board_up_.check_counter_rate();
+    if (!judged) return not_checked(check, "counter check", judged.error());
+    check = judged->description;
+    if (board_.counter == board::CounterUnit::cycles && progress_.step)
+        progress_.step(Step::collect, "counter check: " + check);
     return {};
 }
 
 Result<void> Session::collect(results::RunReport& report) {
     begin(Step::run, std::to_string(options_.repetitions) + " repetitions" +
                          (options_.filter.empty() ? "" : ", filter '" + options_.filter + "'"));
-    if (auto sent = link_->send(protocol::Run{static_cast<std::uint16_t>(options_.repetitions), options_.filter});
+    if (auto sent = board_up_.link().send(protocol::Run{static_cast<std::uint16_t>(options_.repetitions), options_.filter});
         !sent)
         return sent.error();
     begin(Step::collect);
     std::size_t frames = 0;
     while (true) {
-        auto message = receive(options_.silence_timeout);
+        auto message = board_up_.receive(options_.silence_timeout, "frame");
         if (!message) return message.error();
         if (const auto* result = std::get_if<protocol::BenchmarkResult>(&*message)) {
             ++frames;
@@ -305,6 +189,10 @@ Result<void> Session::collect(results::RunReport& report) {
                                                             " arrived");
             if (done->status != 0)
                 return make_error(ErrorKind::target, "firmware finished with status " + std::to_string(done->status));
+            // Nothing to write or compare: a mistyped filter is the user's error, not the board's.
+            if (frames == 0 && !options_.filter.empty())
+                return make_error(ErrorKind::invalid_argument,
+                                  "the filter '" + options_.filter + "' matches no benchmark");
             // A benchmark may stop early (a host-triggered interrupt that never came): say so.
             for (const auto& m : report.measurements)
                 if (m.samples.size() < options_.repetitions && progress_.step)
@@ -342,27 +230,30 @@ Result<results::RunReport> Session::run(const std::filesystem::path& image_file,
     const auto identity = elf::find_image_info(*image);
 
     begin(Step::check_image);
-    if (auto mine = check_identity(identity); !mine) return mine.error();
-    if (auto fits = elf::check_fits_board(*image, board_); !fits) return fits.error();
+    if (!identity && progress_.step)
+        progress_.step(Step::check_image, "note: the image has no identity block (not built by this rig?): its board "
+                                          "is checked by its memory map only");
+    if (auto fits = check_image_for_board(*image, board_); !fits) return fits.error();
 
     begin(Step::start_probe);
-    if (auto started = start_probe(log_file); !started) return started.error();
-    begin(Step::start_probe, probe_->describe());
+    if (auto started = board_up_.start_probe(log_file); !started) return started.error();
+    begin(Step::start_probe, board_up_.probe().describe());
 
     begin(Step::connect_uart);
-    if (auto connected = connect_uart(); !connected) return connected.error();
+    if (auto connected = board_up_.open_console(); !connected) return connected.error();
 
     begin(Step::flash, std::to_string(image->flash_bytes()) + " bytes");
-    if (auto flashed = probe_->flash(*image, progress_.flash); !flashed) return flashed.error();
+    if (auto flashed = board_up_.flash(*image, FlashPolicy::always, progress_.flash); !flashed)
+        return flashed.error();
 
     begin(Step::reset);
-    if (auto reset = probe_->reset_and_run(); !reset) return reset.error();
+    if (auto reset = board_up_.reset(); !reset) return reset.error();
 
     if (auto greeted = greet(info, identity); !greeted) return greeted.error();
     if (auto collected = collect(report); !collected) return collected.error();
     if (auto checked = check_counter(report); !checked) return checked.error();
-    if (auto checked = cross_check_samples(*image, report); !checked) return checked.error();
-    info.uart_garbage_bytes = link_->stats().dropped_bytes;
+    if (auto checked = cross_check_samples(report); !checked) return checked.error();
+    info.uart_garbage_bytes = board_up_.link().stats().dropped_bytes;
     return report;
 }
 
@@ -398,6 +289,10 @@ Result<results::RunReport> run_on_board(const board::Board& board, const std::fi
     if (options.repetitions < 1 || options.repetitions > protocol::max_repetitions)
         return make_error(ErrorKind::invalid_argument,
                           "repetitions must be 1..1000, got " + std::to_string(options.repetitions));
+    if (options.filter.size() > protocol::max_filter_bytes)
+        return make_error(ErrorKind::invalid_argument, "the filter is " + std::to_string(options.filter.size()) +
+                                                           " bytes long; the protocol carries at most " +
+                                                           std::to_string(protocol::max_filter_bytes));
     for (unsigned attempt = 1;; ++attempt) {
         Session session(board, options, progress);
         auto report = session.run(image_file, log_file);

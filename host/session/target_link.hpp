@@ -7,6 +7,7 @@
 #include "host/transport/byte_stream.hpp"
 
 #include <memory>
+#include <string>
 
 namespace rig::session {
 
@@ -25,6 +26,11 @@ public:
     transport::ByteStream& stream() { return *uart_; }
 
     const protocol::DecoderStats& stats() const { return decoder_.stats(); }
+
+    // What arrived since the last good frame that is not a frame, for an error message:
+    // `37 bytes arrived that are not rig frames, starting "Hello from Zephyr\r\n"` (non-printable
+    // bytes escaped, at most the first 64 shown), or "" when nothing did.
+    std::string describe_unframed() const;
     std::string describe() const { return uart_->describe(); }
 
 private:

@@ -131,9 +131,11 @@ TEST(Faults, CtrlCStopsTheRunWithExit130AndWritesNothing) {
     EXPECT_TRUE(qemu <= 0 || ::kill(qemu, 0) != 0) << "QEMU " << qemu << " outlived a cancelled run";
 }
 
-// A firmware image whose reset handler is `b .`: it flashes and boots, then never says HELLO.
-fs::path write_silent_firmware(const fs::path& dir) {
-    std::vector<std::uint8_t> elf(52 + 32 + 16, 0);
+// A one-segment firmware image at 0x0: the initial SP (top of RAM), the reset vector (the Thumb
+// code right after it, at 0x8) and `code`.
+fs::path write_tiny_firmware(const fs::path& dir, const std::string& name, const std::vector<std::uint8_t>& code) {
+    const std::size_t segment = 8 + code.size();
+    std::vector<std::uint8_t> elf(52 + 32 + segment, 0);
     const auto put32 = [&](std::size_t at, std::uint32_t v) {
         for (int i = 0; i < 4; ++i) elf[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
     };
@@ -150,16 +152,50 @@ fs::path write_silent_firmware(const fs::path& dir) {
     put16(40, 52);
     put16(42, 32);
     put16(44, 1);
-    put32(52 + 0, 1);  // PT_LOAD of 16 bytes at 0x0
+    put32(52 + 0, 1);  // PT_LOAD of the segment at 0x0
     put32(52 + 4, 84);
-    put32(52 + 16, 16);
-    put32(52 + 20, 16);
+    put32(52 + 16, static_cast<std::uint32_t>(segment));
+    put32(52 + 20, static_cast<std::uint32_t>(segment));
     put32(84 + 0, 0x2040'0000);  // initial SP: top of RAM
     put32(84 + 4, 0x9);          // reset vector: the Thumb code at 0x8
-    put16(84 + 8, 0xE7FE);       // b .
-    const auto file = dir / "silent.elf";
+    std::copy(code.begin(), code.end(), elf.begin() + 84 + 8);
+    const auto file = dir / name;
     std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(elf.data()), elf.size());
     return file;
+}
+
+// A firmware image whose reset handler is `b .`: it flashes and boots, then never says HELLO.
+fs::path write_silent_firmware(const fs::path& dir) {
+    return write_tiny_firmware(dir, "silent.elf", {0xFE, 0xE7, 0, 0, 0, 0, 0, 0});  // b .
+}
+
+// A firmware that prints a banner on UART0 (CMSDK APB UART at 0x40004000) and stops: text, not
+// the rig's frames, as another RTOS's image would send.
+fs::path write_chatty_firmware(const fs::path& dir, const std::string& banner) {
+    const std::vector<std::uint16_t> thumb = {
+        0x4807,  // 0x08        ldr  r0, =0x40004000 (the literal at 0x28)
+        0x2110,  // 0x0a        movs r1, #16
+        0x6101,  // 0x0c        str  r1, [r0, #16]    BAUDDIV
+        0x2101,  // 0x0e        movs r1, #1
+        0x6081,  // 0x10        str  r1, [r0, #8]     CTRL = TX enable
+        0xA206,  // 0x12        adr  r2, banner (0x2c)
+        0x7811,  // 0x14 loop:  ldrb r1, [r2]
+        0x2900,  // 0x16        cmp  r1, #0
+        0xD005,  // 0x18        beq  done
+        0x6843,  // 0x1a wait:  ldr  r3, [r0, #4]     STATE
+        0x07DB,  // 0x1c        lsls r3, r3, #31      TX full?
+        0xD4FC,  // 0x1e        bmi  wait
+        0x6001,  // 0x20        str  r1, [r0]         DATA
+        0x3201,  // 0x22        adds r2, #1
+        0xE7F6,  // 0x24        b    loop
+        0xE7FE,  // 0x26 done:  b    .
+    };
+    std::vector<std::uint8_t> code;
+    for (const auto half : thumb) code.insert(code.end(), {static_cast<std::uint8_t>(half), static_cast<std::uint8_t>(half >> 8)});
+    code.insert(code.end(), {0x00, 0x40, 0x00, 0x40});  // 0x28: 0x40004000
+    code.insert(code.end(), banner.begin(), banner.end());
+    code.insert(code.end(), {0, 0, 0, 0});
+    return write_tiny_firmware(dir, "chatty.elf", code);
 }
 
 TEST(Faults, AFirmwareThatNeverAnswersTimesOutAtHello) {
@@ -176,6 +212,25 @@ TEST(Faults, AFirmwareThatNeverAnswersTimesOutAtHello) {
     EXPECT_NE(report.error().message.find("sent nothing"), std::string::npos) << report.error().message;
     // A board-side timeout is retried, a bounded number of times, and the message says so.
     EXPECT_NE(report.error().message.find("(attempt 2 of 2)"), std::string::npos) << report.error().message;
+}
+
+// A firmware that prints text but does not speak the protocol is not "silent": the error says
+// how many bytes came and shows the first of them.
+TEST(Faults, AFirmwareThatPrintsTextInsteadOfFramesIsShownAtHello) {
+    const auto dir = scratch("chatty");
+    const auto board = rig::board::find_board("qemu_mps2_an386", boards_dir);
+    ASSERT_TRUE(board) << board.error().message;
+    const std::string banner = "Hello from Zephyr\r\n*** Booting \x01 ***\r\n";
+    rig::session::RunOptions options;
+    options.hello_timeout = 1500ms;
+    options.attempts = 1;
+    const auto report =
+        rig::session::run_on_board(*board, write_chatty_firmware(dir, banner), options, dir / "qemu.log");
+    ASSERT_FALSE(report);
+    EXPECT_EQ(report.error().kind, rig::ErrorKind::timeout);
+    EXPECT_EQ(report.error().message,
+              "board qemu_mps2_an386, step hello: no HELLO within 1500 ms: " + std::to_string(banner.size()) +
+                  R"( bytes arrived that are not rig frames, starting "Hello from Zephyr\r\n*** Booting \x01 ***\r\n")");
 }
 
 // The real firmware with one benchmark body replaced by `udf #0`: the core faults inside the
@@ -327,6 +382,20 @@ TEST_F(SmallResultsDisk, AReadOnlyDiskIsAWriteErrorAndKeepsEarlierResults) {
     EXPECT_NE(out.find("Read-only file system"), std::string::npos) << out;
     EXPECT_EQ(out.find("start probe"), std::string::npos) << "the board was used although nothing could be stored";
     earlier.expect_intact_and_alone();
+}
+
+// A read-only results folder without the board's folder in it: creating that folder fails, and
+// that cause (not the "No such file or directory" of the log file opened next) is reported.
+TEST_F(SmallResultsDisk, AReadOnlyDiskWithoutTheBoardsFolderNamesTheRealCause) {
+    mount_results("size=1m");
+    ASSERT_EQ(::mount("tmpfs", results_.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, "size=1m"), 0) << std::strerror(errno);
+    RigRun rig(run_args(results_, "9"), dir_);
+    EXPECT_EQ(rig.wait_exit(), 3) << read_file(rig.output);
+    const auto out = read_file(rig.output);
+    EXPECT_NE(out.find("results folder " + results_.string() + " is not writable"), std::string::npos) << out;
+    EXPECT_NE(out.find("Read-only file system"), std::string::npos) << out;
+    EXPECT_EQ(out.find("No such file or directory"), std::string::npos) << out;
+    EXPECT_EQ(out.find("start probe"), std::string::npos) << "the board was used although nothing could be stored";
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // dropped ssh session) ends every blocking step within a second with exit 130 and writes nothing;
 // an image that is a FIFO, a directory or a device is refused at once (exit 2) instead of
 // blocking, aborting or eating memory; and git's answers never pass through a file in /tmp.
+#include "host/results/history.hpp"
 #include "host/util/child_process.hpp"
 #include "tests/integration/scratch_dir.hpp"
 
@@ -135,6 +136,7 @@ TEST(Interrupts, SigtermEndsABlockedReportWith130AndWritesNoReport) {
     const auto dir = scratch("report");
     const auto fifo = dir / "chart.fifo";
     ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    ASSERT_TRUE(rig::results::History::open(dir / "history.sqlite"));  // an empty history: report refuses none
     Rig rig({"report", "--history", (dir / "history.sqlite").string(), "--out", (dir / "report.html").string(),
              "--worktrees", (dir / "worktrees").string(), "--chart-js", fifo.string()},
             dir);

@@ -15,9 +15,11 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iostream>
 #include <regex>
@@ -90,8 +92,11 @@ protected:
         std::vector<std::string> argv{rigd_binary.string(), "--socket", socket_.string(), "--boards-dir",
                                       (dir_ / "boards").string(), "--results-dir", (dir_ / "results").string(),
                                       "--state-dir", (dir_ / "state").string(), "--history",
-                                      (dir_ / "results/history.sqlite").string(), "--health-interval", "0", "--boards",
-                                      "qemu_a,qemu_b,qemu_broken"};
+                                      (dir_ / "results/history.sqlite").string()};
+        // Defaults a test may replace: an option given in `extra` is not given twice.
+        for (const auto& [option, value] : std::vector<std::pair<std::string, std::string>>{
+                 {"--health-interval", "0"}, {"--boards", "qemu_a,qemu_b,qemu_broken"}})
+            if (std::find(extra.begin(), extra.end(), option) == extra.end()) argv.insert(argv.end(), {option, value});
         argv.insert(argv.end(), extra.begin(), extra.end());
         daemon_ = std::make_unique<rig::util::ChildProcess>(argv, dir_ / "rigd.log");
         // Wait until it listens (or has died: then the log says why).
@@ -210,6 +215,106 @@ TEST_F(Rigd, ThirtyParallelSubmitsAreThirtyRuns) {
     EXPECT_EQ(ids.size(), submitted.size());
 }
 
+// A qemu-system-arm first on PATH that fails while `broken` exists, else runs the real one: a
+// board whose emulator cannot start, then can.
+fs::path flaky_qemu(const fs::path& dir, const fs::path& broken) {
+    const fs::path bin = dir / "flaky-bin";
+    fs::create_directories(bin);
+    const auto real = rig::util::run_program({"sh", "-c", "command -v qemu-system-arm"}, 5s).out;
+    std::ofstream(bin / "qemu-system-arm") << "#!/bin/sh\nif [ -e '" << broken.string()
+                                           << "' ]; then echo 'qemu-system-arm: cannot start (test)' >&2; exit 1; fi\n"
+                                           << "exec " << real.substr(0, real.find('\n')) << " \"$@\"\n";
+    fs::permissions(bin / "qemu-system-arm", fs::perms::owner_all);
+    return bin;
+}
+
+// Three jobs fail in the board's own steps (its emulator cannot start): the board is unhealthy.
+void fail_three_jobs(const std::function<Job(const std::string&, unsigned)>& submit,
+                     const std::function<Job(std::uint64_t)>& wait_for) {
+    for (int i = 0; i < 3; ++i) {
+        const Job failed = wait_for(submit("qemu_a", 1).id);
+        ASSERT_EQ(failed.state, JobState::failed);
+        ASSERT_EQ(failed.failure, "probe error") << failed.reason;
+    }
+}
+
+class RigdWithFlakyQemu : public Rigd {
+protected:
+    void start_flaky(const std::vector<std::string>& options) {
+        broken_ = dir_ / "qemu-is-broken";
+        std::ofstream(broken_) << "";
+        const char* path = std::getenv("PATH");
+        const std::string saved = path ? path : "";
+        ::setenv("PATH", (flaky_qemu(dir_, broken_).string() + ":" + saved).c_str(), 1);
+        start_daemon(options);
+        ::setenv("PATH", saved.c_str(), 1);
+    }
+    std::function<Job(const std::string&, unsigned)> submitter() {
+        return [this](const std::string& board, unsigned reps) { return submit(board, reps); };
+    }
+    std::function<Job(std::uint64_t)> waiter() {
+        return [this](std::uint64_t id) { return wait_for(id); };
+    }
+    fs::path broken_;
+};
+
+// A board once stayed unhealthy until someone asked, and a real board's check could never pass:
+// now it is re-checked on its own (back-off from --health-retry) and serves again, same daemon.
+TEST_F(RigdWithFlakyQemu, ABoardWhoseChecksFailedReturnsToServiceOnItsOwn) {
+    start_flaky({"--health-interval", "1", "--health-retry", "1", "--boards", "qemu_a"});
+    fail_three_jobs(submitter(), waiter());
+    const Job waiting = submit("qemu_a", 1);
+    EXPECT_NE(waiting.reason.find("unhealthy"), std::string::npos) << waiting.reason;
+    fs::remove(broken_);
+    const Job done = wait_for(waiting.id);
+    EXPECT_EQ(done.state, JobState::done) << done.reason;
+    auto c = client();
+    auto boards = c.call(request(RequestType::boards));
+    ASSERT_TRUE(boards) << boards.error().message;
+    const auto board = rig::daemon::board_from_json(boards->at("boards").at(0));
+    EXPECT_TRUE(board.healthy);
+    EXPECT_EQ(board.health_note, "health check passed");
+    EXPECT_FALSE(board.last_health_check.empty());
+}
+
+// `rig submit --follow` to a board that stays unhealthy once waited for ever.
+TEST_F(RigdWithFlakyQemu, AJobOnABoardThatStaysUnhealthyFailsWithTheReason) {
+    start_flaky({"--unhealthy-job-timeout", "2", "--boards", "qemu_a"});
+    fail_three_jobs(submitter(), waiter());
+    const auto started = std::chrono::steady_clock::now();
+    const Job failed = wait_for(submit("qemu_a", 1).id);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);
+    EXPECT_EQ(failed.state, JobState::failed);
+    EXPECT_EQ(failed.failure, "board unhealthy");
+    EXPECT_NE(failed.reason.find("stayed unhealthy for 2 s"), std::string::npos) << failed.reason;
+    EXPECT_NE(failed.reason.find("cannot start (test)"), std::string::npos) << failed.reason;
+}
+
+// A real board with no probe attached: the check runs (it once said "not implemented") and
+// names OpenOCD's own error; the board is marked unhealthy with that reason.
+TEST_F(Rigd, HealthOfAnOpenOcdBoardWithNoProbeSaysSoAndMarksItUnhealthy) {
+    ASSERT_TRUE(rig::util::program_available("openocd")) << "openocd is missing: apt-get install openocd";
+    fs::copy_file(fs::path(RIG_SOURCE_DIR) / "boards/nrf52840dk.toml", dir_ / "boards/nrf52840dk.toml");
+    start_daemon({"--boards", "qemu_a,nrf52840dk"});
+    const auto out = rig::util::run_captured({rig_binary.string(), "health", "--socket", socket_.string(), "nrf52840dk"},
+                                             dir_ / "health.txt", std::chrono::seconds(60));
+    EXPECT_FALSE(out.ok) << out.output;
+    EXPECT_NE(out.output.find("health check step start probe"), std::string::npos) << out.output;
+    EXPECT_NE(out.output.find("No J-Link device found"), std::string::npos) << out.output;
+    auto c = client();
+    auto boards = c.call(request(RequestType::boards));
+    ASSERT_TRUE(boards) << boards.error().message;
+    bool seen = false;
+    for (const auto& item : boards->at("boards")) {
+        const auto b = rig::daemon::board_from_json(item);
+        if (b.name != "nrf52840dk") continue;
+        seen = true;
+        EXPECT_FALSE(b.healthy);
+        EXPECT_NE(b.health_note.find("No J-Link device found"), std::string::npos) << b.health_note;
+    }
+    EXPECT_TRUE(seen);
+}
+
 TEST_F(Rigd, SerialisesJobsOnOneBoard) {
     start_daemon();
     const Job first = submit("qemu_a", 50);
@@ -307,6 +412,20 @@ TEST_F(Rigd, AnswersBadRequestsWithErrorsAndKeepsServing) {
     auto boards = c.call(request(RequestType::boards));
     ASSERT_TRUE(boards) << boards.error().message;
     EXPECT_EQ(boards->at("boards").size(), 3u);
+}
+
+// A job whose filter matches nothing used to kill rigd (an exception out of the board worker):
+// the job fails with the reason, and the daemon and the board go on serving.
+TEST_F(Rigd, AFilterThatMatchesNothingFailsTheJobAndTheDaemonServesOn) {
+    start_daemon();
+    const auto nothing = wait_for(submit("qemu_a", 3, "nomatch/").id);
+    EXPECT_EQ(nothing.state, JobState::failed);
+    EXPECT_NE(nothing.reason.find("the filter 'nomatch/' matches no benchmark"), std::string::npos) << nothing.reason;
+    EXPECT_TRUE(daemon_->running()) << "rigd died on a filter that matches nothing";
+    const auto next = wait_for(submit("qemu_a", 3, "syscall/null").id);
+    EXPECT_EQ(next.state, JobState::done) << next.reason;
+    EXPECT_TRUE(fs::exists(next.result_file)) << next.result_file;  // a partial run: results/qemu_a/partial/
+    EXPECT_EQ(nothing.failure, "bad request");                      // not the board's fault
 }
 
 TEST_F(Rigd, SocketIsOnlyForItsOwner) {

@@ -100,4 +100,59 @@ TEST(TargetLinkUnderGarbage, APeerThatSendsOnlyNoiseTimesOutWithoutAFalseFrame) 
     EXPECT_GT(link.stats().dropped_bytes, 4000u);
 }
 
+// A firmware that prints text but does not speak the protocol (another image, a wrong baud rate):
+// the link says how many bytes came and shows the first ones, escaped, so the error is not
+// "the firmware sent nothing".
+TEST(TargetLinkUnderGarbage, PlainTextInsteadOfFramesIsShownNotCalledSilence) {
+    const std::string text = "Hello from Zephyr\r\n\x01 booting \"main\"\r\n";
+    UartPeer peer(Bytes(text.begin(), text.end()), 7, 600ms);
+    auto tcp = rig::transport::TcpStream::connect("127.0.0.1", peer.port(), 5s);
+    ASSERT_TRUE(tcp) << tcp.error().message;
+    rig::session::TargetLink link(std::move(*tcp));
+    EXPECT_EQ(link.describe_unframed(), "") << "nothing has arrived yet";
+    auto message = link.next_message(400ms);
+    peer.finish();
+    ASSERT_FALSE(message);
+    EXPECT_EQ(message.error().kind, rig::ErrorKind::timeout);
+    EXPECT_EQ(link.describe_unframed(),
+              std::to_string(text.size()) +
+                  R"( bytes arrived that are not rig frames, starting "Hello from Zephyr\r\n\x01 booting \"main\"\r\n")");
+}
+
+// Only the first 64 bytes are kept and shown; after a good frame the count starts again.
+TEST(TargetLinkUnderGarbage, TheUnframedBytesAreCountedSinceTheLastFrameAndShownInPart) {
+    using namespace rig::protocol;
+    const std::string banner(100, 'x');
+    const Bytes hello =
+        encode_message(Hello{protocol_version, CounterUnit::instructions, 25'000'000, "0.1.0", "b", "c", "t"});
+    UartPeer peer(Bytes(banner.begin(), banner.end()) + hello + Bytes{'o', 'k', 0xA5}, 16, 600ms);
+    auto tcp = rig::transport::TcpStream::connect("127.0.0.1", peer.port(), 5s);
+    ASSERT_TRUE(tcp) << tcp.error().message;
+    rig::session::TargetLink link(std::move(*tcp));
+    auto first = link.next_message(2s);
+    ASSERT_TRUE(first) << first.error().message;
+    EXPECT_TRUE(std::holds_alternative<Hello>(*first));
+    auto second = link.next_message(300ms);
+    peer.finish();
+    ASSERT_FALSE(second);
+    EXPECT_EQ(link.describe_unframed(), R"(3 bytes arrived that are not rig frames, starting "ok\xa5")");
+
+    FrameDecoder decoder;
+    decoder.feed(Bytes(banner.begin(), banner.end()));
+    EXPECT_EQ(decoder.unframed_count(), 100u);
+    EXPECT_EQ(decoder.unframed_start(), Bytes(64, 'x'));
+}
+
+TEST(TargetLinkUnderGarbage, ALongBannerIsCutAfter64Bytes) {
+    const std::string banner(100, 'x');
+    UartPeer peer(Bytes(banner.begin(), banner.end()), 100, 400ms);
+    auto tcp = rig::transport::TcpStream::connect("127.0.0.1", peer.port(), 5s);
+    ASSERT_TRUE(tcp) << tcp.error().message;
+    rig::session::TargetLink link(std::move(*tcp));
+    EXPECT_FALSE(link.next_message(250ms));
+    peer.finish();
+    EXPECT_EQ(link.describe_unframed(),
+              "100 bytes arrived that are not rig frames, starting \"" + std::string(64, 'x') + "…\"");
+}
+
 }  // namespace

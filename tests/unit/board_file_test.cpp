@@ -245,4 +245,80 @@ TEST(BoardFile, APyocdBoardNeedsItsTarget) {
     EXPECT_NE(msg.find("key 'probe.target'"), std::string::npos) << msg;
 }
 
+// toml++ recurses once per dotted-key part: a 100 KB key "a.a.a…" overflowed its stack (SIGSEGV
+// in `rig list`, `rig run` and rigd's start-up). Such files are refused before toml++ sees them.
+TEST(BoardFile, AHundredKilobyteDottedKeyIsRefusedNotAStackOverflow) {
+    std::string key = "a";
+    while (key.size() < 100 * 1024) key += ".a";
+    const auto msg = error_of(write_board("deepkey", key + " = 1\n"));
+    EXPECT_NE(msg.find("deepkey.toml: "), std::string::npos) << msg.substr(0, 200);
+    EXPECT_NE(msg.find("larger than 64 KiB"), std::string::npos) << msg.substr(0, 200);
+}
+
+TEST(BoardFile, ADottedKeyDeeperThanEightPartsIsRefusedWithinTheSizeLimit) {
+    std::string key = "a";
+    while (key.size() < 60 * 1024) key += ".a";
+    const auto msg = error_of(write_board("deep60k", std::string(good_board) + key + " = 1\n"));
+    EXPECT_NE(msg.find("deep60k.toml:20: a dotted key with more than 8 parts"), std::string::npos)
+        << msg.substr(0, 200);
+}
+
+TEST(BoardFile, BracketsNestedDeeperThanEightAreRefused) {
+    const auto msg = error_of(write_board("brackets", std::string(good_board) + "x = " + std::string(5000, '[') +
+                                                          std::string(5000, ']') + "\n"));
+    EXPECT_NE(msg.find("brackets.toml:20: brackets nested more than 8 deep"), std::string::npos) << msg.substr(0, 200);
+}
+
+TEST(BoardFile, DotsInStringsAndCommentsAreNotNesting) {
+    const auto text = replace(good_board, "chip = \"test chip\"",
+                              "chip = \"a.b.c.d.e.f.g.h.i.j\"\ndescription = '''1.2.3.4.5.6.7.8.9.10\n\"'''\n"
+                              "# v1.2.3.4.5.6.7.8.9.10 [[[[[[[[[[");
+    const auto board = load_board(write_board("dotty", text));
+    ASSERT_TRUE(board) << board.error().message;
+    EXPECT_EQ(board->chip, "a.b.c.d.e.f.g.h.i.j");
+}
+
+TEST(BoardFile, AFileOverTheSizeLimitIsRefusedWithoutReadingItAll) {
+    const auto file = write_board("huge", std::string(good_board) + "#" + std::string(70 * 1024, 'x') + "\n");
+    const auto msg = error_of(file);
+    EXPECT_NE(msg.find("huge.toml: larger than 64 KiB"), std::string::npos) << msg;
+}
+
+TEST(BoardFile, OverlappingFlashAndRamAreRefusedWithBothRanges) {
+    const auto msg = error_of(write_board("overlap", replace(good_board, "origin = 0x20000000, length = 0x400000",
+                                                             "origin = 0x100000, length = 0x1000")));
+    EXPECT_NE(msg.find("key 'memory.ram'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("RAM 0x00100000..0x00101000 overlaps flash 0x00000000..0x00400000"), std::string::npos) << msg;
+}
+
+// A board file that is a symlink loop threw from std::filesystem::exists (abort in `rig run`).
+TEST(BoardFile, ASymlinkLoopIsAnErrorNotAnException) {
+    const auto dir = fs::temp_directory_path() / "rig_board_loop_test";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    fs::copy_file(boards_dir / "qemu_mps2_an386.toml", dir / "qemu_mps2_an386.toml");
+    fs::create_symlink("loop.toml", dir / "loop.toml");
+    rig::Result<rig::board::Board> board = rig::make_error(rig::ErrorKind::io, "not run");
+    ASSERT_NO_THROW(board = rig::board::find_board("loop", dir));
+    ASSERT_FALSE(board);
+    EXPECT_NE(board.error().message.find("Too many levels of symbolic links"), std::string::npos)
+        << board.error().message;
+    std::vector<rig::Result<rig::board::Board>> all;
+    ASSERT_NO_THROW(all = rig::board::load_all_boards(dir));
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_FALSE(all[0]) << "loop.toml sorts first";
+    EXPECT_TRUE(all[1]) << all[1].error().message;
+    fs::remove_all(dir);
+}
+
+TEST(BoardFile, AMissingBoardsFolderIsOneErrorThatSaysSo) {
+    const auto all = rig::board::load_all_boards("/nonexistent/boards");
+    ASSERT_EQ(all.size(), 1u);
+    ASSERT_FALSE(all[0]);
+    EXPECT_EQ(all[0].error().message, "the boards folder /nonexistent/boards does not exist");
+    const auto one = rig::board::find_board("qemu_mps2_an386", "/nonexistent/boards");
+    ASSERT_FALSE(one);
+    EXPECT_NE(one.error().message.find("does not exist"), std::string::npos) << one.error().message;
+}
+
 }  // namespace

@@ -7,6 +7,7 @@
 #include "host/daemon/server.hpp"
 
 #include <gtest/gtest.h>
+#include <thread>
 #include <unistd.h>
 #include <filesystem>
 
@@ -131,6 +132,9 @@ TEST(DaemonServer, TrustsItsOwnUserAndRootOnly) {
 
 class DaemonQueue : public ::testing::Test {
 protected:
+    // Health checks only when asked for (rigd --health-interval 0).
+    const rig::daemon::HealthPolicy on_demand{std::chrono::milliseconds(0), std::chrono::milliseconds(0),
+                                              std::chrono::minutes(30)};
     void SetUp() override {
         char name[] = "/tmp/rigd_queue_test_XXXXXX";
         ASSERT_NE(::mkdtemp(name), nullptr);
@@ -152,7 +156,7 @@ TEST_F(DaemonQueue, ReopenKeepsQueuedJobsAndFailsTheRunningOne) {
         ASSERT_TRUE(q->submit("a", 6, "cell", 0));
         ASSERT_TRUE(q->submit("b", 7, "", 0));
         EXPECT_FALSE(q->submit("c", 7, "", 0));  // not a board this queue owns
-        auto work = q->next_work("a", std::chrono::milliseconds(0));
+        auto work = q->next_work("a", on_demand);
         ASSERT_EQ(work.kind, JobQueue::Work::run);
         EXPECT_EQ(work.job.id, 1u);
     }  // "killed" with job 1 running
@@ -164,7 +168,7 @@ TEST_F(DaemonQueue, ReopenKeepsQueuedJobsAndFailsTheRunningOne) {
     EXPECT_EQ(jobs[1].state, JobState::queued);
     EXPECT_EQ(jobs[1].filter, "cell");
     EXPECT_EQ(jobs[2].state, JobState::queued);
-    auto next = q->next_work("a", std::chrono::milliseconds(0));
+    auto next = q->next_work("a", on_demand);
     EXPECT_EQ(next.job.id, 2u);
     auto fresh = q->submit("b", 1, "", 0);
     ASSERT_TRUE(fresh);
@@ -175,7 +179,7 @@ TEST_F(DaemonQueue, ThreeBoardFailuresMakeABoardUnhealthyUntilACheckPasses) {
     auto q = open();
     for (int i = 0; i < 3; ++i) {
         ASSERT_TRUE(q->submit("a", 5, "", 0));
-        auto work = q->next_work("a", std::chrono::milliseconds(0));
+        auto work = q->next_work("a", on_demand);
         ASSERT_EQ(work.kind, JobQueue::Work::run);
         JobQueue::Outcome outcome;
         outcome.state = JobState::failed;
@@ -188,13 +192,88 @@ TEST_F(DaemonQueue, ThreeBoardFailuresMakeABoardUnhealthyUntilACheckPasses) {
     EXPECT_NE(waiting->reason.find("unhealthy"), std::string::npos);
     EXPECT_FALSE(q->boards()[0].healthy);
     ASSERT_TRUE(q->request_health_check("a"));
-    auto check = q->next_work("a", std::chrono::milliseconds(0));
+    auto check = q->next_work("a", on_demand);
     ASSERT_EQ(check.kind, JobQueue::Work::health_check);
     q->finish_health_check("a", rig::Result<void>{});
     EXPECT_TRUE(q->boards()[0].healthy);
-    auto work = q->next_work("a", std::chrono::milliseconds(0));
+    auto work = q->next_work("a", on_demand);
     ASSERT_EQ(work.kind, JobQueue::Work::run);
     EXPECT_EQ(work.job.id, waiting->id);
+}
+
+// Three failures in the board's own steps: the board is unhealthy from then on.
+void break_board(JobQueue& q, const std::string& board, const rig::daemon::HealthPolicy& policy) {
+    for (int i = 0; i < 3; ++i) {
+        ASSERT_TRUE(q.submit(board, 5, "", 0));
+        auto work = q.next_work(board, policy);
+        ASSERT_EQ(work.kind, JobQueue::Work::run);
+        JobQueue::Outcome outcome;
+        outcome.state = JobState::failed;
+        outcome.failure = "probe error";
+        outcome.reason = "openocd exited with status 1: Error: No J-Link device found";
+        outcome.verdict = BoardVerdict::broken;
+        q.finish_job(work.job.id, outcome);
+    }
+}
+
+TEST(HealthPolicy, RetriesBackOffUpToTheInterval) {
+    using namespace std::chrono;
+    const rig::daemon::HealthPolicy policy{minutes(10), seconds(30), minutes(30)};
+    EXPECT_EQ(rig::daemon::health_retry_delay(policy, 0), seconds(30));
+    EXPECT_EQ(rig::daemon::health_retry_delay(policy, 1), seconds(60));
+    EXPECT_EQ(rig::daemon::health_retry_delay(policy, 3), seconds(240));
+    EXPECT_EQ(rig::daemon::health_retry_delay(policy, 5), minutes(10));
+    EXPECT_EQ(rig::daemon::health_retry_delay(policy, 40), minutes(10));  // no overflow
+}
+
+// An unhealthy board once stayed so until someone asked for a check (and a real board's check
+// could not pass at all): now it is re-checked on its own, backing off, and serves again once a
+// check passes.
+TEST_F(DaemonQueue, AnUnhealthyBoardIsRecheckedOnItsOwnAndReturnsToService) {
+    using namespace std::chrono;
+    const rig::daemon::HealthPolicy policy{seconds(10), milliseconds(20), minutes(30)};
+    auto q = open();
+    break_board(*q, "a", policy);
+    ASSERT_FALSE(q->boards()[0].healthy);
+    auto waiting = q->submit("a", 5, "", 0);
+    ASSERT_TRUE(waiting);
+    auto first = q->next_work("a", policy);  // first_retry after it became unhealthy
+    ASSERT_EQ(first.kind, JobQueue::Work::health_check);
+    const auto first_at = steady_clock::now();
+    q->finish_health_check("a", rig::make_error(rig::ErrorKind::not_found, "no J-Link device found"));
+    auto second = q->next_work("a", policy);
+    ASSERT_EQ(second.kind, JobQueue::Work::health_check);
+    // The check after a failed one waits twice first_retry, counted from that failure's end.
+    EXPECT_GE(steady_clock::now() - first_at, milliseconds(40)) << "the second retry waits twice as long";
+    EXPECT_NE(q->boards()[0].health_note.find("no J-Link device found"), std::string::npos);
+    q->finish_health_check("a", rig::Result<void>{});
+    EXPECT_TRUE(q->boards()[0].healthy);
+    auto work = q->next_work("a", policy);
+    ASSERT_EQ(work.kind, JobQueue::Work::run);
+    EXPECT_EQ(work.job.id, waiting->id);
+}
+
+// `rig submit --follow` to a board that stays unhealthy once waited for ever.
+TEST_F(DaemonQueue, AJobOnABoardThatStaysUnhealthyFailsWithTheReasonAfterTheBound) {
+    using namespace std::chrono;
+    const rig::daemon::HealthPolicy policy{milliseconds(0), milliseconds(0), milliseconds(50)};
+    auto q = open();
+    break_board(*q, "a", policy);
+    auto waiting = q->submit("a", 5, "", 0);
+    ASSERT_TRUE(waiting);
+    std::thread worker([&] { (void)q->next_work("a", policy); });
+    rig::daemon::Job job;
+    for (int i = 0; i < 200; ++i) {
+        job = *q->find(waiting->id);
+        if (job.state != JobState::queued) break;
+        std::this_thread::sleep_for(milliseconds(10));
+    }
+    q->stop();
+    worker.join();
+    EXPECT_EQ(job.state, JobState::failed);
+    EXPECT_EQ(job.failure, "board unhealthy");
+    EXPECT_NE(job.reason.find("stayed unhealthy"), std::string::npos) << job.reason;
+    EXPECT_NE(job.reason.find("No J-Link device found"), std::string::npos) << job.reason;
 }
 
 TEST_F(DaemonQueue, CancelsAQueuedJobAtOnceAndRefusesFinishedOnes) {

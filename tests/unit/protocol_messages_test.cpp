@@ -22,6 +22,7 @@ Frame frame_of(MessageType type, Bytes payload) { return Frame{static_cast<std::
 TEST(ProtocolMessages, EveryTargetMessageRoundTrips) {
     const std::vector<Message> messages = {
         Hello{1, CounterUnit::instructions, 25'000'000, "0.1.0", "qemu_mps2_an386", "abc123", "rustc 1.96"},
+        Hello{3, CounterUnit::cycles, 64'000'000, "0.1.0", "nrf52dk", "abc123", "rustc 1.96", 0x2000'1000, 4000},
         BenchmarkResult{"syscall/yield", 64, 2, {13, 13, 14, 0xFFFFFFFF}},
         Done{3, 0},
         Panic{0x0800'1234, "index out of bounds"},
@@ -47,6 +48,20 @@ TEST(ProtocolMessages, TriggerFieldsAreSourceIrqThenSample) {
     const auto old = decode_message(frame_of(MessageType::trigger, {1, 0, 0}));
     ASSERT_FALSE(old.has_value());
     EXPECT_EQ(old.error().kind, ErrorKind::malformed);
+}
+
+// Protocol 3: the sample buffer's address and size follow the clock (docs/protocol.md), the bytes
+// the firmware's own test (kernel protocol::messages) pins down.
+TEST(ProtocolMessages, AVersion3HelloCarriesTheSampleBuffer) {
+    const Bytes payload = {3,    2,    0x40, 0x78, 0x7D, 0x01, 0x00, 0x10, 0x00, 0x20, 0xA0, 0x0F, 0x00,
+                           0x00, 5,    '0',  '.',  '1',  '.',  '0',  1,    'b',  1,    'c',  1,    't'};
+    auto message = decode_message(frame_of(MessageType::hello, payload));
+    ASSERT_TRUE(message.has_value()) << message.error().message;
+    const auto& hello = std::get<Hello>(*message);
+    EXPECT_EQ(hello.sample_buffer_address, 0x2000'1000u);
+    EXPECT_EQ(hello.sample_buffer_bytes, 4000u);
+    EXPECT_EQ(hello.firmware_version, "0.1.0");
+    EXPECT_EQ(hello.toolchain, "t");
 }
 
 TEST(ProtocolMessages, HelloFieldsAreReadInDocumentOrder) {

@@ -250,60 +250,17 @@ TEST_F(HistoryTest, RefusesAFileThatIsNotADatabase) {
 }
 
 // A bench's history of schema version 1 (before the after-checks and run ids were stored), written
-// with the schema that shipped, opens, is migrated in place, and keeps every run and sample: the
-// rebuild of `runs` must not cascade into measurements. Old runs get derived ids; the one with
+// with the schema that shipped (fixtures/history/schema_v1.sql), opens, is migrated in place, and
+// keeps every run and sample: the rebuild of `runs` must not cascade into measurements. Old runs get derived ids; the one with
 // fewer benchmarks than the board's largest run counts as partial.
 TEST_F(HistoryTest, AVersion1FileIsMigratedAndKeepsItsRuns) {
     std::filesystem::create_directories(file_.parent_path());
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(file_.c_str(), &db), SQLITE_OK);
-    const char* v1 = R"sql(
-CREATE TABLE schema_version (version INTEGER NOT NULL);
-INSERT INTO schema_version VALUES (1);
-CREATE TABLE runs (
-    id INTEGER PRIMARY KEY,
-    board TEXT NOT NULL CHECK (board <> ''),
-    chip TEXT NOT NULL,
-    git_commit TEXT NOT NULL CHECK (git_commit <> ''),
-    commit_date TEXT NOT NULL,
-    started_at TEXT NOT NULL,
-    unit TEXT NOT NULL CHECK (unit IN ('cycles', 'instructions')),
-    cpu_hz INTEGER NOT NULL CHECK (cpu_hz >= 0),
-    ns_per_count REAL NOT NULL CHECK (ns_per_count > 0),
-    probe TEXT NOT NULL,
-    firmware_version TEXT NOT NULL,
-    toolchain TEXT NOT NULL,
-    image_sha256 TEXT NOT NULL,
-    repetitions INTEGER NOT NULL CHECK (repetitions >= 0),
-    uart_garbage_bytes INTEGER NOT NULL CHECK (uart_garbage_bytes >= 0),
-    log TEXT NOT NULL,
-    source TEXT NOT NULL CHECK (source <> ''),
-    stored_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-    UNIQUE (board, git_commit, image_sha256, started_at)
-);
-CREATE INDEX runs_by_board_commit ON runs (board, git_commit);
-CREATE TABLE measurements (
-    id INTEGER PRIMARY KEY,
-    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    name TEXT NOT NULL CHECK (name <> ''),
-    param INTEGER NOT NULL CHECK (param >= 0),
-    overhead INTEGER NOT NULL CHECK (overhead >= 0),
-    UNIQUE (run_id, name, param)
-);
-CREATE TABLE samples (
-    measurement_id INTEGER NOT NULL REFERENCES measurements (id) ON DELETE CASCADE,
-    repetition INTEGER NOT NULL CHECK (repetition >= 0),
-    value INTEGER NOT NULL CHECK (value >= 0),
-    PRIMARY KEY (measurement_id, repetition)
-) WITHOUT ROWID;
-INSERT INTO runs VALUES (1, 'qemu_mps2_an386', 'm4', 'aaaa1111', '', 't1', 'instructions', 25000000, 128, 'qemu-gdb',
-                         '0.1.0', 'rustc', 'sha-aaaa1111aaaa', 3, 0, 'log', 'run', 's');
-INSERT INTO runs VALUES (2, 'qemu_mps2_an386', 'm4', 'aaaa1111', '', 't2', 'instructions', 25000000, 128, 'qemu-gdb',
-                         '0.1.0', 'rustc', 'sha-aaaa1111aaaa', 3, 0, 'log', 'run', 's');
-INSERT INTO measurements VALUES (1, 1, 'syscall/null', 0, 1), (2, 1, 'cell/copy', 64, 1), (3, 2, 'cell/copy', 64, 1);
-INSERT INTO samples VALUES (1, 0, 74), (2, 0, 215), (3, 0, 216);
-)sql";
-    ASSERT_EQ(sqlite3_exec(db, v1, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    std::ifstream in(std::filesystem::path(RIG_FIXTURES_DIR) / "history/schema_v1.sql");
+    const std::string v1((std::istreambuf_iterator<char>(in)), {});
+    ASSERT_FALSE(v1.empty());
+    ASSERT_EQ(sqlite3_exec(db, v1.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
     sqlite3_close(db);
 
     auto h = History::open(file_);

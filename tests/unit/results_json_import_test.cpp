@@ -4,6 +4,7 @@
 #include "host/results/json_import.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 using namespace rig;
 using namespace rig::results;
@@ -79,6 +80,22 @@ TEST(JsonImport, RoundTripsWhatTheRigWrites) {
         ASSERT_TRUE(parsed) << parsed.error().message;
         expect_equal(report, *parsed);
     }
+}
+
+// A filter that matches nothing leaves a report without measurements: Google Benchmark then
+// writes nothing at all, which must not become a JSON parse exception.
+TEST(JsonImport, AReportWithNoMeasurementsIsValidJson) {
+    auto report = sample_report(board::CounterUnit::instructions);
+    report.measurements.clear();
+    std::string text;
+    ASSERT_NO_THROW(text = to_gbench_json(report));
+    const auto json = nlohmann::json::parse(text);
+    EXPECT_TRUE(json.at("benchmarks").is_array());
+    EXPECT_TRUE(json.at("benchmarks").empty());
+    EXPECT_EQ(json.at("context").at("rig_board"), "qemu_mps2_an386");
+    auto parsed = parse_gbench_json(text);
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    EXPECT_TRUE(parsed->measurements.empty());
 }
 
 TEST(JsonImport, ReadsAHandWrittenFile) {

@@ -1,5 +1,7 @@
 #include "host/probes/openocd/openocd_probe.hpp"
 
+#include "host/probes/serial_console.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <unistd.h>
@@ -246,6 +248,10 @@ Result<void> OpenOcdProbe::halt() {
 Result<void> OpenOcdProbe::resume() {
     if (auto done = server_->tcl().run("resume"); !done) return done.error();
     return {};
+}
+
+Result<std::unique_ptr<transport::ByteStream>> OpenOcdProbe::open_console() {
+    return open_serial_console(board_.uart);
 }
 
 bool OpenOcdProbe::alive() { return server_->running(); }

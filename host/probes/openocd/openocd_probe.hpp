@@ -78,6 +78,9 @@ public:
         return server_->write_word(address, value);
     }
     Result<std::uint32_t> read_word_running(std::uint32_t address) override;
+    // The serial device of the board file (OpenOCD itself offers no console).
+    Result<std::unique_ptr<transport::ByteStream>> open_console() override;
+    std::string gdb_address() const override { return "127.0.0.1:" + std::to_string(server_->gdb_port()); }
     bool alive() override;
     std::string why_not_alive() override;
     std::string describe() const override;

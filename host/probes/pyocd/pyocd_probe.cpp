@@ -1,5 +1,7 @@
 #include "host/probes/pyocd/pyocd_probe.hpp"
 
+#include "host/probes/serial_console.hpp"
+
 #include <fmt/format.h>
 #include <algorithm>
 #include <thread>
@@ -144,7 +146,10 @@ Result<std::unique_ptr<PyOcdProbe>> PyOcdProbe::start(const board::Board& board,
     const std::string description = fmt::format(
         "pyocd ({} pid {}, target {}{}, gdb 127.0.0.1:{})", argv->front(), process->pid(), board.probe.target,
         board.probe.adapter_serial.empty() ? "" : ", probe " + board.probe.adapter_serial, *port);
-    return std::unique_ptr<PyOcdProbe>(new PyOcdProbe(std::move(process), std::move(gdb), description, log_file));
+    std::unique_ptr<PyOcdProbe> probe(new PyOcdProbe(std::move(process), std::move(gdb), description, log_file));
+    probe->uart_ = board.uart;
+    probe->gdb_address_ = "127.0.0.1:" + std::to_string(*port);
+    return probe;
 }
 
 std::unique_ptr<PyOcdProbe> PyOcdProbe::attach(std::unique_ptr<gdb_rsp::RspClient> gdb, std::string description) {
@@ -173,6 +178,8 @@ Result<void> PyOcdProbe::reset_and_run() {
     if (auto c = gdb_->cont(); !c) return c.error().context("continue after reset");
     return {};
 }
+
+Result<std::unique_ptr<transport::ByteStream>> PyOcdProbe::open_console() { return open_serial_console(uart_); }
 
 bool PyOcdProbe::alive() { return !process_ || process_->running(); }
 

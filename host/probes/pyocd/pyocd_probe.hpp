@@ -39,6 +39,9 @@ public:
     // pyOCD's GDB server is all-stop: stop, access, continue.
     Result<void> write_word_running(std::uint32_t address, std::uint32_t value) override;
     Result<std::uint32_t> read_word_running(std::uint32_t address) override;
+    // The serial device of the board file (pyOCD's GDB server offers no console).
+    Result<std::unique_ptr<transport::ByteStream>> open_console() override;
+    std::string gdb_address() const override { return gdb_address_; }
     bool alive() override;
     std::string why_not_alive() override;
     std::string describe() const override { return description_; }
@@ -57,6 +60,8 @@ private:
     std::unique_ptr<gdb_rsp::RspClient> gdb_;      // declared after: disconnects before pyOCD stops
     std::string description_;
     std::filesystem::path log_file_;
+    board::Uart uart_;         // the board's serial port; a TCP kind when attached (no console)
+    std::string gdb_address_;  // empty when attached
 };
 
 }  // namespace rig::probes::pyocd

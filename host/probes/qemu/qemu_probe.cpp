@@ -44,6 +44,14 @@ Result<std::uint32_t> QemuProbe::read_word_running(std::uint32_t address) {
     return read_word_and_continue(*gdb_, address);
 }
 
+Result<std::unique_ptr<transport::ByteStream>> QemuProbe::open_console() {
+    auto tcp = transport::TcpStream::connect("127.0.0.1", qemu_->ports().uart, std::chrono::seconds(5));
+    if (!tcp) return tcp.error().context("QEMU's serial port");
+    return std::unique_ptr<transport::ByteStream>(std::move(*tcp));
+}
+
+std::string QemuProbe::gdb_address() const { return "127.0.0.1:" + std::to_string(qemu_->ports().gdb); }
+
 std::string QemuProbe::describe() const {
     return "qemu-gdb (qemu-system-arm pid " + std::to_string(qemu_->process().pid()) +
            ", gdb 127.0.0.1:" + std::to_string(qemu_->ports().gdb) +

@@ -24,6 +24,8 @@ public:
     // them (PLATFORM.md), so those are refused here rather than reported as done.
     Result<void> write_word_running(std::uint32_t address, std::uint32_t value) override;
     Result<std::uint32_t> read_word_running(std::uint32_t address) override;
+    Result<std::unique_ptr<transport::ByteStream>> open_console() override;
+    std::string gdb_address() const override;
     bool alive() override { return qemu_->running(); }
     std::string why_not_alive() override { return qemu_->exit_reason(); }
     std::string describe() const override;

@@ -20,6 +20,12 @@ const MAX_SAMPLES: usize = 1000;
 
 static SAMPLES: StaticRegion<[u32; MAX_SAMPLES]> = StaticRegion::new([0; MAX_SAMPLES]);
 
+/// Address and size in bytes of the buffer the last benchmark's samples stay in after its
+/// RESULT frames (HELLO tells the host, which reads it back to cross-check the UART).
+pub fn sample_buffer() -> (u32, u32) {
+    (SAMPLES.address() as u32, (MAX_SAMPLES * 4) as u32)
+}
+
 /// Everything the command loop needs.
 struct Board<U, C: Counter, B: UserspaceKernelBoundary, P: Platform> {
     uart: U,

@@ -41,9 +41,12 @@ pub struct Identity {
 impl Identity {
     /// HELLO's payload for a board whose counter counts `unit` on a `cpu_hz` clock.
     pub fn hello(&self, unit: Unit, cpu_hz: u32) -> Hello<'static> {
+        let (sample_buffer, sample_buffer_bytes) = command_loop::sample_buffer();
         Hello {
             unit,
             cpu_hz,
+            sample_buffer,
+            sample_buffer_bytes,
             firmware_version: self.firmware_version,
             board: self.board,
             commit: self.commit,

@@ -30,6 +30,12 @@ impl<T> StaticRegion<T> {
         Self { memory: UnsafeCell::new(value), taken: AtomicBool::new(false) }
     }
 
+    /// Where the value is in memory (the host reads the sample buffer there over SWD or the GDB
+    /// stub; HELLO tells it the address).
+    pub fn address(&self) -> usize {
+        self.memory.get() as usize
+    }
+
     /// The region's unique mutable reference; `None` once it has been taken.
     pub fn take(&'static self) -> Option<&'static mut T> {
         if self.taken.swap(true, Ordering::AcqRel) {

@@ -23,6 +23,10 @@ pub struct Hello<'a> {
     pub unit: Unit,
     /// CPU clock in Hz.
     pub cpu_hz: u32,
+    /// Address of the buffer that holds the last benchmark's samples (the host reads it back).
+    pub sample_buffer: u32,
+    /// Its size in bytes.
+    pub sample_buffer_bytes: u32,
     /// Firmware (board crate) version.
     pub firmware_version: &'a str,
     /// Board name, as the host's board files spell it.
@@ -37,6 +41,7 @@ pub struct Hello<'a> {
 pub fn hello(sink: &mut impl ByteSink, hello: &Hello<'_>) {
     let mut f = Frame::new(kind::HELLO);
     f.u8(PROTOCOL_VERSION).u8(hello.unit as u8).u32(hello.cpu_hz);
+    f.u32(hello.sample_buffer).u32(hello.sample_buffer_bytes);
     f.str(hello.firmware_version).str(hello.board).str(hello.commit).str(hello.toolchain);
     // Four strings of at most 255 bytes each plus 6 bytes can exceed 512: a toolchain string
     // that long is cut rather than losing HELLO.
@@ -110,21 +115,26 @@ mod tests {
         let h = Hello {
             unit: Unit::Instructions,
             cpu_hz: 25_000_000,
+            sample_buffer: 0x2000_1000,
+            sample_buffer_bytes: 4000,
             firmware_version: "0.1.0",
             board: "b",
             commit: "c",
             toolchain: "t",
         };
         super::hello(&mut out, &h);
-        // Protocol version 2, unit instructions, 25 MHz, then the strings.
-        let payload = [2, 2, 0x40, 0x78, 0x7D, 0x01, 5, b'0', b'.', b'1', b'.', b'0', 1, b'b', 1, b'c', 1, b't'];
+        // Protocol version 3, unit instructions, 25 MHz, the sample buffer, then the strings.
+        let payload = [
+            3, 2, 0x40, 0x78, 0x7D, 0x01, 0x00, 0x10, 0x00, 0x20, 0xA0, 0x0F, 0x00, 0x00, 5, b'0', b'.', b'1', b'.',
+            b'0', 1, b'b', 1, b'c', 1, b't',
+        ];
         let mut expected = vec![0xA5, 0x5A, 0x01, payload.len() as u8, 0];
         expected.extend_from_slice(&payload);
         let crc = crate::protocol::crc::checksum(&expected[2..]);
         expected.extend_from_slice(&crc.to_le_bytes());
         assert_eq!(out, expected);
-        // Pinned independently of the encoder's own CRC code.
-        assert_eq!(&out[out.len() - 2..], &[0xB4, 0xCA]);
+        // Pinned independently of the encoder's own CRC code (Python's binascii.crc_hqx, CCITT from 0xFFFF).
+        assert_eq!(&out[out.len() - 2..], &[0xD8, 0x55]);
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub const CRC_LEN: usize = 2;
 /// Largest whole frame.
 pub const MAX_FRAME: usize = HEADER_LEN + MAX_PAYLOAD + CRC_LEN;
 /// Protocol version announced in HELLO (2: TRIGGER names the interrupt line).
-pub const PROTOCOL_VERSION: u8 = 2;
+pub const PROTOCOL_VERSION: u8 = 3;
 
 /// Message types (the protocol's table, both directions).
 pub mod kind {
