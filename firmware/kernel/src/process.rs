@@ -100,8 +100,30 @@ pub enum Protection {
     Refused(LayoutError),
 }
 
+/// Protection domains: which processes share an MPU set-up (`Process::domain`).
+///
+/// Every process that is not isolated is in `UNISOLATED` (they all run with the MPU off); an
+/// isolated process is alone in the domain of its id (its own regions). The architecture keeps
+/// the domain it set the MPU up for and does nothing when it enters a process of that domain
+/// again, so switching between two processes that are not isolated costs the same comparison as
+/// re-entering one. Ids of isolated processes must be unique and below `REFUSED`.
+pub mod domain {
+    /// The MPU off: every process that is not isolated.
+    pub const UNISOLATED: u32 = u32::MAX - 1;
+    /// A refused layout: never set up, so the architecture never finds the MPU ready for it.
+    pub const REFUSED: u32 = u32::MAX - 2;
+    /// What the architecture holds before it set anything up (matches no process).
+    pub const NONE: u32 = u32::MAX;
+}
+
 /// Where a process is in its life.
+///
+/// `repr(u32)`: a tag word of its own, Ready = 0 and Yielded = 1, so `is_runnable` is one
+/// comparison. Without it the tag is a niche in `ProcessFault`'s, Ready and Yielded land on
+/// 4 and 5 (after the fault's four variants) and the scheduler's test takes two comparisons
+/// (before isolation added two fault variants they were 2 and 3, one mask and compare).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
 pub enum State {
     /// Runs when scheduled (new, or back from a syscall other than yield).
     Ready,
@@ -166,6 +188,7 @@ pub struct Process<'a> {
     pending_upcall: Option<[u32; 3]>,
     allowed: Option<AllowedBuffer>,
     protection: Protection,
+    domain: u32,
     argument: u32,
 }
 
@@ -191,6 +214,7 @@ impl<'a> Process<'a> {
             pending_upcall: None,
             allowed: None,
             protection: Protection::Off,
+            domain: domain::UNISOLATED,
             argument: 0,
         };
         process.restart(entry);
@@ -224,10 +248,12 @@ impl<'a> Process<'a> {
         match regions {
             Ok((code, data)) => {
                 self.protection = Protection::On { code, data };
+                self.domain = self.id;
                 Ok(())
             }
             Err(error) => {
                 self.protection = Protection::Refused(error);
+                self.domain = domain::REFUSED;
                 self.stop(ProcessFault::Layout(error));
                 Err(error)
             }
@@ -238,6 +264,13 @@ impl<'a> Process<'a> {
     #[inline(always)]
     pub fn protection(&self) -> &Protection {
         &self.protection
+    }
+
+    /// Its protection domain (`domain`): processes of one domain run with the same MPU set-up,
+    /// so the architecture changes nothing when it switches between them.
+    #[inline(always)]
+    pub fn domain(&self) -> u32 {
+        self.domain
     }
 
     /// Its stack and data: first byte and length (32-bit addresses, as the MPU sees them).
@@ -298,14 +331,12 @@ impl<'a> Process<'a> {
     /// The syscall in the process's stacked frame.
     #[inline]
     pub fn syscall(&self) -> Syscall {
-        // One bounds check for the four words (not one per word).
-        let registers: &[u32; 4] = self.memory[self.frame..self.frame + 4].try_into().expect("four words");
-        Syscall::decode(*registers)
+        let f = self.frame;
+        Syscall::decode([self.memory[f], self.memory[f + 1], self.memory[f + 2], self.memory[f + 3]])
     }
 
-    /// Carries out the process's syscall and writes the answer into its stacked r0. Always
-    /// inlined: in `step` the dispatch is then one table branch on the decoded number.
-    #[inline(always)]
+    /// Carries out the process's syscall and writes the answer into its stacked r0.
+    #[inline]
     pub fn handle_syscall(&mut self) -> Syscall {
         let syscall = self.syscall();
         let answer = match syscall {
@@ -367,9 +398,13 @@ impl<'a> Process<'a> {
         if self.state != State::Yielded {
             return;
         }
-        let (Some(upcall), Some([a0, a1, a2])) = (self.upcall, self.pending_upcall.take()) else {
+        // Test both before copying either out (a pending upcall implies a subscribed one:
+        // `schedule_upcall` queues nothing otherwise): `(self.upcall, self.pending_upcall.take())`
+        // loaded all seven words and cleared the queue before the first test.
+        let (Some(upcall), Some([a0, a1, a2])) = (self.upcall, self.pending_upcall) else {
             return;
         };
+        self.pending_upcall = None;
         let frame = &mut self.memory[self.frame..self.frame + FRAME_WORDS];
         frame[FRAME_LR] = frame[FRAME_PC] | 1;
         frame[FRAME_PC] = upcall.function & !1;

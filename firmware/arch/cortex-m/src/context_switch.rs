@@ -10,8 +10,10 @@
 //! its `svc`, saving the process's registers and returning its new stack pointer.
 //!
 //! A fault in a process comes back the same way: `exception_handlers` sees the fault was taken
-//! on PSP, records it in `PROCESS_FAULT_*` and returns to the kernel exactly as the SVC handler
-//! does, so `switch_to` returns the fault instead of a syscall and the kernel goes on.
+//! on PSP, records it in `BOUNDARY`, sets PSP to 0 and returns to the kernel exactly as
+//! the SVC handler does. `switch_to` finds that stack pointer outside the process, reads the
+//! record and returns the fault instead of a syscall, and the kernel goes on. (So a syscall
+//! pays nothing for faults: the stack pointer check it needs anyway tells the two apart.)
 //!
 //! Isolation: before entering a process the switch hands its regions to `mpu` (written only
 //! when it is not the process last entered), or turns the MPU off for a process that is not
@@ -42,11 +44,34 @@ unsafe extern "C" {
     static _eapp_text: u8;
 }
 
-/// Exception number of the last process fault, 0 if none since `switch_to` last looked.
-/// Written by `exception_handlers`' fault handler.
-pub(crate) static PROCESS_FAULT_NUMBER: AtomicU32 = AtomicU32::new(0);
-/// Stacked PC of that fault.
-pub(crate) static PROCESS_FAULT_PC: AtomicU32 = AtomicU32::new(0);
+/// What the boundary keeps across entries: the fault the handler recorded and what the MPU is
+/// set up for. One record, shared with the C kernel path (`baseline_c`'s `struct rig_boundary`,
+/// in the same order): there is one fault handler and one MPU, so both kernels must agree on
+/// them, or one would run a process under the other's regions.
+#[repr(C)]
+pub(crate) struct Boundary {
+    /// Exception number of the last process fault, 0 if none since `switch_to` last looked.
+    /// Written by `exception_handlers`' fault handler.
+    pub(crate) fault_number: AtomicU32,
+    /// Stacked PC of that fault.
+    pub(crate) fault_pc: AtomicU32,
+    /// The protection domain the MPU is set up for (`mpu::Mpu::enter`, `kernel::process::domain`).
+    pub(crate) entered: AtomicU32,
+    /// 1 while the MPU is on (some isolated process's regions are in it), else 0.
+    pub(crate) mpu_enabled: AtomicU32,
+}
+
+/// The boundary's record (see `Boundary`).
+// SAFETY: the exported name is unique in the image (`rig_` prefix, no other definition); the C
+// side reads and writes these words only from the kernel's thread, never while a process or
+// the fault handler runs, so the atomics are never raced.
+#[unsafe(export_name = "rig_boundary")]
+pub(crate) static BOUNDARY: Boundary = Boundary {
+    fault_number: AtomicU32::new(0),
+    fault_pc: AtomicU32::new(0),
+    entered: AtomicU32::new(kernel::process::domain::NONE),
+    mpu_enabled: AtomicU32::new(0),
+};
 
 /// The Cortex-M implementation of the kernel's user/kernel boundary.
 #[derive(Clone, Copy, Debug, Default)]
@@ -66,10 +91,9 @@ impl CortexM {
 impl UserspaceKernelBoundary for CortexM {
     #[inline(always)]
     fn switch_to(&self, process: &mut Process<'_>) -> Result<(), ProcessFault> {
-        match process.protection() {
-            Protection::Off => Mpu::new().leave(),
-            Protection::On { code, data } => Mpu::new().enter(process.id(), code, data),
-            Protection::Refused(error) => return Err(ProcessFault::Layout(*error)),
+        // Entering a process of the domain the MPU is set up for costs one comparison.
+        if let Err(error) = Mpu::new().enter(process) {
+            return Err(ProcessFault::Layout(*error));
         }
         let (stack_pointer, registers) = process.context();
         // SAFETY: `Process` keeps `stack_pointer` at a complete basic exception frame inside
@@ -77,12 +101,10 @@ impl UserspaceKernelBoundary for CortexM {
         // that code last trapped) and whose xPSR has the Thumb bit; `registers` is a live
         // `&mut`. The process runs on its own stack and comes back only through `svc`.
         let stack_pointer = unsafe { switch_to_user(stack_pointer, registers) };
-        // A plain load, not a swap: only the fault handler sets it, and only while the process
-        // runs, so nothing can change it between this load and the store in `process_fault`.
-        process.set_stack_pointer(stack_pointer)?;
-        let number = PROCESS_FAULT_NUMBER.load(Ordering::Relaxed);
-        if number != 0 {
-            return Err(process_fault(number, process));
+        // After a fault the handler leaves PSP at 0, outside the process: so the fault record is
+        // read only when the stack pointer is refused, never on a syscall.
+        if process.set_stack_pointer(stack_pointer).is_err() {
+            return Err(process_fault(process));
         }
         Ok(())
     }
@@ -199,27 +221,37 @@ impl UserspaceKernelBoundary for CortexM {
     }
 }
 
-/// What stopped a process that faulted with exception `number` (the handler's record, cleared
-/// here). Inlined: returned out of line, the fault is copied byte by byte (`memcpy`).
+/// What stopped a process whose stack pointer `switch_to` refused: the fault the handler recorded
+/// (cleared here), if any. Inlined, and built here from words: returned out of line, the fault is copied
+/// through a stack temporary (byte by byte with `memcpy` before `ProcessFault` was `repr(u32)`),
+/// and the caller then re-tests whether it is a fault at all, which costs the syscall path its
+/// bounds-check elimination.
+///
+/// No fault recorded: the process itself came back with a stack pointer outside its memory. A
+/// plain load, not a swap: only the fault handler sets the record, and only while the process
+/// runs, so nothing can change it between this load and the store.
 #[inline(always)]
-fn process_fault(number: u32, process: &Process<'_>) -> ProcessFault {
-    PROCESS_FAULT_NUMBER.store(0, Ordering::Relaxed);
-    let pc = PROCESS_FAULT_PC.load(Ordering::Relaxed);
-    match number {
-        MEM_MANAGE => memory_protection_fault(pc, process.protection()),
-        number => {
-            let status = crate::scb::Scb::new().take_fault_status();
-            ProcessFault::Exception { number, pc, status }
-        }
+fn process_fault(process: &Process<'_>) -> ProcessFault {
+    let number = BOUNDARY.fault_number.load(Ordering::Relaxed);
+    if number == 0 {
+        return ProcessFault::StackPointer;
     }
+    BOUNDARY.fault_number.store(0, Ordering::Relaxed);
+    let pc = BOUNDARY.fault_pc.load(Ordering::Relaxed);
+    if number == MEM_MANAGE {
+        let (address, access) = memory_protection_fault(pc, process.protection());
+        return ProcessFault::MemoryProtection { pc, address, access };
+    }
+    let status = crate::scb::Scb::new().take_fault_status();
+    ProcessFault::Exception { number, pc, status }
 }
 
 /// A MemManage fault at `pc`: the address (MMFAR, or the PC for a fetch) and the access, read
 /// from the fault status (cleared here) and, for a data access, the faulting instruction when
-/// it lies in the process's `code` region.
+/// it lies in the process's `code` region. Out of line and returned in two registers.
 #[cold]
 #[inline(never)]
-fn memory_protection_fault(pc: u32, protection: &Protection) -> ProcessFault {
+fn memory_protection_fault(pc: u32, protection: &Protection) -> (u32, FaultAccess) {
     let scb = crate::scb::Scb::new();
     let (mmfar, _) = scb.fault_addresses();
     let status = scb.take_fault_status();
@@ -242,7 +274,7 @@ fn memory_protection_fault(pc: u32, protection: &Protection) -> ProcessFault {
         _ if status & mmfsr::MMARVALID != 0 => mmfar,
         _ => 0,
     };
-    ProcessFault::MemoryProtection { pc, address, access }
+    (address, access)
 }
 
 /// Makes an MPU change take effect before the next access or fetch (ARMv7-M ARM B3.5.3

@@ -11,12 +11,17 @@
 //!   for privileged code, so the kernel sees everything while an unprivileged process sees only
 //!   its two regions (and the System Control Space stays privileged, as always).
 //!
-//! `enter` writes both regions with the RBAR.VALID form (region number in RBAR, so no RNR
-//! write) and skips everything when the process it enters is the one last configured.
+//! `enter` remembers the protection domain (`kernel::process::domain`) it set the MPU up for
+//! (an isolated process: its two regions, written with the RBAR.VALID form, region number in
+//! RBAR, so no RNR write; every process that is not isolated: the MPU off) and skips everything
+//! when it enters a process of that domain again.
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use kernel::memory_protection::Region;
+use crate::context_switch::BOUNDARY;
+
+use kernel::memory_protection::{LayoutError, Region};
+use kernel::process::{Process, Protection, domain};
 use kernel::register_bitfields;
 use kernel::registers::{ReadOnly, ReadWrite, Readable, StaticRef, Writeable};
 
@@ -106,10 +111,6 @@ const _: () = assert!(core::mem::offset_of!(MpuRegisters, rasr) == 0x10);
 const CODE_REGION: u32 = 0;
 const DATA_REGION: u32 = 1;
 
-/// `LAST_CONFIGURED` when no process's regions are in the MPU (the MPU is off).
-const NONE: u32 = u32::MAX;
-/// The id of the process whose regions the MPU holds, or `NONE`.
-static LAST_CONFIGURED: AtomicU32 = AtomicU32::new(NONE);
 /// How many times `enter` wrote regions (a test of the skip on re-entry reads it).
 static RECONFIGURATIONS: AtomicU32 = AtomicU32::new(0);
 
@@ -136,21 +137,20 @@ impl Mpu {
         self.registers.mpu_type.read(TYPE::DREGION)
     }
 
-    /// Makes the MPU hold process `id`'s `code` and `data` regions and turns it on; does nothing
-    /// when they are there already (the same process re-entered).
+    /// Sets the MPU up for `process`: its two regions and the MPU on (isolated), or the MPU off
+    /// (not isolated). Nothing when it is set up for the process's domain already (the same
+    /// isolated process re-entered, or any process that is not isolated after another): one
+    /// load and one comparison; the rest is out of line. `Err` for a refused layout (the
+    /// process must not run; nothing is changed).
+    ///
+    /// An isolated process's regions must not change once it has been entered
+    /// (`Process::isolate` runs at start-up), or a re-entry would keep stale ones.
     #[inline(always)]
-    pub fn enter(&self, id: u32, code: &Region, data: &Region) {
-        if LAST_CONFIGURED.load(Ordering::Relaxed) != id {
-            configure(id, code, data);
+    pub fn enter<'p>(&self, process: &'p Process<'_>) -> Result<(), &'p LayoutError> {
+        if BOUNDARY.entered.load(Ordering::Relaxed) == process.domain() {
+            return Ok(());
         }
-    }
-
-    /// Turns the MPU off for a process that is not isolated; nothing if it is off already.
-    #[inline(always)]
-    pub fn leave(&self) {
-        if LAST_CONFIGURED.load(Ordering::Relaxed) != NONE {
-            turn_off();
-        }
+        set_up(process)
     }
 
     /// Start-up: MPU off, every region disabled, so only `configure`'s two are ever on.
@@ -161,7 +161,8 @@ impl Mpu {
             r.rnr.write(RNR::REGION.val(region));
             r.rasr.write(RASR::ENABLE::CLEAR);
         }
-        LAST_CONFIGURED.store(NONE, Ordering::Relaxed);
+        BOUNDARY.entered.store(domain::NONE, Ordering::Relaxed);
+        BOUNDARY.mpu_enabled.store(0, Ordering::Relaxed);
         crate::context_switch::memory_barrier();
     }
 
@@ -171,47 +172,59 @@ impl Mpu {
     }
 }
 
-/// Writes process `id`'s two regions and enables the MPU (regions 2.. are disabled by `reset`).
-/// A function of its own, out of line: the common case (re-entry) only compares an id.
+/// Sets the MPU up for `process` (of another domain than last time): out of line, so the common
+/// case (re-entry) is only `enter`'s comparison. It takes the process, not its protection, so
+/// the caller computes no argument before the comparison; the error comes back by reference,
+/// one register, so the caller keeps no stack slot for it.
 #[inline(never)]
-fn configure(id: u32, code: &Region, data: &Region) {
-    let r = &crate::mmio::MPU;
-    {
-        r.rbar.write(RBAR::ADDR.val(code.base >> 5) + RBAR::VALID::SET + RBAR::REGION.val(CODE_REGION));
-        r.rasr.write(
-            RASR::ENABLE::SET
-                + RASR::SIZE.val(code.size_field())
-                + RASR::SRD.val(u32::from(code.subregions_disabled))
-                + RASR::AP::ReadOnly
-                + RASR::TEX.val(0)
-                + RASR::C::SET
-                + RASR::B::CLEAR,
-        );
-        r.rbar.write(RBAR::ADDR.val(data.base >> 5) + RBAR::VALID::SET + RBAR::REGION.val(DATA_REGION));
-        r.rasr.write(
-            RASR::ENABLE::SET
-                + RASR::SIZE.val(data.size_field())
-                + RASR::SRD.val(u32::from(data.subregions_disabled))
-                + RASR::AP::FullAccess
-                + RASR::XN::SET
-                + RASR::TEX.val(0)
-                + RASR::C::SET
-                + RASR::B::SET
-                + RASR::S::SET,
-        );
-        if LAST_CONFIGURED.load(Ordering::Relaxed) == NONE {
-            r.ctrl.write(CTRL::ENABLE::SET + CTRL::PRIVDEFENA::SET);
-        }
+fn set_up<'p>(process: &'p Process<'_>) -> Result<(), &'p LayoutError> {
+    match process.protection() {
+        Protection::Off if BOUNDARY.mpu_enabled.load(Ordering::Relaxed) != 0 => turn_off(),
+        Protection::Off => {}
+        Protection::On { code, data } => configure(code, data),
+        Protection::Refused(error) => return Err(error),
     }
-    LAST_CONFIGURED.store(id, Ordering::Relaxed);
+    BOUNDARY.entered.store(process.domain(), Ordering::Relaxed);
+    Ok(())
+}
+
+/// Writes an isolated process's two regions and enables the MPU (regions 2.. are disabled by
+/// `reset`).
+fn configure(code: &Region, data: &Region) {
+    let r = &crate::mmio::MPU;
+    r.rbar.write(RBAR::ADDR.val(code.base >> 5) + RBAR::VALID::SET + RBAR::REGION.val(CODE_REGION));
+    r.rasr.write(
+        RASR::ENABLE::SET
+            + RASR::SIZE.val(code.size_field())
+            + RASR::SRD.val(u32::from(code.subregions_disabled))
+            + RASR::AP::ReadOnly
+            + RASR::TEX.val(0)
+            + RASR::C::SET
+            + RASR::B::CLEAR,
+    );
+    r.rbar.write(RBAR::ADDR.val(data.base >> 5) + RBAR::VALID::SET + RBAR::REGION.val(DATA_REGION));
+    r.rasr.write(
+        RASR::ENABLE::SET
+            + RASR::SIZE.val(data.size_field())
+            + RASR::SRD.val(u32::from(data.subregions_disabled))
+            + RASR::AP::FullAccess
+            + RASR::XN::SET
+            + RASR::TEX.val(0)
+            + RASR::C::SET
+            + RASR::B::SET
+            + RASR::S::SET,
+    );
+    if BOUNDARY.mpu_enabled.load(Ordering::Relaxed) == 0 {
+        r.ctrl.write(CTRL::ENABLE::SET + CTRL::PRIVDEFENA::SET);
+        BOUNDARY.mpu_enabled.store(1, Ordering::Relaxed);
+    }
     RECONFIGURATIONS.store(RECONFIGURATIONS.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
     crate::context_switch::memory_barrier();
 }
 
 /// Turns the MPU off (a process that is not isolated is entered next).
-#[inline(never)]
 fn turn_off() {
     crate::mmio::MPU.ctrl.write(CTRL::ENABLE::CLEAR);
-    LAST_CONFIGURED.store(NONE, Ordering::Relaxed);
+    BOUNDARY.mpu_enabled.store(0, Ordering::Relaxed);
     crate::context_switch::memory_barrier();
 }

@@ -164,7 +164,9 @@ fn an_isolated_process_gets_its_memory_as_one_region_and_not_its_grants() {
     let mut region = Box::new(Aligned(ProcessRegion::new()));
     let mut p = Process::new(6, &mut region.0, app);
     assert_eq!(*p.protection(), super::Protection::Off);
+    assert_eq!(p.domain(), super::domain::UNISOLATED, "every process that is not isolated shares one domain");
     assert_eq!(p.isolate(Ok(CODE)), Ok(()));
+    assert_eq!(p.domain(), 6, "an isolated process is alone in the domain of its id");
     let (start, len) = p.memory_range();
     let (grant_start, grant_len) = p.grant_range();
     assert_eq!((len, grant_len), (1024, 64));
@@ -199,6 +201,10 @@ fn a_layout_no_region_expresses_is_refused_and_the_process_never_runs() {
     let bad = crate::memory_protection::LayoutError::NotExpressible { start: 0x104, len: 100 };
     assert_eq!(q.isolate(Err(bad)), Err(bad));
     assert_eq!(*q.protection(), super::Protection::Refused(bad));
+    assert_eq!(q.domain(), super::domain::REFUSED);
+    for never in [super::domain::UNISOLATED, super::domain::NONE] {
+        assert_ne!(q.domain(), never, "the architecture must never find the MPU ready for a refused process");
+    }
 }
 
 #[test]
