@@ -18,10 +18,16 @@
 //!   it holds this process's regions is added); the switch alternates between two processes,
 //!   so every sample rewrites the MPU's two regions.
 //!
+//! - `syscall_c/null`, `ctx_c/process_switch`: the first two with the kernel's step (and the
+//!   round-robin choice) written in C (`baseline_c`'s kernel.c), on the same process code,
+//!   the same memory layout and the same asm crossing; the MPU stays off, as in the Rust rows.
+//!
 //! `isolation_check` is the boot-time proof that the MPU confines a process: a probe process
 //! reads its own memory (allowed), then tries each forbidden access in turn.
 
+use baseline_c::c_baseline::{COutcome, c_outcome};
 use kernel::harness::{Counter, Sampler};
+use kernel::syscall::number;
 use kernel::process::{Process, ProcessFault, UserspaceKernelBoundary, step};
 use kernel::syscall::Syscall;
 
@@ -85,6 +91,35 @@ pub fn process_switch<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
     match outcome {
         Some(Ok(Syscall::Yield)) => Some(count),
         other => panic!("yield apps: expected a yield, got {other:?}"),
+    }
+}
+
+/// `syscall/null` through the C kernel path: the same process code, the kernel's step in C.
+pub fn null_c<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
+    sampler: &Sampler<C>,
+    fixture: &mut Fixture<B, P>,
+) -> Option<u32> {
+    let Fixture { c_null_app, .. } = fixture;
+    match sampler.measure(|| c_null_app.step()) {
+        (count, COutcome { kind: c_outcome::SYSCALL, number: number::NULL, .. }) => Some(count),
+        (_, other) => panic!("C null app: expected a null syscall, got {other:?}"),
+    }
+}
+
+/// `ctx/process_switch` through the C kernel path: C's round-robin choice and step.
+pub fn process_switch_c<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
+    sampler: &Sampler<C>,
+    fixture: &mut Fixture<B, P>,
+) -> Option<u32> {
+    let Fixture { c_pair, .. } = fixture;
+    for process in c_pair.processes_mut() {
+        if let Err(outcome) = process.until_yielded() {
+            panic!("C yield app: stopped during set-up: {outcome:?}");
+        }
+    }
+    match sampler.measure(|| c_pair.run_next()) {
+        (count, COutcome { kind: c_outcome::SYSCALL, number: number::YIELD, .. }) => Some(count),
+        (_, other) => panic!("C yield apps: expected a yield, got {other:?}"),
     }
 }
 

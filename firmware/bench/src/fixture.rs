@@ -5,7 +5,8 @@
 //! each with its own region: the null-syscall app (0), two yielding apps that take turns (1, 2),
 //! the upcall app (3), the app that allows a buffer and owns the grants (4), the app that
 //! faults (5), the probe that tries forbidden accesses (6), and the isolated twins of 0, 1 and
-//! 2 (7, 8, 9) for the `*_mpu` rows.
+//! 2 (7, 8, 9) for the `*_mpu` rows; and, run by the C kernel path (`baseline_c`), process 0's
+//! app and the pair again (10, 11, 12) for the `*_c` kernel rows, not isolated, like 0, 1, 2.
 //!
 //! Isolation: every process but 0, 1 and 2 is confined by the MPU (`Process::isolate`); those
 //! three run with the MPU off, so `syscall/null` and `ctx/process_switch` keep measuring the
@@ -16,7 +17,7 @@
 use core::cell::Cell;
 use core::marker::PhantomData;
 
-use baseline_c::c_baseline::Payload;
+use baseline_c::c_baseline::{CPair, CProcess, Payload};
 use kernel::allocator::StaticRegion;
 use kernel::cells::{MapCell, TakeCell};
 use kernel::interrupts::InterruptController;
@@ -61,6 +62,9 @@ static PROBE_REGION: StaticRegion<Aligned1K<ProcessRegion<APP_WORDS, PROBE_GRANT
     StaticRegion::new(Aligned1K(ProcessRegion::new()));
 static NULL_MPU_REGION: StaticRegion<AppRegion> = StaticRegion::new(app_region());
 static PAIR_MPU_REGIONS: StaticRegion<[AppRegion; 2]> = StaticRegion::new([app_region(), app_region()]);
+static C_NULL_REGION: StaticRegion<Aligned1K<[u32; APP_WORDS]>> = StaticRegion::new(Aligned1K([0; APP_WORDS]));
+static C_PAIR_REGIONS: StaticRegion<[Aligned1K<[u32; APP_WORDS]>; 2]> =
+    StaticRegion::new([Aligned1K([0; APP_WORDS]), Aligned1K([0; APP_WORDS])]);
 static KERNEL_BUFFER: StaticRegion<[u8; apps::ALLOWED_BYTES]> = StaticRegion::new([0; apps::ALLOWED_BYTES]);
 
 /// One payload size's containers for `cell/*` and `cell_c/*`.
@@ -148,6 +152,10 @@ pub struct Fixture<B: UserspaceKernelBoundary, P: Platform> {
     pub pair_mpu: [Process<'static>; 2],
     /// Chooses between `pair_mpu`.
     pub scheduler_mpu: RoundRobin,
+    /// Process 10, process 0's app run by the C kernel path (`syscall_c/null`).
+    pub c_null_app: CProcess,
+    /// Processes 11 and 12, the pair run by the C kernel path (`ctx_c/process_switch`).
+    pub c_pair: CPair,
     /// Layouts the MPU could not express, by process id (at most one per process).
     pub refused: [Option<(u32, LayoutError)>; 10],
     /// Kernel-side buffer `userbuf/*` copies to and from.
@@ -175,6 +183,7 @@ impl<B: UserspaceKernelBoundary, P: Platform> Fixture<B, P> {
     pub fn new(boundary: B) -> Option<Self> {
         let [Aligned1K(first), Aligned1K(second)] = PAIR_REGIONS.take()?;
         let [Aligned1K(first_mpu), Aligned1K(second_mpu)] = PAIR_MPU_REGIONS.take()?;
+        let [c_first, c_second] = C_PAIR_REGIONS.take()?;
         let AllPayloads { p4, p16, p64, p256, p1024 } = AllPayloads::take_statics()?;
         let interrupts = P::interrupts();
         interrupts.enable(P::SOFTWARE_IRQ);
@@ -194,6 +203,11 @@ impl<B: UserspaceKernelBoundary, P: Platform> Fixture<B, P> {
                 Process::new(9, second_mpu, apps::yield_app::<B>),
             ],
             scheduler_mpu: RoundRobin::new(),
+            c_null_app: CProcess::new(10, &mut C_NULL_REGION.take()?.0, apps::null_app::<B>),
+            c_pair: CPair::new([
+                CProcess::new(11, &mut c_first.0, apps::yield_app::<B>),
+                CProcess::new(12, &mut c_second.0, apps::yield_app::<B>),
+            ]),
             refused: [None; 10],
             boundary,
             kernel_buffer: KERNEL_BUFFER.take()?,
