@@ -236,8 +236,9 @@ ClaimRow isolation_row(const Figures& f) {
     const double reentry = *null_mpu - *null, reconfigure = *sw_mpu - *sw;
     const auto share = [](double extra, double base) { return base > 0 ? 100.0 * extra / base : 0.0; };
     row.why = fmt::format(
-        "re-entering the same process costs {} {} ({:.1f} % of syscall/null: the check that the MPU already holds "
-        "its regions); a switch into another process costs {} {} more ({:.1f} %: its two regions written)",
+        "re-entering the same process costs {} {} ({:.1f} % of syscall/null; both rows pay the same check that the "
+        "MPU is set up for the process's domain); a switch into another process costs {} {} more ({:.1f} %: its two "
+        "regions written)",
         signed_count(reentry), f.unit, share(reentry, *null), signed_count(reconfigure), f.unit,
         share(reconfigure, *sw));
     const bool cheap_reentry = f.same(*null_mpu, *null) || reentry <= 0.1 * *null;
