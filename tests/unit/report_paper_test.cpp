@@ -29,6 +29,8 @@ RunReport synthetic(rig::board::CounterUnit unit) {
     add("mmio_c/raw_modify", 0, 4);
     add("syscall/null", 0, 49);
     add("ctx/process_switch", 0, 120);
+    add("syscall/null_mpu", 0, 52);
+    add("ctx/process_switch_mpu", 0, 170);
     return r;
 }
 
@@ -79,4 +81,31 @@ TEST(PaperTable, MissingBenchmarksSayNotMeasured) {
     r.info.unit = rig::board::CounterUnit::instructions;
     const auto t = build_paper_table(r, nullptr);
     for (const auto& row : t.rows) EXPECT_EQ(row.verdict, ClaimVerdict::not_measured) << row.claim;
+}
+
+TEST(PaperTable, TheCostOfIsolationComparesMpuOnAndOff) {
+    auto run = synthetic(rig::board::CounterUnit::instructions);
+    const auto t = build_paper_table(run, nullptr);
+    const auto& iso = row(t, "Isolation (MPU on vs off)");
+    EXPECT_EQ(iso.verdict, ClaimVerdict::holds);
+    EXPECT_NE(iso.measured.find("syscall/null 49 vs syscall/null_mpu 52"), std::string::npos) << iso.measured;
+    EXPECT_NE(iso.why.find("re-entering the same process costs +3 instructions (6.1 %"), std::string::npos) << iso.why;
+    EXPECT_NE(iso.why.find("costs +50 instructions more (41.7 %"), std::string::npos) << iso.why;
+    // A re-entry that costs as much as a switch means the MPU is rewritten for nothing.
+    for (auto& m : run.measurements)
+        if (m.name == "syscall/null_mpu") m.samples = {90, 90, 90};
+    const auto worse = build_paper_table(run, nullptr);
+    EXPECT_EQ(row(worse, "Isolation (MPU on vs off)").verdict, ClaimVerdict::does_not_hold);
+}
+
+TEST(PaperTable, TheRustKernelPathIsComparedWithTheCKernelPath) {
+    auto run = synthetic(rig::board::CounterUnit::instructions);
+    EXPECT_EQ(row(build_paper_table(run, nullptr), "Rust kernel path vs C").verdict, ClaimVerdict::not_measured);
+    run.measurements.push_back(Measurement{"syscall_c/null", 0, 1, {46, 46, 46}});
+    run.measurements.push_back(Measurement{"ctx_c/process_switch", 0, 1, {100, 100, 100}});
+    const auto table = build_paper_table(run, nullptr);
+    const auto& path = row(table, "Rust kernel path vs C");
+    EXPECT_EQ(path.verdict, ClaimVerdict::does_not_hold) << path.why;  // 120 vs 100: +20 %
+    EXPECT_NE(path.why.find("syscall/null +3 instructions over C (+6.5 %)"), std::string::npos) << path.why;
+    EXPECT_NE(path.why.find("more than 10 % over C: ctx/process_switch"), std::string::npos) << path.why;
 }

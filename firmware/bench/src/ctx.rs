@@ -13,8 +13,21 @@
 //!   which yields again, back to the kernel.
 //! - `ctx/fault_recovery`: switch into a process that makes a privileged access, the fault
 //!   handler returns to the kernel, the process is marked faulted. Restarted between samples.
+//! - `syscall/null_mpu`, `ctx/process_switch_mpu`: the first two with isolated processes. The
+//!   null syscall re-enters the same process, so the MPU is left as it is (only the check that
+//!   it holds this process's regions is added); the switch alternates between two processes,
+//!   so every sample rewrites the MPU's two regions.
+//!
+//! - `syscall_c/null`, `ctx_c/process_switch`: the first two with the kernel's step (and the
+//!   round-robin choice) written in C (`baseline_c`'s kernel.c), on the same process code,
+//!   the same memory layout and the same asm crossing; the MPU stays off, as in the Rust rows.
+//!
+//! `isolation_check` is the boot-time proof that the MPU confines a process: a probe process
+//! reads its own memory (allowed), then tries each forbidden access in turn.
 
+use baseline_c::c_baseline::{COutcome, c_outcome};
 use kernel::harness::{Counter, Sampler};
+use kernel::syscall::number;
 use kernel::process::{Process, ProcessFault, UserspaceKernelBoundary, step};
 use kernel::syscall::Syscall;
 
@@ -29,6 +42,37 @@ pub fn null<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
     match sampler.measure(|| step(boundary, null_app)) {
         (count, Ok(Syscall::Null)) => Some(count),
         (_, other) => panic!("null app: expected a null syscall, got {other:?}"),
+    }
+}
+
+/// One null-syscall round trip into an isolated process (MPU already holding its regions).
+pub fn null_mpu<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
+    sampler: &Sampler<C>,
+    fixture: &mut Fixture<B, P>,
+) -> Option<u32> {
+    let Fixture { boundary, null_mpu_app, .. } = fixture;
+    step(boundary, null_mpu_app).ok()?; // the MPU holds its regions before the sample
+    match sampler.measure(|| step(boundary, null_mpu_app)) {
+        (count, Ok(Syscall::Null)) => Some(count),
+        (_, other) => panic!("isolated null app: expected a null syscall, got {other:?}"),
+    }
+}
+
+/// One scheduler decision and switch to the other isolated yielding process: the MPU is
+/// reconfigured on every sample.
+pub fn process_switch_mpu<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
+    sampler: &Sampler<C>,
+    fixture: &mut Fixture<B, P>,
+) -> Option<u32> {
+    let Fixture { boundary, pair_mpu, scheduler_mpu, .. } = fixture;
+    pair_mpu.iter_mut().for_each(|process| until_yielded(boundary, process));
+    let (count, outcome) = sampler.measure(|| {
+        let next = scheduler_mpu.next(pair_mpu)?;
+        Some(step(boundary, &mut pair_mpu[next]))
+    });
+    match outcome {
+        Some(Ok(Syscall::Yield)) => Some(count),
+        other => panic!("isolated yield apps: expected a yield, got {other:?}"),
     }
 }
 
@@ -47,6 +91,35 @@ pub fn process_switch<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
     match outcome {
         Some(Ok(Syscall::Yield)) => Some(count),
         other => panic!("yield apps: expected a yield, got {other:?}"),
+    }
+}
+
+/// `syscall/null` through the C kernel path: the same process code, the kernel's step in C.
+pub fn null_c<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
+    sampler: &Sampler<C>,
+    fixture: &mut Fixture<B, P>,
+) -> Option<u32> {
+    let Fixture { c_null_app, .. } = fixture;
+    match sampler.measure(|| c_null_app.step()) {
+        (count, COutcome { kind: c_outcome::SYSCALL, number: number::NULL, .. }) => Some(count),
+        (_, other) => panic!("C null app: expected a null syscall, got {other:?}"),
+    }
+}
+
+/// `ctx/process_switch` through the C kernel path: C's round-robin choice and step.
+pub fn process_switch_c<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
+    sampler: &Sampler<C>,
+    fixture: &mut Fixture<B, P>,
+) -> Option<u32> {
+    let Fixture { c_pair, .. } = fixture;
+    for process in c_pair.processes_mut() {
+        if let Err(outcome) = process.until_yielded() {
+            panic!("C yield app: stopped during set-up: {outcome:?}");
+        }
+    }
+    match sampler.measure(|| c_pair.run_next()) {
+        (count, COutcome { kind: c_outcome::SYSCALL, number: number::YIELD, .. }) => Some(count),
+        (_, other) => panic!("C yield apps: expected a yield, got {other:?}"),
     }
 }
 
@@ -90,8 +163,108 @@ pub fn fault_recovery<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
 }
 
 /// Runs the fault app once and returns what stopped it: the boot-time check a board reports.
-pub fn fault_check<B: UserspaceKernelBoundary, P: Platform>(fixture: &mut Fixture<B, P>) -> (u32, Option<ProcessFault>) {
+pub fn fault_check<B: UserspaceKernelBoundary, P: Platform>(
+    fixture: &mut Fixture<B, P>,
+) -> (u32, Option<ProcessFault>) {
     let Fixture { boundary, fault_app, .. } = fixture;
     fault_app.restart(apps::fault_app::<B>);
     (fault_app.id(), step(boundary, fault_app).err())
+}
+
+/// A forbidden access the isolation check tries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Probe {
+    /// Read another process's stack and data.
+    ReadOtherProcess,
+    /// Write the kernel's memory.
+    WriteKernel,
+    /// Execute from its own stack and data.
+    ExecuteOwnData,
+    /// Read its own grant area (the kernel's, on its behalf).
+    ReadOwnGrants,
+}
+
+impl Probe {
+    /// Every forbidden access, in the order the check tries them.
+    pub const ALL: [Probe; 4] =
+        [Probe::ReadOtherProcess, Probe::WriteKernel, Probe::ExecuteOwnData, Probe::ReadOwnGrants];
+
+    /// How the LOG names it.
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Probe::ReadOtherProcess => "read of another process's memory",
+            Probe::WriteKernel => "write to kernel memory",
+            Probe::ExecuteOwnData => "execute from its own stack/data",
+            Probe::ReadOwnGrants => "read of its own grant area",
+        }
+    }
+}
+
+/// What one probe run ended in: the address it was given and how the process stopped (or that
+/// it was not stopped: `Ok`).
+pub type ProbeOutcome = (u32, Result<Syscall, ProcessFault>);
+
+/// Runs `app` in the probe process with `address` as its argument until it yields or faults.
+fn run_probe<B: UserspaceKernelBoundary>(
+    boundary: &B,
+    probe: &mut Process<'_>,
+    app: extern "C" fn() -> !,
+    address: u32,
+) -> ProbeOutcome {
+    probe.restart(app);
+    probe.set_argument(address);
+    loop {
+        match step(boundary, probe) {
+            Ok(Syscall::Command { .. }) => continue, // it asked for its argument
+            outcome => return (address, outcome),
+        }
+    }
+}
+
+/// The isolation check: the probe reads its own memory (must succeed: `allowed`), then each
+/// `Probe` (each must stop it with a MemManage fault); last, the number of MPU writes that 100
+/// re-entries into one isolated process caused, as `reconfigurations` counts them (0 expected).
+pub struct IsolationReport {
+    /// Probe process id.
+    pub id: u32,
+    /// Reading its own memory.
+    pub allowed: ProbeOutcome,
+    /// Each forbidden access.
+    pub forbidden: [(Probe, ProbeOutcome); 4],
+}
+
+/// Runs the isolation check (outside any measured region).
+pub fn isolation_check<B: UserspaceKernelBoundary, P: Platform>(fixture: &mut Fixture<B, P>) -> IsolationReport {
+    let other = fixture.null_app.memory_range().0;
+    let kernel = fixture.kernel_buffer.as_ptr() as usize as u32;
+    let Fixture { boundary, probe, .. } = fixture;
+    let (own, own_len) = probe.memory_range();
+    let grants = probe.grant_range().0;
+    let allowed = run_probe(boundary, probe, apps::read_app::<B>, own + own_len / 2);
+    let forbidden = Probe::ALL.map(|kind| {
+        let outcome = match kind {
+            Probe::ReadOtherProcess => run_probe(boundary, probe, apps::read_app::<B>, other),
+            Probe::WriteKernel => run_probe(boundary, probe, apps::write_app::<B>, kernel),
+            Probe::ExecuteOwnData => run_probe(boundary, probe, apps::execute_app::<B>, own),
+            Probe::ReadOwnGrants => run_probe(boundary, probe, apps::read_app::<B>, grants),
+        };
+        (kind, outcome)
+    });
+    IsolationReport { id: probe.id(), allowed, forbidden }
+}
+
+/// Enters the isolated null app `times` times in a row and returns how many of those entries
+/// wrote the MPU, measured by `reconfigurations` (a counter the boundary keeps).
+pub fn reentry_reconfigurations<B: UserspaceKernelBoundary, P: Platform>(
+    fixture: &mut Fixture<B, P>,
+    times: u32,
+    reconfigurations: impl Fn() -> u32,
+) -> u32 {
+    let Fixture { boundary, null_mpu_app, .. } = fixture;
+    let _ = step(boundary, null_mpu_app); // the first entry may write it
+    let before = reconfigurations();
+    for _ in 0..times {
+        let _ = step(boundary, null_mpu_app);
+    }
+    reconfigurations() - before
 }

@@ -1,18 +1,27 @@
 //! What the benchmarks operate on: the processes and the cell payloads.
 //!
 //! Everything lives in statics taken once through `kernel::allocator`, so the fixture holds
-//! `'static` references and the same memory is measured on every repetition. Six processes,
+//! `'static` references and the same memory is measured on every repetition. Ten processes,
 //! each with its own region: the null-syscall app (0), two yielding apps that take turns (1, 2),
-//! the upcall app (3), the app that allows a buffer and owns the grants (4), and the app that
-//! faults (5).
+//! the upcall app (3), the app that allows a buffer and owns the grants (4), the app that
+//! faults (5), the probe that tries forbidden accesses (6), and the isolated twins of 0, 1 and
+//! 2 (7, 8, 9) for the `*_mpu` rows; and, run by the C kernel path (`baseline_c`), process 0's
+//! app and the pair again (10, 11, 12) for the `*_c` kernel rows, not isolated, like 0, 1, 2.
+//!
+//! Isolation: every process but 0, 1 and 2 is confined by the MPU (`Process::isolate`); those
+//! three run with the MPU off, so `syscall/null` and `ctx/process_switch` keep measuring the
+//! kernel without isolation and the `*_mpu` rows the same paths with it. Each region's memory
+//! is aligned to its size (the `Aligned*` wrappers) so that it is one MPU region and its grant
+//! area, right after it, stays outside.
 
 use core::cell::Cell;
 use core::marker::PhantomData;
 
-use baseline_c::c_baseline::Payload;
+use baseline_c::c_baseline::{CPair, CProcess, Payload};
 use kernel::allocator::StaticRegion;
 use kernel::cells::{MapCell, TakeCell};
 use kernel::interrupts::InterruptController;
+use kernel::memory_protection::LayoutError;
 use kernel::process::{Process, ProcessRegion, UserspaceKernelBoundary};
 use kernel::scheduler::RoundRobin;
 
@@ -26,15 +35,36 @@ const USERBUF_WORDS: usize = 512;
 /// Grant bytes of `userbuf_app`: the largest `alloc/grant` request.
 const GRANT_BYTES: usize = 1024;
 
-/// A small app's region (no grants).
-type AppRegion = ProcessRegion<APP_WORDS, 0>;
+/// Grant bytes of the probe: an area it must not reach.
+const PROBE_GRANT_BYTES: usize = 256;
 
-static NULL_REGION: StaticRegion<AppRegion> = StaticRegion::new(ProcessRegion::new());
-static PAIR_REGIONS: StaticRegion<[AppRegion; 2]> = StaticRegion::new([ProcessRegion::new(), ProcessRegion::new()]);
-static UPCALL_REGION: StaticRegion<AppRegion> = StaticRegion::new(ProcessRegion::new());
-static USERBUF_REGION: StaticRegion<ProcessRegion<USERBUF_WORDS, GRANT_BYTES>> =
-    StaticRegion::new(ProcessRegion::new());
-static FAULT_REGION: StaticRegion<AppRegion> = StaticRegion::new(ProcessRegion::new());
+/// Memory aligned to 1 KiB: a small app's 1 KiB stack and data are one MPU region.
+#[repr(C, align(1024))]
+pub struct Aligned1K<T>(T);
+/// Memory aligned to 2 KiB: `userbuf_app`'s 2 KiB stack and data are one MPU region.
+#[repr(C, align(2048))]
+pub struct Aligned2K<T>(T);
+
+/// A small app's region (no grants).
+type AppRegion = Aligned1K<ProcessRegion<APP_WORDS, 0>>;
+
+const fn app_region() -> AppRegion {
+    Aligned1K(ProcessRegion::new())
+}
+
+static NULL_REGION: StaticRegion<AppRegion> = StaticRegion::new(app_region());
+static PAIR_REGIONS: StaticRegion<[AppRegion; 2]> = StaticRegion::new([app_region(), app_region()]);
+static UPCALL_REGION: StaticRegion<AppRegion> = StaticRegion::new(app_region());
+static USERBUF_REGION: StaticRegion<Aligned2K<ProcessRegion<USERBUF_WORDS, GRANT_BYTES>>> =
+    StaticRegion::new(Aligned2K(ProcessRegion::new()));
+static FAULT_REGION: StaticRegion<AppRegion> = StaticRegion::new(app_region());
+static PROBE_REGION: StaticRegion<Aligned1K<ProcessRegion<APP_WORDS, PROBE_GRANT_BYTES>>> =
+    StaticRegion::new(Aligned1K(ProcessRegion::new()));
+static NULL_MPU_REGION: StaticRegion<AppRegion> = StaticRegion::new(app_region());
+static PAIR_MPU_REGIONS: StaticRegion<[AppRegion; 2]> = StaticRegion::new([app_region(), app_region()]);
+static C_NULL_REGION: StaticRegion<Aligned1K<[u32; APP_WORDS]>> = StaticRegion::new(Aligned1K([0; APP_WORDS]));
+static C_PAIR_REGIONS: StaticRegion<[Aligned1K<[u32; APP_WORDS]>; 2]> =
+    StaticRegion::new([Aligned1K([0; APP_WORDS]), Aligned1K([0; APP_WORDS])]);
 static KERNEL_BUFFER: StaticRegion<[u8; apps::ALLOWED_BYTES]> = StaticRegion::new([0; apps::ALLOWED_BYTES]);
 
 /// One payload size's containers for `cell/*` and `cell_c/*`.
@@ -114,6 +144,20 @@ pub struct Fixture<B: UserspaceKernelBoundary, P: Platform> {
     pub userbuf_app: Process<'static>,
     /// Process 5, which faults (`ctx/fault_recovery`).
     pub fault_app: Process<'static>,
+    /// Process 6, restarted as `read_app`, `write_app` or `execute_app` by the isolation check.
+    pub probe: Process<'static>,
+    /// Process 7: process 0's app, isolated (`syscall/null_mpu`).
+    pub null_mpu_app: Process<'static>,
+    /// Processes 8 and 9: the pair, isolated (`ctx/process_switch_mpu`).
+    pub pair_mpu: [Process<'static>; 2],
+    /// Chooses between `pair_mpu`.
+    pub scheduler_mpu: RoundRobin,
+    /// Process 10, process 0's app run by the C kernel path (`syscall_c/null`).
+    pub c_null_app: CProcess,
+    /// Processes 11 and 12, the pair run by the C kernel path (`ctx_c/process_switch`).
+    pub c_pair: CPair,
+    /// Layouts the MPU could not express, by process id (at most one per process).
+    pub refused: [Option<(u32, LayoutError)>; 10],
     /// Kernel-side buffer `userbuf/*` copies to and from.
     pub kernel_buffer: &'static mut [u8; apps::ALLOWED_BYTES],
     /// Where TRIGGER frames go: `Platform::console`, taken once here (on the nRF52 a TX-only
@@ -137,20 +181,35 @@ impl<B: UserspaceKernelBoundary, P: Platform> Fixture<B, P> {
     /// Also unmasks the software-interrupt lines, tells the C handler which counter to read and
     /// takes the board's console for TRIGGER frames (`Platform::console`, its one call).
     pub fn new(boundary: B) -> Option<Self> {
-        let [first, second] = PAIR_REGIONS.take()?;
+        let [Aligned1K(first), Aligned1K(second)] = PAIR_REGIONS.take()?;
+        let [Aligned1K(first_mpu), Aligned1K(second_mpu)] = PAIR_MPU_REGIONS.take()?;
+        let [c_first, c_second] = C_PAIR_REGIONS.take()?;
         let AllPayloads { p4, p16, p64, p256, p1024 } = AllPayloads::take_statics()?;
         let interrupts = P::interrupts();
         interrupts.enable(P::SOFTWARE_IRQ);
         interrupts.enable(P::C_IRQ);
         baseline_c::c_baseline::set_counter(interrupts.timestamp_address());
-        Some(Self {
-            boundary,
-            null_app: Process::new(0, NULL_REGION.take()?, apps::null_app::<B>),
+        let mut fixture = Self {
+            null_app: Process::new(0, &mut NULL_REGION.take()?.0, apps::null_app::<B>),
             pair: [Process::new(1, first, apps::yield_app::<B>), Process::new(2, second, apps::yield_app::<B>)],
             scheduler: RoundRobin::new(),
-            upcall_app: Process::new(3, UPCALL_REGION.take()?, apps::upcall_app::<B>),
-            userbuf_app: Process::new(4, USERBUF_REGION.take()?, apps::userbuf_app::<B>),
-            fault_app: Process::new(5, FAULT_REGION.take()?, apps::fault_app::<B>),
+            upcall_app: Process::new(3, &mut UPCALL_REGION.take()?.0, apps::upcall_app::<B>),
+            userbuf_app: Process::new(4, &mut USERBUF_REGION.take()?.0, apps::userbuf_app::<B>),
+            fault_app: Process::new(5, &mut FAULT_REGION.take()?.0, apps::fault_app::<B>),
+            probe: Process::new(6, &mut PROBE_REGION.take()?.0, apps::read_app::<B>),
+            null_mpu_app: Process::new(7, &mut NULL_MPU_REGION.take()?.0, apps::null_app::<B>),
+            pair_mpu: [
+                Process::new(8, first_mpu, apps::yield_app::<B>),
+                Process::new(9, second_mpu, apps::yield_app::<B>),
+            ],
+            scheduler_mpu: RoundRobin::new(),
+            c_null_app: CProcess::new(10, &mut C_NULL_REGION.take()?.0, apps::null_app::<B>),
+            c_pair: CPair::new([
+                CProcess::new(11, &mut c_first.0, apps::yield_app::<B>),
+                CProcess::new(12, &mut c_second.0, apps::yield_app::<B>),
+            ]),
+            refused: [None; 10],
+            boundary,
             kernel_buffer: KERNEL_BUFFER.take()?,
             console: P::console(),
             triggers: 0,
@@ -161,6 +220,21 @@ impl<B: UserspaceKernelBoundary, P: Platform> Fixture<B, P> {
             p256,
             p1024,
             platform: PhantomData,
-        })
+        };
+        fixture.isolate();
+        Some(fixture)
+    }
+
+    /// Confines every process but 0, 1 and 2 with the MPU; a layout it cannot express is
+    /// recorded in `refused` (the board LOGs it) and that process never runs.
+    fn isolate(&mut self) {
+        let code = self.boundary.code_region();
+        let Self { upcall_app, userbuf_app, fault_app, probe, null_mpu_app, pair_mpu, refused, .. } = self;
+        let [first, second] = pair_mpu;
+        for process in [upcall_app, userbuf_app, fault_app, probe, null_mpu_app, first, second] {
+            if let Err(error) = process.isolate(code) {
+                refused[process.id() as usize] = Some((process.id(), error));
+            }
+        }
     }
 }

@@ -30,7 +30,7 @@ use kernel::harness::{Benchmark, Counter, Overhead};
 use kernel::process::UserspaceKernelBoundary;
 
 /// Number of benchmarks in `all`.
-pub const COUNT: usize = 58;
+pub const COUNT: usize = 62;
 
 /// Table rows: `name, parameter => body` with overhead subtracted.
 macro_rules! table {
@@ -49,6 +49,10 @@ pub fn all<C: Counter, B: UserspaceKernelBoundary, P: Platform>() -> [Benchmark<
         "ctx/process_switch", 0 => ctx::process_switch;
         "ctx/upcall", 0 => ctx::upcall;
         "ctx/fault_recovery", 0 => ctx::fault_recovery;
+        "syscall/null_mpu", 0 => ctx::null_mpu;
+        "ctx/process_switch_mpu", 0 => ctx::process_switch_mpu;
+        "syscall_c/null", 0 => ctx::null_c;
+        "ctx_c/process_switch", 0 => ctx::process_switch_c;
         "cell/copy", 4 => cell::copy::<C, B, P, 4>;
         "cell/copy", 16 => cell::copy::<C, B, P, 16>;
         "cell/copy", 64 => cell::copy::<C, B, P, 64>;

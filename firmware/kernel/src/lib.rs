@@ -13,6 +13,7 @@ pub mod allocator;
 pub mod cells;
 pub mod harness;
 pub mod interrupts;
+pub mod memory_protection;
 pub mod process;
 pub mod protocol;
 pub mod registers;

@@ -6,8 +6,15 @@
 //! answers. Each process owns one memory region: its stack and data (held as `&mut [u32]`, so
 //! reading the syscall and writing the answer are checked slice accesses), and a grant area the
 //! kernel allocates from on its behalf (`allocator::Grants`).
+//!
+//! Isolation: `isolate` computes the process's MPU regions (its code: read and execute; its
+//! stack and data: read and write, never execute; nothing else, so not its grant area) with
+//! `memory_protection`, or refuses a layout no region can express; the architecture writes
+//! them when it switches into the process. A process never isolated runs with the MPU off
+//! (the baseline the `*_mpu` benchmarks are compared with).
 
 use crate::allocator::Grants;
+use crate::memory_protection::{FaultAccess, LayoutError, Region, covering};
 use crate::syscall::{EINVAL, ENOSYS, Syscall, command};
 use crate::userspace_buffers::AllowedBuffer;
 
@@ -44,7 +51,12 @@ impl<const WORDS: usize, const GRANT: usize> Default for ProcessRegion<WORDS, GR
 }
 
 /// Why a process stopped running for good.
+///
+/// `repr(u32)`: a word-sized tag keeps every field word-aligned, so the fault is copied with word
+/// moves (with the default layout the compiler packed the `FaultAccess` byte next to the tag and
+/// copied the rest through a byte-wise `memcpy`: 250 instructions on `ctx/fault_recovery`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
 pub enum ProcessFault {
     /// The stack pointer it came back with is outside its memory or misaligned.
     StackPointer,
@@ -57,10 +69,61 @@ pub enum ProcessFault {
         /// The architecture's fault status (the CFSR on ARMv7-M).
         status: u32,
     },
+    /// It touched memory it does not own: the MPU stopped the access (MemManage).
+    MemoryProtection {
+        /// Stacked PC: the faulting instruction.
+        pc: u32,
+        /// The address it accessed (MMFAR; the PC for an instruction fetch); 0 when the core
+        /// recorded none (stacking and unstacking faults). A plain word keeps the fault, and so
+        /// every `step` result, as small as before isolation.
+        address: u32,
+        /// What kind of access it was.
+        access: FaultAccess,
+    },
+    /// Its memory layout cannot be expressed as MPU regions: refused at start-up, never run.
+    Layout(LayoutError),
+}
+
+/// Whether and how the MPU confines a process.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protection {
+    /// Not isolated: runs with the MPU off.
+    Off,
+    /// Isolated: these two regions and nothing else (the kernel keeps the default map).
+    On {
+        /// Its code: read and execute.
+        code: Region,
+        /// Its stack and data: read and write, never execute.
+        data: Region,
+    },
+    /// Its layout cannot be expressed: it never runs.
+    Refused(LayoutError),
+}
+
+/// Protection domains: which processes share an MPU set-up (`Process::domain`).
+///
+/// Every process that is not isolated is in `UNISOLATED` (they all run with the MPU off); an
+/// isolated process is alone in the domain of its id (its own regions). The architecture keeps
+/// the domain it set the MPU up for and does nothing when it enters a process of that domain
+/// again, so switching between two processes that are not isolated costs the same comparison as
+/// re-entering one. Ids of isolated processes must be unique and below `REFUSED`.
+pub mod domain {
+    /// The MPU off: every process that is not isolated.
+    pub const UNISOLATED: u32 = u32::MAX - 1;
+    /// A refused layout: never set up, so the architecture never finds the MPU ready for it.
+    pub const REFUSED: u32 = u32::MAX - 2;
+    /// What the architecture holds before it set anything up (matches no process).
+    pub const NONE: u32 = u32::MAX;
 }
 
 /// Where a process is in its life.
+///
+/// `repr(u32)`: a tag word of its own, Ready = 0 and Yielded = 1, so `is_runnable` is one
+/// comparison. Without it the tag is a niche in `ProcessFault`'s, Ready and Yielded land on
+/// 4 and 5 (after the fault's four variants) and the scheduler's test takes two comparisons
+/// (before isolation added two fault variants they were 2 and 3, one mask and compare).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
 pub enum State {
     /// Runs when scheduled (new, or back from a syscall other than yield).
     Ready,
@@ -89,6 +152,21 @@ pub trait UserspaceKernelBoundary {
     /// Process side: makes an access only the kernel may (privileged registers), to show
     /// that the kernel stops a faulting process and goes on.
     fn fault() -> !;
+
+    /// The region of process code every isolated process may read and execute (`Err` when the
+    /// image's layout cannot express it), for `Process::isolate`.
+    fn code_region(&self) -> Result<Region, LayoutError>;
+
+    /// Process side: loads the word at `address`. Only for processes the MPU confines (their
+    /// accesses are checked); in privileged code it does nothing and returns 0.
+    fn read_word(address: u32) -> u32;
+
+    /// Process side: stores `value` at `address`; the same rules as `read_word`.
+    fn write_word(address: u32, value: u32);
+
+    /// Process side: branches to `address` (Thumb); the same rules as `read_word` (privileged,
+    /// it loops instead).
+    fn jump(address: u32) -> !;
 }
 
 /// A registered upcall: a function in the process and its userdata.
@@ -109,14 +187,16 @@ pub struct Process<'a> {
     upcall: Option<Upcall>,
     pending_upcall: Option<[u32; 3]>,
     allowed: Option<AllowedBuffer>,
+    protection: Protection,
+    domain: u32,
+    argument: u32,
 }
 
 impl<'a> Process<'a> {
     /// Process `id`, which will start at `entry` on the top of `region`'s memory.
     ///
     /// `entry` is a safe Rust function, so the process cannot break the kernel's memory
-    /// safety by itself; what is not enforced here (there is no MPU set-up) is that it stays
-    /// within its memory.
+    /// safety by itself; that it stays within its memory is enforced only once `isolate`d.
     pub fn new<const WORDS: usize, const GRANT: usize>(
         id: u32,
         region: &'a mut ProcessRegion<WORDS, GRANT>,
@@ -133,6 +213,9 @@ impl<'a> Process<'a> {
             upcall: None,
             pending_upcall: None,
             allowed: None,
+            protection: Protection::Off,
+            domain: domain::UNISOLATED,
+            argument: 0,
         };
         process.restart(entry);
         process
@@ -147,10 +230,62 @@ impl<'a> Process<'a> {
         self.memory[frame + FRAME_XPSR] = XPSR_THUMB;
         self.frame = frame;
         self.registers = [0; 8];
-        self.state = State::Ready;
+        self.state = match self.protection {
+            Protection::Refused(error) => State::Faulted(ProcessFault::Layout(error)),
+            _ => State::Ready,
+        };
         self.upcall = None;
         self.pending_upcall = None;
         self.allowed = None;
+    }
+
+    /// Confines the process to `code` (from `UserspaceKernelBoundary::code_region`) and its
+    /// own stack and data. A layout no region expresses is refused: the process is stopped with
+    /// `ProcessFault::Layout` and never runs; the error is returned for the start-up LOG.
+    pub fn isolate(&mut self, code: Result<Region, LayoutError>) -> Result<(), LayoutError> {
+        let (start, len) = self.memory_range();
+        let regions = code.and_then(|code| Ok((code, covering(start, len)?)));
+        match regions {
+            Ok((code, data)) => {
+                self.protection = Protection::On { code, data };
+                self.domain = self.id;
+                Ok(())
+            }
+            Err(error) => {
+                self.protection = Protection::Refused(error);
+                self.domain = domain::REFUSED;
+                self.stop(ProcessFault::Layout(error));
+                Err(error)
+            }
+        }
+    }
+
+    /// Whether and how the MPU confines the process.
+    #[inline(always)]
+    pub fn protection(&self) -> &Protection {
+        &self.protection
+    }
+
+    /// Its protection domain (`domain`): processes of one domain run with the same MPU set-up,
+    /// so the architecture changes nothing when it switches between them.
+    #[inline(always)]
+    pub fn domain(&self) -> u32 {
+        self.domain
+    }
+
+    /// Its stack and data: first byte and length (32-bit addresses, as the MPU sees them).
+    pub fn memory_range(&self) -> (u32, u32) {
+        (self.memory.as_ptr() as usize as u32, core::mem::size_of_val(self.memory) as u32)
+    }
+
+    /// Its grant area: first byte and length.
+    pub fn grant_range(&self) -> (u32, u32) {
+        (self.grant_region.as_ptr() as usize as u32, self.grant_region.len() as u32)
+    }
+
+    /// Sets the word `command::ARGUMENT` answers (what a probe app is to touch).
+    pub fn set_argument(&mut self, argument: u32) {
+        self.argument = argument;
     }
 
     /// The id the process was created with.
@@ -241,6 +376,7 @@ impl<'a> Process<'a> {
             command::PROCESS_ID => self.id,
             command::ALLOWED_LENGTH => self.allowed.map_or(EINVAL, |b| b.len() as u32),
             command::ECHO => argument.wrapping_add(1),
+            command::ARGUMENT => self.argument,
             _ => ENOSYS,
         }
     }
@@ -262,9 +398,13 @@ impl<'a> Process<'a> {
         if self.state != State::Yielded {
             return;
         }
-        let (Some(upcall), Some([a0, a1, a2])) = (self.upcall, self.pending_upcall.take()) else {
+        // Test both before copying either out (a pending upcall implies a subscribed one:
+        // `schedule_upcall` queues nothing otherwise): `(self.upcall, self.pending_upcall.take())`
+        // loaded all seven words and cleared the queue before the first test.
+        let (Some(upcall), Some([a0, a1, a2])) = (self.upcall, self.pending_upcall) else {
             return;
         };
+        self.pending_upcall = None;
         let frame = &mut self.memory[self.frame..self.frame + FRAME_WORDS];
         frame[FRAME_LR] = frame[FRAME_PC] | 1;
         frame[FRAME_PC] = upcall.function & !1;

@@ -29,6 +29,8 @@ pub mod command {
     pub const ALLOWED_LENGTH: u32 = 1;
     /// Returns the argument plus one.
     pub const ECHO: u32 = 2;
+    /// Returns the word the kernel set for this process (`Process::set_argument`).
+    pub const ARGUMENT: u32 = 3;
 }
 
 /// Answer (r0) for a syscall or command number the kernel does not know.

@@ -10,45 +10,103 @@
 //! its `svc`, saving the process's registers and returning its new stack pointer.
 //!
 //! A fault in a process comes back the same way: `exception_handlers` sees the fault was taken
-//! on PSP, records it in `PROCESS_FAULT_*` and returns to the kernel exactly as the SVC handler
-//! does, so `switch_to` returns the fault instead of a syscall and the kernel goes on.
+//! on PSP, records it in `BOUNDARY`, sets PSP to 0 and returns to the kernel exactly as
+//! the SVC handler does. `switch_to` finds that stack pointer outside the process, reads the
+//! record and returns the fault instead of a syscall, and the kernel goes on. (So a syscall
+//! pays nothing for faults: the stack pointer check it needs anyway tells the two apart.)
 //!
-//! This is the paper's "context switch" trusted code; the process-side `svc` stubs are here too.
+//! Isolation: before entering a process the switch hands its regions to `mpu` (written only
+//! when it is not the process last entered), or turns the MPU off for a process that is not
+//! isolated. A MemManage fault comes back like any other fault and is reported with MMFAR and
+//! the kind of access (`kernel::memory_protection::fault_access`).
+//!
+//! This is the paper's "context switch" trusted code; the process-side `svc` stubs, the probes
+//! an isolation test runs in a process, the bounds of the process code (linker symbols) and
+//! the barrier after an MPU change are here too.
 
 #![allow(unsafe_code)]
 
 use core::arch::{asm, naked_asm};
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use kernel::process::{Process, ProcessFault, UserspaceKernelBoundary};
+use kernel::memory_protection::{FaultAccess, LayoutError, Region, covering, fault_access, mmfsr};
+use kernel::process::{Process, ProcessFault, Protection, UserspaceKernelBoundary};
 
-/// Exception number of the last process fault, 0 if none since `switch_to` last looked.
-/// Written by `exception_handlers`' fault handler.
-pub(crate) static PROCESS_FAULT_NUMBER: AtomicU32 = AtomicU32::new(0);
-/// Stacked PC of that fault.
-pub(crate) static PROCESS_FAULT_PC: AtomicU32 = AtomicU32::new(0);
+use crate::mpu::Mpu;
+
+/// Exception number of MemManage.
+const MEM_MANAGE: u32 = 4;
+
+unsafe extern "C" {
+    /// First byte of the process code section (`.app_text` in the board's linker script).
+    static _sapp_text: u8;
+    /// One past its last byte (the script pads it to 256 bytes).
+    static _eapp_text: u8;
+}
+
+/// What the boundary keeps across entries: the fault the handler recorded and what the MPU is
+/// set up for. One record, shared with the C kernel path (`baseline_c`'s `struct rig_boundary`,
+/// in the same order): there is one fault handler and one MPU, so both kernels must agree on
+/// them, or one would run a process under the other's regions.
+#[repr(C)]
+pub(crate) struct Boundary {
+    /// Exception number of the last process fault, 0 if none since `switch_to` last looked.
+    /// Written by `exception_handlers`' fault handler.
+    pub(crate) fault_number: AtomicU32,
+    /// Stacked PC of that fault.
+    pub(crate) fault_pc: AtomicU32,
+    /// The protection domain the MPU is set up for (`mpu::Mpu::enter`, `kernel::process::domain`).
+    pub(crate) entered: AtomicU32,
+    /// 1 while the MPU is on (some isolated process's regions are in it), else 0.
+    pub(crate) mpu_enabled: AtomicU32,
+}
+
+/// The boundary's record (see `Boundary`).
+// SAFETY: the exported name is unique in the image (`rig_` prefix, no other definition); the C
+// side reads and writes these words only from the kernel's thread, never while a process or
+// the fault handler runs, so the atomics are never raced.
+#[unsafe(export_name = "rig_boundary")]
+pub(crate) static BOUNDARY: Boundary = Boundary {
+    fault_number: AtomicU32::new(0),
+    fault_pc: AtomicU32::new(0),
+    entered: AtomicU32::new(kernel::process::domain::NONE),
+    mpu_enabled: AtomicU32::new(0),
+};
 
 /// The Cortex-M implementation of the kernel's user/kernel boundary.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CortexM;
 
+impl CortexM {
+    /// The boundary, with the MPU reset (off, every region disabled) and MemManage faults given
+    /// their own exception, so that isolated processes can be entered and their violations told
+    /// apart. Boards call it once at start-up.
+    pub fn with_isolation() -> Self {
+        Mpu::new().reset();
+        crate::scb::Scb::new().enable_memory_management_fault();
+        CortexM
+    }
+}
+
 impl UserspaceKernelBoundary for CortexM {
-    #[inline]
+    #[inline(always)]
     fn switch_to(&self, process: &mut Process<'_>) -> Result<(), ProcessFault> {
+        // Entering a process of the domain the MPU is set up for costs one comparison.
+        if let Err(error) = Mpu::new().enter(process) {
+            return Err(ProcessFault::Layout(*error));
+        }
         let (stack_pointer, registers) = process.context();
         // SAFETY: `Process` keeps `stack_pointer` at a complete basic exception frame inside
         // the process's own stack, whose stacked PC is a safe `extern "C" fn() -> !` (or where
         // that code last trapped) and whose xPSR has the Thumb bit; `registers` is a live
         // `&mut`. The process runs on its own stack and comes back only through `svc`.
         let stack_pointer = unsafe { switch_to_user(stack_pointer, registers) };
-        process.set_stack_pointer(stack_pointer)?;
-        match PROCESS_FAULT_NUMBER.swap(0, Ordering::Relaxed) {
-            0 => Ok(()),
-            number => {
-                let status = crate::scb::Scb::new().take_fault_status();
-                Err(ProcessFault::Exception { number, pc: PROCESS_FAULT_PC.load(Ordering::Relaxed), status })
-            }
+        // After a fault the handler leaves PSP at 0, outside the process: so the fault record is
+        // read only when the stack pointer is refused, never on a syscall.
+        if process.set_stack_pointer(stack_pointer).is_err() {
+            return Err(process_fault(process));
         }
+        Ok(())
     }
 
     #[inline(always)]
@@ -85,6 +143,7 @@ impl UserspaceKernelBoundary for CortexM {
         r0
     }
 
+    #[inline(always)]
     fn fault() -> ! {
         // Reading CPUID is privileged: unprivileged, the access is a BusFault (escalated to
         // HardFault), which `exception_handlers` turns into a return to the kernel.
@@ -93,6 +152,137 @@ impl UserspaceKernelBoundary for CortexM {
             core::hint::black_box(part);
         }
     }
+
+    fn code_region(&self) -> Result<Region, LayoutError> {
+        let (start, end) = (&raw const _sapp_text as usize as u32, &raw const _eapp_text as usize as u32);
+        covering(start, end.wrapping_sub(start))
+    }
+
+    #[inline(always)]
+    fn read_word(address: u32) -> u32 {
+        let mut value = 0;
+        // SAFETY: the load runs only when thread mode is unprivileged (CONTROL.nPRIV = 1), i.e.
+        // in a process, where the MPU checks it: an address the process does not own faults
+        // (MemManage) and the kernel stops the process. Privileged, nothing is accessed.
+        unsafe {
+            asm!(
+                "mrs {t}, CONTROL",
+                "tst {t}, #1",
+                "beq 1f",
+                "ldr {v}, [{a}]",
+                "1:",
+                a = in(reg) address,
+                v = inout(reg) value,
+                t = out(reg) _,
+                options(nostack, readonly),
+            )
+        };
+        value
+    }
+
+    #[inline(always)]
+    fn write_word(address: u32, value: u32) {
+        // SAFETY: as `read_word`: unprivileged only, checked by the MPU.
+        unsafe {
+            asm!(
+                "mrs {t}, CONTROL",
+                "tst {t}, #1",
+                "beq 1f",
+                "str {v}, [{a}]",
+                "1:",
+                a = in(reg) address,
+                v = in(reg) value,
+                t = out(reg) _,
+                options(nostack),
+            )
+        };
+    }
+
+    #[inline(always)]
+    fn jump(address: u32) -> ! {
+        // SAFETY: as `read_word`: the branch is taken only unprivileged, where the MPU checks
+        // the fetch (execute-never memory faults); privileged, it falls through to the loop.
+        unsafe {
+            asm!(
+                "mrs {t}, CONTROL",
+                "tst {t}, #1",
+                "beq 1f",
+                "orr {a}, {a}, #1",
+                "bx {a}",
+                "1:",
+                a = inout(reg) address => _,
+                t = out(reg) _,
+                options(nostack),
+            )
+        };
+        loop {
+            core::hint::spin_loop();
+        }
+    }
+}
+
+/// What stopped a process whose stack pointer `switch_to` refused: the fault the handler recorded
+/// (cleared here), if any. Inlined, and built here from words: returned out of line, the fault is copied
+/// through a stack temporary (byte by byte with `memcpy` before `ProcessFault` was `repr(u32)`),
+/// and the caller then re-tests whether it is a fault at all, which costs the syscall path its
+/// bounds-check elimination.
+///
+/// No fault recorded: the process itself came back with a stack pointer outside its memory. A
+/// plain load, not a swap: only the fault handler sets the record, and only while the process
+/// runs, so nothing can change it between this load and the store.
+#[inline(always)]
+fn process_fault(process: &Process<'_>) -> ProcessFault {
+    let number = BOUNDARY.fault_number.load(Ordering::Relaxed);
+    if number == 0 {
+        return ProcessFault::StackPointer;
+    }
+    BOUNDARY.fault_number.store(0, Ordering::Relaxed);
+    let pc = BOUNDARY.fault_pc.load(Ordering::Relaxed);
+    if number == MEM_MANAGE {
+        let (address, access) = memory_protection_fault(pc, process.protection());
+        return ProcessFault::MemoryProtection { pc, address, access };
+    }
+    let status = crate::scb::Scb::new().take_fault_status();
+    ProcessFault::Exception { number, pc, status }
+}
+
+/// A MemManage fault at `pc`: the address (MMFAR, or the PC for a fetch) and the access, read
+/// from the fault status (cleared here) and, for a data access, the faulting instruction when
+/// it lies in the process's `code` region. Out of line and returned in two registers.
+#[cold]
+#[inline(never)]
+fn memory_protection_fault(pc: u32, protection: &Protection) -> (u32, FaultAccess) {
+    let scb = crate::scb::Scb::new();
+    let (mmfar, _) = scb.fault_addresses();
+    let status = scb.take_fault_status();
+    let in_code = match protection {
+        Protection::On { code, .. } => {
+            let (start, end) = code.enabled_range();
+            u64::from(pc) >= start && u64::from(pc) + 4 <= end && pc % 2 == 0
+        }
+        _ => false,
+    };
+    // SAFETY: `pc` is halfword-aligned and its four bytes lie in the process's code region,
+    // which is readable flash for the whole program; the kernel reads it privileged.
+    let instruction = in_code.then(|| unsafe {
+        let at = pc as usize as *const u16;
+        [at.read_volatile(), at.add(1).read_volatile()]
+    });
+    let access = fault_access(status, instruction);
+    let address = match access {
+        FaultAccess::Execute => pc,
+        _ if status & mmfsr::MMARVALID != 0 => mmfar,
+        _ => 0,
+    };
+    (address, access)
+}
+
+/// Makes an MPU change take effect before the next access or fetch (ARMv7-M ARM B3.5.3
+/// recommends DSB then ISB after changing MPU regions).
+#[inline(always)]
+pub(crate) fn memory_barrier() {
+    // SAFETY: barriers only order and synchronise; they touch no memory or registers.
+    unsafe { asm!("dsb", "isb", options(nostack, preserves_flags)) };
 }
 
 /// Runs the process whose exception frame is at `user_stack` until its next `svc`.

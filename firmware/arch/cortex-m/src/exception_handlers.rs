@@ -17,7 +17,7 @@
 
 use core::arch::{asm, global_asm, naked_asm};
 
-use crate::context_switch::{PROCESS_FAULT_NUMBER, PROCESS_FAULT_PC, svc_handler};
+use crate::context_switch::{BOUNDARY, svc_handler};
 use crate::interrupts::{TIMESTAMP_ADDRESS, top_half};
 
 /// External interrupts given a vector (mps2-an386 has 32 device interrupts in use).
@@ -102,7 +102,9 @@ extern "C" fn reset_handler() -> ! {
 ///
 /// Bit 2 of EXC_RETURN (in lr) says whether the exception stacked its frame on PSP (a process
 /// faulted) or MSP (the kernel did); the stacked PC is word 6 of that frame. A process fault is
-/// recorded for `context_switch` and returns to the kernel as the SVC handler does: privileged
+/// recorded for `context_switch`, PSP is cleared (so the kernel sees a stack pointer outside the
+/// process and looks at the record: a syscall never pays for the check), and it returns to the
+/// kernel as the SVC handler does: privileged
 /// thread mode, EXC_RETURN to MSP, where the kernel's frame from `switch_to_user`'s `svc`
 /// still waits. A kernel fault is fatal: `rig_fault(pc, ipsr)`.
 #[unsafe(naked)] // SAFETY: asm only; reads the frame the hardware just stacked.
@@ -113,12 +115,14 @@ extern "C" fn fault_handler() -> ! {
         // A process: record the exception number and its PC, back to the kernel.
         "mrs r0, psp",
         "ldr r0, [r0, #24]",
-        "ldr r1, ={fault_pc}",
-        "str r0, [r1]",
+        "ldr r1, ={boundary}",
+        "str r0, [r1, #4]", // fault_pc
         "mrs r0, ipsr",
-        "ldr r1, ={fault_number}",
-        "str r0, [r1]",
+        "str r0, [r1]", // fault_number
+        // PSP = 0, an address in no process's memory: `switch_to` takes the stack pointer
+        // `switch_to_user` returns as bad, and only then looks at the record.
         "movs r0, #0",
+        "msr psp, r0",
         "msr CONTROL, r0",
         "isb",
         "ldr lr, ={to_kernel}",
@@ -130,8 +134,7 @@ extern "C" fn fault_handler() -> ! {
         "mrs r1, ipsr",
         "b rig_fault",
         ".ltorg",
-        fault_pc = sym PROCESS_FAULT_PC,
-        fault_number = sym PROCESS_FAULT_NUMBER,
+        boundary = sym BOUNDARY,
         to_kernel = const 0xFFFF_FFF9u32,
     )
 }

@@ -3,7 +3,7 @@
 //! `unsafe_code` is denied here except in the modules named after the paper's trusted kinds:
 //! `exception_handlers` (vector table, reset, faults, the interrupt entry), `context_switch`
 //! (entering and leaving processes) and `mmio` (the System Control Space base addresses). The
-//! drivers (`systick`, `nvic`, `scb`) and the interrupt top half's bookkeeping (`interrupts`)
+//! drivers (`systick`, `nvic`, `scb`, `mpu`) and the interrupt top half's bookkeeping (`interrupts`)
 //! are safe code over kernel's typed registers and atomics.
 //!
 //! Link-time contract with the board: it defines `rig_main() -> !` (called after .data and
@@ -18,6 +18,7 @@ pub mod dwt;
 pub mod exception_handlers;
 pub mod interrupts;
 mod mmio;
+pub mod mpu;
 pub mod nvic;
 pub mod scb;
 pub mod systick;

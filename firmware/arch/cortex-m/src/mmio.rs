@@ -10,6 +10,7 @@
 use kernel::registers::StaticRef;
 
 use crate::dwt::{DemcrRegister, DwtRegisters};
+use crate::mpu::MpuRegisters;
 use crate::nvic::{NvicRegisters, StirRegister};
 use crate::scb::ScbRegisters;
 use crate::systick::SysTickRegisters;
@@ -27,8 +28,14 @@ pub(crate) const NVIC: StaticRef<NvicRegisters> = unsafe { StaticRef::new(0xE000
 pub(crate) const STIR: StaticRef<StirRegister> = unsafe { StaticRef::new(0xE000_EF00 as *const _) };
 
 // SAFETY: the SCB sits at 0xE000_ED00 (ARMv7-M ARM B3.2.2); the `scb` driver only reads
-// identification and fault status (and clears the latter), never VTOR or the MPU.
+// identification and fault status (and clears the latter) and sets SHCSR.MEMFAULTENA, never
+// VTOR or the MPU.
 pub(crate) const SCB: StaticRef<ScbRegisters> = unsafe { StaticRef::new(0xE000_ED00 as *const _) };
+
+// SAFETY: the MPU's registers sit at 0xE000_ED90..0xE000_EDA4 (ARMv7-M ARM B3.5.3); the `mpu`
+// driver writes only regions the kernel computed for a process (its code read-only, its stack
+// and data execute-never) with PRIVDEFENA set, so the kernel's own view of memory never shrinks.
+pub(crate) const MPU: StaticRef<MpuRegisters> = unsafe { StaticRef::new(0xE000_ED90 as *const _) };
 
 // SAFETY: DWT_CTRL and DWT_CYCCNT are at 0xE000_1000 and 0xE000_1004 on every ARMv7-M core
 // with a DWT (ARMv7-M ARM C1.8.1); they live for the whole program and cannot reach memory.

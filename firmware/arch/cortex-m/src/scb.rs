@@ -1,11 +1,11 @@
 //! The System Control Block: core identification and fault status.
 //!
-//! Only fault status is exposed: a fault report wants the CFSR, HFSR and fault addresses (and
+//! Only fault status (and enabling the MemManage exception) is exposed: a fault report wants the CFSR, HFSR and fault addresses (and
 //! clears them once reported), and the kernel has no reason to move the vector table or change
 //! exception priorities at run time.
 
 use kernel::register_bitfields;
-use kernel::registers::{ReadOnly, ReadWrite, Readable, StaticRef, Writeable};
+use kernel::registers::{ReadOnly, ReadWrite, ReadWriteable, Readable, StaticRef, Writeable};
 
 register_bitfields![
     /// CPUID base register.
@@ -26,6 +26,15 @@ register_bitfields![
         /// Bus fault on a vector table read.
         VECTTBL OFFSET(1) NUMBITS(1),
     ],
+    /// SHCSR: system handler control and state.
+    SHCSR [
+        /// MemManage exception enabled (else a MemManage fault escalates to HardFault).
+        MEMFAULTENA OFFSET(16) NUMBITS(1),
+        /// BusFault exception enabled.
+        BUSFAULTENA OFFSET(17) NUMBITS(1),
+        /// UsageFault exception enabled.
+        USGFAULTENA OFFSET(18) NUMBITS(1),
+    ],
     /// A register read as a whole word.
     WORD [
         /// All bits.
@@ -37,7 +46,9 @@ register_bitfields![
 #[repr(C)]
 pub struct ScbRegisters {
     cpuid: ReadOnly<CPUID::Register>,
-    _icsr_to_shcsr: [ReadWrite<WORD::Register>; 9],
+    _icsr_to_shpr3: [ReadWrite<WORD::Register>; 8],
+    /// 0x24: system handler control and state.
+    shcsr: ReadWrite<SHCSR::Register>,
     /// 0x28: configurable fault status (MMFSR, BFSR, UFSR).
     cfsr: ReadWrite<WORD::Register>,
     hfsr: ReadWrite<HFSR::Register>,
@@ -46,6 +57,7 @@ pub struct ScbRegisters {
     bfar: ReadWrite<WORD::Register>,
 }
 
+const _: () = assert!(core::mem::offset_of!(ScbRegisters, shcsr) == 0x24);
 const _: () = assert!(core::mem::offset_of!(ScbRegisters, cfsr) == 0x28);
 const _: () = assert!(core::mem::offset_of!(ScbRegisters, bfar) == 0x38);
 
@@ -70,6 +82,12 @@ impl Scb {
     /// The part number from CPUID (0xC24 on a Cortex-M4).
     pub fn part_number(&self) -> u32 {
         self.registers.cpuid.read(CPUID::PARTNO)
+    }
+
+    /// Gives MemManage faults their own exception (4) instead of HardFault, so the kernel can
+    /// tell an MPU violation from other faults.
+    pub fn enable_memory_management_fault(&self) {
+        self.registers.shcsr.modify(SHCSR::MEMFAULTENA::SET);
     }
 
     /// Configurable Fault Status Register.

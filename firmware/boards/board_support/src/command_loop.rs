@@ -1,5 +1,5 @@
-//! The command loop every board runs after HELLO: the fault-isolation check, then PING and RUN
-//! until reset.
+//! The command loop every board runs after HELLO: the fault-isolation and MPU-isolation checks,
+//! then PING and RUN until reset.
 //!
 //! One dispatch `match` (`Board::handle`); garbage bytes the decoder skipped are reported once
 //! per command that follows them; every LOG is formatted into a fixed buffer.
@@ -7,9 +7,11 @@
 use bench::{Fixture, Platform};
 use kernel::allocator::StaticRegion;
 use kernel::harness::{self, Benchmark, Counter, Sampler};
+use kernel::memory_protection::FaultAccess;
 use kernel::process::{ProcessFault, UserspaceKernelBoundary};
 use kernel::protocol::messages;
 use kernel::protocol::{ByteSink, ByteSource, Command, CommandDecoder, DecodeError};
+use kernel::syscall::Syscall;
 
 use crate::fatal::MessageBuffer;
 
@@ -78,9 +80,71 @@ fn check_fault_isolation<B: UserspaceKernelBoundary, P: Platform>(
     match bench::ctx::fault_check(fixture) {
         (id, Some(ProcessFault::Exception { number, pc, status })) => log(
             uart,
-            format_args!("process {id} faulted: exception {number} at pc {pc:#010x}, status {status:#010x}; stopped, kernel continues"),
+            format_args!(
+                "process {id} faulted: exception {number} at pc {pc:#010x}, status {status:#010x}; stopped, kernel continues"
+            ),
         ),
         (id, other) => log(uart, format_args!("process {id} did not fault as expected: {other:?}")),
+    }
+}
+
+/// Re-entries into one isolated process the check makes (none may write the MPU).
+const REENTRIES: u32 = 100;
+
+/// LOGs the layouts the MPU refused, then proves isolation: the probe process reads its own
+/// memory, then each forbidden access must stop it with a MemManage fault while the kernel goes
+/// on; last, re-entering one isolated process must not write the MPU.
+fn check_memory_isolation<B: UserspaceKernelBoundary, P: Platform>(
+    uart: &mut impl ByteSink,
+    fixture: &mut Fixture<B, P>,
+) {
+    for (id, error) in fixture.refused.iter().flatten() {
+        log(uart, format_args!("process {id} refused at start-up (MPU): {error}"));
+    }
+    let report = bench::ctx::isolation_check(fixture);
+    let id = report.id;
+    match report.allowed {
+        (address, Ok(Syscall::Yield)) => {
+            log(uart, format_args!("isolation: process {id} read its own memory at {address:#010x}: allowed"))
+        }
+        (address, other) => log(
+            uart,
+            format_args!("isolation: process {id} could not read its own memory at {address:#010x}: {other:?}"),
+        ),
+    }
+    for (probe, (target, outcome)) in report.forbidden {
+        let what = probe.describe();
+        match outcome {
+            Err(ProcessFault::MemoryProtection { pc, address, access }) => log(
+                uart,
+                format_args!(
+                    "isolation: process {id} {what} ({target:#010x}) stopped by the MPU: MemManage, {} at {}, pc {pc:#010x}; stopped, kernel continues",
+                    access.name(),
+                    Address(address, access),
+                ),
+            ),
+            other => log(
+                uart,
+                format_args!("isolation: process {id} {what} ({target:#010x}) was NOT stopped by the MPU: {other:?}"),
+            ),
+        }
+    }
+    let writes =
+        bench::ctx::reentry_reconfigurations(fixture, REENTRIES, || cortexm::mpu::Mpu::new().reconfigurations());
+    log(uart, format_args!("isolation: {REENTRIES} re-entries into process 7 wrote the MPU {writes} times"));
+}
+
+/// A fault address as the LOG prints it, saying where it came from (MMFAR; for a fetch, which
+/// does not set MMFAR, the stacked PC), or that the core did not record one (0).
+struct Address(u32, FaultAccess);
+
+impl core::fmt::Display for Address {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Address(0, _) => write!(f, "an address the core did not record"),
+            Address(address, FaultAccess::Execute) => write!(f, "{address:#010x} (the fetch's PC)"),
+            Address(address, _) => write!(f, "{address:#010x} (MMFAR)"),
+        }
     }
 }
 
@@ -94,6 +158,7 @@ pub fn serve<P: Platform, U: ByteSink + ByteSource, C: Counter, B: UserspaceKern
 ) -> ! {
     let mut fixture = Fixture::<B, P>::new(boundary).expect("fixture created once");
     check_fault_isolation(&mut uart, &mut fixture);
+    check_memory_isolation(&mut uart, &mut fixture);
     let mut board = Board {
         uart,
         decoder: CommandDecoder::new(),

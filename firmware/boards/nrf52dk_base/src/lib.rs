@@ -97,7 +97,7 @@ pub fn main(identity: &Identity) -> ! {
             format_args!("UICR.APPROTECT is not HwDisabled (0x5A): the next reset locks the probe out"),
         );
     }
-    board_support::serve::<Platform, _, _, _>(uart, sampler, CortexM)
+    board_support::serve::<Platform, _, _, _>(uart, sampler, CortexM::with_isolation())
 }
 
 /// A panic as a PANIC frame on UARTE0 (the bin crate's `#[panic_handler]`).

@@ -46,7 +46,7 @@ fn main() -> ! {
     let mut uart = setup_uart();
     let sampler = setup_counter();
     messages::hello(&mut uart, &IDENTITY.hello(Counter::UNIT, CPU_HZ));
-    board_support::serve::<Platform, _, _, _>(uart, sampler, CortexM)
+    board_support::serve::<Platform, _, _, _>(uart, sampler, CortexM::with_isolation())
 }
 
 #[panic_handler]

@@ -151,3 +151,68 @@ fn grants_come_from_the_process_region() {
     assert!(at >= start && at + 16 <= end);
     assert!(grants.allocate(64, 1).is_none());
 }
+
+/// A region aligned to its memory's size (1 KiB), as the fixture lays isolated processes out.
+#[repr(C, align(1024))]
+struct Aligned(ProcessRegion<256, 64>);
+
+const CODE: crate::memory_protection::Region =
+    crate::memory_protection::Region { base: 0x1000, size_log2: 12, subregions_disabled: 0 };
+
+#[test]
+fn an_isolated_process_gets_its_memory_as_one_region_and_not_its_grants() {
+    let mut region = Box::new(Aligned(ProcessRegion::new()));
+    let mut p = Process::new(6, &mut region.0, app);
+    assert_eq!(*p.protection(), super::Protection::Off);
+    assert_eq!(p.domain(), super::domain::UNISOLATED, "every process that is not isolated shares one domain");
+    assert_eq!(p.isolate(Ok(CODE)), Ok(()));
+    assert_eq!(p.domain(), 6, "an isolated process is alone in the domain of its id");
+    let (start, len) = p.memory_range();
+    let (grant_start, grant_len) = p.grant_range();
+    assert_eq!((len, grant_len), (1024, 64));
+    assert_eq!(grant_start, start + 1024);
+    let super::Protection::On { code, data } = *p.protection() else { panic!("not isolated: {:?}", p.protection()) };
+    assert_eq!(code, CODE);
+    assert_eq!(data.enabled_range(), (u64::from(start), u64::from(start) + 1024));
+    assert!(p.is_runnable());
+}
+
+/// The same region 8 bytes past a 1 KiB boundary: no MPU region holds its memory exactly.
+#[repr(C, align(1024))]
+struct Shifted {
+    _pad: [u32; 2],
+    region: ProcessRegion<256, 64>,
+}
+
+#[test]
+fn a_layout_no_region_expresses_is_refused_and_the_process_never_runs() {
+    let mut shifted = Box::new(Shifted { _pad: [0; 2], region: ProcessRegion::new() });
+    let mut p = Process::new(7, &mut shifted.region, app);
+    let (start, len) = p.memory_range();
+    let error = p.isolate(Ok(CODE)).unwrap_err();
+    assert_eq!(error, crate::memory_protection::LayoutError::NotExpressible { start, len });
+    assert_eq!(p.state(), State::Faulted(ProcessFault::Layout(error)));
+    assert!(!p.is_runnable());
+    p.restart(app);
+    assert!(!p.is_runnable(), "a refused process stays stopped across restarts");
+    // A code region the image cannot express refuses every isolated process.
+    let mut region = Box::new(Aligned(ProcessRegion::new()));
+    let mut q = Process::new(8, &mut region.0, app);
+    let bad = crate::memory_protection::LayoutError::NotExpressible { start: 0x104, len: 100 };
+    assert_eq!(q.isolate(Err(bad)), Err(bad));
+    assert_eq!(*q.protection(), super::Protection::Refused(bad));
+    assert_eq!(q.domain(), super::domain::REFUSED);
+    for never in [super::domain::UNISOLATED, super::domain::NONE] {
+        assert_ne!(q.domain(), never, "the architecture must never find the MPU ready for a refused process");
+    }
+}
+
+#[test]
+fn the_argument_command_answers_what_the_kernel_set() {
+    let mut region = ProcessRegion::<32, 0>::new();
+    let mut p = Process::new(0, &mut region, app);
+    p.set_argument(0x2000_1234);
+    trap(&mut p, 8, [number::COMMAND, command::ARGUMENT, 0, 0]);
+    p.handle_syscall();
+    assert_eq!(r0(&p), 0x2000_1234);
+}
