@@ -98,8 +98,11 @@ Answer try_board(const board::Board& b, const fs::path& scratch, std::vector<std
         for (const auto& a : absent) why += (why.empty() ? "" : "; ") + a;
         missing.push_back(
             fmt::format("board {}: connect it (its serial port must appear as {}) and set "
-                        "uart.device / probe.adapter_serial in {}",
-                        b.name, b.uart.device, b.file.string()));
+                        "uart.device / probe.adapter_serial in {}{}",
+                        b.name, b.uart.device, b.file.string(),
+                        b.file.parent_path() == source_dir() / "boards"
+                            ? " (in the bench's own copy: ~/.config/kernel-rig/boards/ or $RIG_BOARDS_PATH, docs/bench.md)"
+                            : ""));
         return {false, why};
     }
     if (b.probe.kind == board::ProbeKind::openocd) {
@@ -191,7 +194,8 @@ int run_doctor(const board::SearchPath& boards_dir) {
         if (needs.empty()) fmt::print("  ok       {:<20} probe attached, devices open for {}\n", b.name, who.user);
         for (const auto& need : needs) {
             fmt::print("  lacks    {:<20} {}\n", b.name, need);
-            missing.push_back("board " + b.name + ": " + need);
+            // An absent serial port is already in Missing, with what to do ("connect it …").
+            if (need.find(" is not present") == std::string::npos) missing.push_back("board " + b.name + ": " + need);
         }
     }
 

@@ -58,7 +58,9 @@ TEST_F(PyOcdGdbServer, Pyocd013RefusesTheSam4lAtOnceAndSaysUseOpenocd) {
     board->probe.target = "atsam4lc8c";
     const auto targets = probes::pyocd::pyocd013_targets();
     ASSERT_TRUE(targets) << "pyocd-gdbserver --list-targets --json gave nothing readable";
-    EXPECT_NE(std::find(targets->begin(), targets->end(), "nrf52840"), targets->end());
+    std::string listed;
+    for (const auto& t : *targets) listed += t + " ";
+    EXPECT_NE(std::find(targets->begin(), targets->end(), "nrf52840"), targets->end()) << listed;
     const auto log = test_support::scratch_dir("rig_pyocd_", "sam4l") / "pyocd.log";
     const auto started = std::chrono::steady_clock::now();
     auto probe = probes::pyocd::PyOcdProbe::start(*board, log);

@@ -53,7 +53,8 @@ std::optional<std::vector<std::string>> pyocd013_targets() {
     if (!ran.ok) return std::nullopt;
     try {
         std::vector<std::string> names;
-        for (const auto& target : nlohmann::json::parse(ran.out).at("targets"))
+        const auto answer = nlohmann::json::parse(ran.out);  // kept: a temporary would die before the loop
+        for (const auto& target : answer.at("targets"))
             names.push_back(target.at("name").get<std::string>());
         return names;
     } catch (const std::exception&) {
