@@ -48,8 +48,9 @@ TEST_F(PyOcdGdbServer, NoProbeConnectedIsAClearNotFoundError) {
     EXPECT_EQ(said.find("error: unrecognized arguments"), std::string::npos) << said;
 }
 
-// pyOCD 0.13 has no SAM4L target and would wait for a probe for ever rather than say so: the
-// probe asks it for its target list first and refuses at once, naming what to use instead.
+// pyOCD 0.13 has no SAM4L target and answered `-t atsam4lc8c` with its usage text and "invalid
+// target option" (the run failed with pyOCD's usage as the reason): the probe asks it for its
+// target list first and refuses at once, naming what to use instead.
 TEST_F(PyOcdGdbServer, Pyocd013RefusesTheSam4lAtOnceAndSaysUseOpenocd) {
     if (util::program_available("pyocd")) GTEST_SKIP() << "a current pyOCD is on PATH; the check is for pyOCD 0.13";
     auto board = board::find_board("sam4l_xplained", fs::path(RIG_SOURCE_DIR) / "boards");

@@ -145,7 +145,7 @@ Result<std::unique_ptr<PyOcdProbe>> PyOcdProbe::start(const board::Board& board,
         return make_error(ErrorKind::not_found,
                           "neither pyocd nor pyocd-gdbserver is installed (apt-get install python3-pyocd, or a current "
                           "pyOCD on PATH)");
-    // pyOCD 0.13 waits for a probe for ever even for a target it does not have: say so first.
+    // pyOCD 0.13 answers a target it does not have with its usage text: say what to do instead.
     if (argv->front() == "pyocd-gdbserver")
         if (const auto targets = pyocd013_targets())
             if (auto problem = pyocd013_target_problem(board, *targets); !problem.empty())

@@ -30,8 +30,8 @@ std::optional<std::vector<std::string>> pyocd013_targets();
 
 // Why pyOCD 0.13 cannot drive this board, or "" when it can (or its list cannot be read): the
 // target is not one of `targets`. Debian's pyOCD has no SAM4L at all ("pyOCD 0.13 has no SAM4L
-// target: use OpenOCD"), and calls the nRF52832 "nrf52". pyOCD itself would wait for a probe for
-// ever instead of saying so.
+// target: use OpenOCD"), and calls the nRF52832 "nrf52". pyOCD itself only prints its usage and
+// "invalid target option", which says neither.
 std::string pyocd013_target_problem(const board::Board& board, const std::vector<std::string>& targets);
 
 // GDB's flash sequence over any server that sends a memory map: every segment must lie in a
