@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 #include <string_view>
+#include <cstdlib>
+#include <map>
 #include <toml++/toml.h>
 
 namespace rig::board {
@@ -17,7 +19,8 @@ namespace {
 // Raised inside the parser and turned into one Error naming file and key at the boundary.
 struct BadKey {
     std::string key;
-    std::string expected;
+    std::string expected;  // "a clock in Hz, got a string"; for an unknown key, the keys its table takes
+    bool unknown = false;  // a key the board file format does not have (a typo, or a field no probe honours)
 };
 
 const char* type_name(const toml::node* node) {
@@ -112,6 +115,55 @@ std::string hex(std::uint64_t value) {
 }
 std::string range(const MemoryRegion& r) { return hex(r.origin) + ".." + hex(r.end()); }
 
+// The keys each table of a board file takes; [probe] and [uart] depend on their kind, so a field
+// that the chosen probe or UART would not use is refused rather than silently ignored.
+std::vector<std::string_view> keys_of(std::string_view table, const Board& b) {
+    if (table.empty()) return {"board", "clock", "memory", "probe", "uart", "counter"};
+    if (table == "board") return {"name", "description", "chip", "firmware", "firmware_board"};
+    if (table == "clock") return {"cpu_hz"};
+    if (table == "memory") return {"flash", "ram"};
+    if (table == "memory.flash" || table == "memory.ram") return {"origin", "length"};
+    if (table == "counter") return {"kind"};
+    if (table == "probe") {
+        switch (b.probe.kind) {
+            case ProbeKind::qemu_gdb: return {"kind", "machine", "icount_shift"};
+            case ProbeKind::openocd: return {"kind", "config", "transport", "speed_khz", "adapter_serial"};
+            case ProbeKind::pyocd: return {"kind", "target", "speed_khz", "adapter_serial"};
+        }
+    }
+    if (table == "uart") {
+        if (b.uart.kind == UartKind::tcp) return {"kind", "baud"};
+        return {"kind", "device", "baud", "parity", "flow_control", "assert_dtr"};
+    }
+    return {};
+}
+
+// "[probe] with kind = \"openocd\"" — how the error names the table whose keys it lists.
+std::string table_title(std::string_view table, const Board& b) {
+    if (table.empty()) return "the top level";
+    std::string title = "[" + std::string(table) + "]";
+    if (table == "probe") title += std::string(" with kind = \"") + to_string(b.probe.kind) + "\"";
+    if (table == "uart") title += b.uart.kind == UartKind::tcp ? " with kind = \"tcp\"" : " with kind = \"serial\"";
+    return title;
+}
+
+// Walks every table the file has and refuses the first key the format does not know, naming it
+// and the keys allowed there: a typo (`assert_rts`) or a field this probe would ignore never
+// passes silently.
+void refuse_unknown_keys(const toml::table& table, const Board& b, const std::string& path = "") {
+    const auto allowed = keys_of(path, b);
+    for (const auto& [key, node] : table) {
+        const std::string name(key.str());
+        const std::string full = path.empty() ? name : path + "." + name;
+        if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+            std::string list;
+            for (const auto k : allowed) list += (list.empty() ? "" : ", ") + std::string(k);
+            throw BadKey{full, table_title(path, b) + " takes only " + list, true};
+        }
+        if (const auto* sub = node.as_table()) refuse_unknown_keys(*sub, b, full);
+    }
+}
+
 Board parse(const toml::table& root) {
     Reader r(root);
     Board b;
@@ -144,14 +196,13 @@ Board parse(const toml::table& root) {
         b.probe.transport = r.has("probe.transport")
                                 ? (r.choice<int>("probe.transport", {{"swd", 0}, {"jtag", 1}}) == 0 ? "swd" : "jtag")
                                 : "swd";
-        if (r.has("probe.speed_khz"))
-            b.probe.speed_khz =
-                static_cast<std::uint32_t>(r.integer("probe.speed_khz", 1, 100'000, "an adapter speed in kHz"));
         b.probe.adapter_serial = r.word("probe.adapter_serial", false);
     } else {
         b.probe.target = r.word("probe.target", true);
         b.probe.adapter_serial = r.word("probe.adapter_serial", false);
     }
+    if (b.probe.kind != ProbeKind::qemu_gdb && r.has("probe.speed_khz"))
+        b.probe.speed_khz = static_cast<std::uint32_t>(r.integer("probe.speed_khz", 1, 100'000, "an SWD speed in kHz"));
     b.uart.kind = r.choice<UartKind>("uart.kind", {{"tcp", UartKind::tcp}, {"serial", UartKind::serial}});
     if (b.uart.kind == UartKind::serial) {
         b.uart.device = r.string("uart.device");
@@ -164,6 +215,7 @@ Board parse(const toml::table& root) {
         b.uart.assert_dtr = r.boolean("uart.assert_dtr", false);
     }
     b.uart.baud = static_cast<std::uint32_t>(r.integer("uart.baud", 300, 12'000'000, "a baud rate"));
+    refuse_unknown_keys(root, b);
     return b;
 }
 
@@ -272,6 +324,9 @@ Result<Board> parse_board(std::string_view toml_text, const std::filesystem::pat
             throw BadKey{"board.name", "\"" + file.stem().string() + "\" (the file's name), got \"" + b.name + "\""};
         return b;
     } catch (const BadKey& bad) {
+        if (bad.unknown)
+            return make_error(ErrorKind::malformed,
+                              file.string() + ": unknown key '" + bad.key + "': " + bad.expected);
         return make_error(ErrorKind::malformed,
                           file.string() + ": key '" + bad.key + "': expected " + bad.expected);
     }
@@ -310,12 +365,33 @@ std::string folder_problem(const std::filesystem::path& dir) {
 
 }  // namespace
 
-Result<Board> find_board(const std::string& name, const std::filesystem::path& boards_dir) {
-    // Board names become file names: refuse anything that could walk out of boards/.
-    const bool plain = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+namespace {
+
+// Board names become file names: refuse anything that could walk out of boards/.
+bool plain_board_name(const std::string& name) {
+    return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
     });
-    if (!plain) return make_error(ErrorKind::invalid_argument, "board name '" + name + "' may only use letters, digits, '_' and '-'");
+}
+
+Error bad_board_name(const std::string& name) {
+    return make_error(ErrorKind::invalid_argument, "board name '" + name + "' may only use letters, digits, '_' and '-'");
+}
+
+// A folder on the search path that may be skipped: the default local one when it is absent.
+bool skippable(const BoardFolder& folder) {
+    std::error_code ec;
+    return !folder.must_exist && std::filesystem::status(folder.path, ec).type() == std::filesystem::file_type::not_found;
+}
+
+std::string folder_problem_of(const BoardFolder& folder) {
+    return folder_problem(folder.path) + (folder.origin.empty() ? "" : " (" + folder.origin + ")");
+}
+
+}  // namespace
+
+Result<Board> find_board(const std::string& name, const std::filesystem::path& boards_dir) {
+    if (!plain_board_name(name)) return bad_board_name(name);
     const auto file = boards_dir / (name + ".toml");
     std::error_code ec;
     if (!std::filesystem::is_directory(boards_dir, ec))
@@ -350,6 +426,92 @@ std::vector<Result<Board>> load_all_boards(const std::filesystem::path& boards_d
     }
     std::sort(files.begin(), files.end());
     for (const auto& f : files) boards.push_back(load_board(f));
+    return boards;
+}
+
+std::string SearchPath::describe() const {
+    std::string text;
+    for (const auto& folder : folders) text += (text.empty() ? "" : ":") + folder.path.string();
+    return text;
+}
+
+SearchPath search_path_from(const char* rig_boards_path, const char* xdg_config_home, const char* home,
+                            const std::filesystem::path& repo_boards) {
+    SearchPath path;
+    if (rig_boards_path && *rig_boards_path) {
+        std::string_view rest = rig_boards_path;
+        while (!rest.empty()) {
+            const auto colon = rest.find(':');
+            const auto entry = rest.substr(0, colon);
+            if (!entry.empty()) path.folders.push_back({std::filesystem::path(entry), true, "RIG_BOARDS_PATH"});
+            rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+        }
+    } else if ((xdg_config_home && *xdg_config_home) || (home && *home)) {
+        const std::filesystem::path config = xdg_config_home && *xdg_config_home
+                                                 ? std::filesystem::path(xdg_config_home)
+                                                 : std::filesystem::path(home) / ".config";
+        path.folders.push_back({config / "kernel-rig" / "boards", false, "local"});
+    }
+    path.folders.push_back({repo_boards, true, "repository"});
+    return path;
+}
+
+SearchPath default_search_path(const std::filesystem::path& repo_boards) {
+    return search_path_from(std::getenv("RIG_BOARDS_PATH"), std::getenv("XDG_CONFIG_HOME"), std::getenv("HOME"),
+                            repo_boards);
+}
+
+SearchPath exact_folder(const std::filesystem::path& boards_dir) {
+    return SearchPath{{{boards_dir, true, ""}}};
+}
+
+std::vector<std::filesystem::path> board_files_named(const std::string& name, const SearchPath& path) {
+    std::vector<std::filesystem::path> files;
+    if (!plain_board_name(name)) return files;
+    for (const auto& folder : path.folders) {
+        std::error_code ec;
+        const auto file = folder.path / (name + ".toml");
+        if (std::filesystem::exists(std::filesystem::symlink_status(file, ec))) files.push_back(file);
+    }
+    return files;
+}
+
+Result<Board> find_board(const std::string& name, const SearchPath& path) {
+    if (path.folders.size() == 1) return find_board(name, path.folders.front().path);
+    if (!plain_board_name(name)) return bad_board_name(name);
+    for (const auto& folder : path.folders) {
+        if (skippable(folder)) continue;
+        std::error_code ec;
+        if (!std::filesystem::is_directory(folder.path, ec))
+            return make_error(ErrorKind::not_found, "no board '" + name + "': " + folder_problem_of(folder));
+        const auto file = folder.path / (name + ".toml");
+        if (std::filesystem::exists(std::filesystem::symlink_status(file, ec))) return load_board(file);
+    }
+    std::string known;
+    for (const auto& b : load_all_boards(path))
+        if (b) known += (known.empty() ? "" : ", ") + b->name;
+    return make_error(ErrorKind::not_found, "no board '" + name + "' in " + path.describe() +
+                                                " (known: " + (known.empty() ? "none" : known) + ")");
+}
+
+std::vector<Result<Board>> load_all_boards(const SearchPath& path) {
+    if (path.folders.size() == 1) return load_all_boards(path.folders.front().path);
+    std::vector<Result<Board>> boards;
+    std::map<std::string, std::filesystem::path> first;  // board name (file stem) -> the file that wins
+    for (const auto& folder : path.folders) {
+        if (skippable(folder)) continue;
+        std::error_code ec;
+        if (!std::filesystem::is_directory(folder.path, ec)) {
+            boards.push_back(make_error(ErrorKind::not_found, folder_problem_of(folder)));
+            continue;
+        }
+        for (std::filesystem::directory_iterator it(folder.path, ec), end; !ec && it != end; it.increment(ec))
+            if (it->path().extension() == ".toml") first.emplace(it->path().stem().string(), it->path());
+        if (ec)
+            boards.push_back(make_error(ErrorKind::io, "cannot list the boards folder " + folder.path.string() + ": " +
+                                                           ec.message()));
+    }
+    for (const auto& [name, file] : first) boards.push_back(load_board(file));
     return boards;
 }
 

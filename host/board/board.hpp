@@ -40,7 +40,7 @@ struct Probe {
     int icount_shift = 7;         // qemu-gdb: one instruction = 2^shift ns of virtual time
     std::string config;           // openocd: board or target cfg for -f (default chosen by chip)
     std::string transport;        // openocd: "swd" or "jtag", checked against the running OpenOCD
-    std::uint32_t speed_khz = 0;  // openocd: adapter speed; 0 = what the config sets
+    std::uint32_t speed_khz = 0;  // openocd, pyocd: SWD clock in kHz; 0 = what the config (or pyOCD) sets
     std::string target;           // pyocd: target type (nrf52840, nrf52832)
     std::string adapter_serial;   // openocd, pyocd: the probe's USB serial number; empty = the only one
 };
@@ -86,7 +86,9 @@ std::string default_openocd_config(const std::string& chip);
 inline constexpr std::size_t max_board_file_bytes = 64 * 1024;
 inline constexpr std::size_t max_board_nesting = 8;
 
-// Reads and checks one board file. Errors name the file, the key and what was expected.
+// Reads and checks one board file. Errors name the file, the key and what was expected; a key
+// the format does not have, or one the board's probe or UART kind would not use, is refused
+// with the keys its table takes.
 Result<Board> load_board(const std::filesystem::path& file);
 
 // The same checks on board-file text already in memory; `file` names it in errors, becomes
@@ -99,5 +101,36 @@ Result<Board> find_board(const std::string& name, const std::filesystem::path& b
 // Every *.toml in `boards_dir`, sorted by name; bad files come back as errors, not skipped, and a
 // folder that does not exist or cannot be listed is one error.
 std::vector<Result<Board>> load_all_boards(const std::filesystem::path& boards_dir);
+
+// Where board files are looked for, first folder first. A bench keeps its own files (serial
+// numbers, /dev/serial/by-id paths, adapter serials) in a folder of its own ahead of the
+// repository's boards/: a file of the same name there wins, so `git pull` never meets the
+// bench's wiring.
+struct BoardFolder {
+    std::filesystem::path path;
+    bool must_exist = true;  // false for the default local folder, which a bench need not have
+    std::string origin;      // "RIG_BOARDS_PATH", "local", "repository", "--boards-dir": for messages
+};
+struct SearchPath {
+    std::vector<BoardFolder> folders;
+    std::string describe() const;  // "a:b:c"
+};
+
+// `$RIG_BOARDS_PATH` (colon-separated; every folder named must exist) when set and not empty,
+// else `${XDG_CONFIG_HOME:-$HOME/.config}/kernel-rig/boards` when it exists; then `repo_boards`.
+SearchPath default_search_path(const std::filesystem::path& repo_boards);
+// The same from given variable values (nullptr = unset), for tests.
+SearchPath search_path_from(const char* rig_boards_path, const char* xdg_config_home, const char* home,
+                            const std::filesystem::path& repo_boards);
+// Exactly one folder (an explicit --boards-dir): nothing else is searched.
+SearchPath exact_folder(const std::filesystem::path& boards_dir);
+
+// The first <name>.toml on the path. A bad file there is an error: it never falls back to a later
+// folder's file of the same name, which would run the bench with the repository's wiring.
+Result<Board> find_board(const std::string& name, const SearchPath& path);
+// One entry per board name, from the first folder that has it, sorted by name.
+std::vector<Result<Board>> load_all_boards(const SearchPath& path);
+// Every <name>.toml on the path in search order; the first is the one used, the others it hides.
+std::vector<std::filesystem::path> board_files_named(const std::string& name, const SearchPath& path);
 
 }  // namespace rig::board

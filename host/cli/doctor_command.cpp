@@ -8,6 +8,8 @@
 #include <memory>
 
 #include "host/board/board.hpp"
+#include "host/cli/board_folders.hpp"
+#include "host/cli/device_access.hpp"
 #include "host/cli/paths.hpp"
 #include "host/cli/run_command.hpp"
 #include "host/cli/signals.hpp"
@@ -88,8 +90,12 @@ Answer try_board(const board::Board& b, const fs::path& scratch, std::vector<std
         if (b.uart.kind == board::UartKind::serial)
             missing.push_back(
                 fmt::format("board {}: connect it (its serial port must appear as {}) and set "
-                            "uart.device / probe.adapter_serial in {}",
-                            b.name, b.uart.device, b.file.string()));
+                            "uart.device / probe.adapter_serial in {}{}",
+                            b.name, b.uart.device, b.file.string(),
+                            b.file.parent_path() == source_dir() / "boards"
+                                ? " (in the bench's own copy: ~/.config/kernel-rig/boards/ or $RIG_BOARDS_PATH, "
+                                  "docs/bench.md)"
+                                : ""));
         return {false, why};
     }
     const auto image = default_image(b.firmware_package);
@@ -99,7 +105,7 @@ Answer try_board(const board::Board& b, const fs::path& scratch, std::vector<std
                       std::string(b.counter == board::CounterUnit::cycles ? ", counter rate" : "")};
 }
 
-int run_doctor(const fs::path& boards_dir) {
+int run_doctor(const board::SearchPath& boards_dir) {
     std::vector<std::string> missing;
     // Probe logs go to a private folder of our own (mkdtemp: 0700, a name nobody can predict).
     std::error_code tmp_ec;
@@ -139,7 +145,7 @@ int run_doctor(const fs::path& boards_dir) {
         fmt::print("  ok       {:<20} {}\n", program.name, version);
     }
 
-    fmt::print("\nBoards configured ({}):\n", boards_dir.string());
+    fmt::print("\nBoards configured ({}):\n", boards_dir.describe());
     std::vector<board::Board> boards;
     for (const auto& b : board::load_all_boards(boards_dir)) {
         if (!b) {
@@ -165,6 +171,24 @@ int run_doctor(const fs::path& boards_dir) {
         fmt::print("  {:<8} {:<20} {}\n", answer.answers ? "answers" : "absent", b.name, answer.note);
     }
 
+    // What each real board needs and lacks here: its probe attached, udev permissions on the
+    // probe's USB node and the serial port, and what the probe program cannot do for it.
+    fmt::print("\nWhat each real board needs:\n");
+    const auto who = current_identity();
+    const auto usb = usb_devices();
+    const bool old_pyocd = !util::program_available("pyocd") && util::program_available("pyocd-gdbserver");
+    const auto targets = old_pyocd ? probes::pyocd::pyocd013_targets() : std::nullopt;
+    for (const auto& b : boards) {
+        if (b.probe.kind == board::ProbeKind::qemu_gdb) continue;
+        const auto needs = board_needs(b, who, usb, targets);
+        if (needs.empty()) fmt::print("  ok       {:<20} probe attached, devices open for {}\n", b.name, who.user);
+        for (const auto& need : needs) {
+            fmt::print("  lacks    {:<20} {}\n", b.name, need);
+            // An absent serial port is already in Missing, with what to do ("connect it …").
+            if (need.find(" is not present") == std::string::npos) missing.push_back("board " + b.name + ": " + need);
+        }
+    }
+
     fmt::print("\nMissing:\n");
     if (missing.empty()) fmt::print("  nothing\n");
     for (const auto& m : missing) fmt::print("  - {}\n", m);
@@ -178,10 +202,10 @@ int run_doctor(const fs::path& boards_dir) {
 }  // namespace
 
 void add_doctor_command(CLI::App& app, int& exit_code) {
-    auto boards_dir = std::make_shared<std::string>((source_dir() / "boards").string());
+    auto boards_dir = std::make_shared<std::string>();  // empty: the search path
     auto* cmd = app.add_subcommand("doctor", "Check programs, boards, serial ports and which boards answer");
-    cmd->add_option("--boards-dir", *boards_dir, "Folder of board files")->capture_default_str();
-    cmd->callback([boards_dir, &exit_code] { exit_code = run_doctor(*boards_dir); });
+    add_boards_dir_option(*cmd, *boards_dir);
+    cmd->callback([boards_dir, &exit_code] { exit_code = run_doctor(boards_search_path(*boards_dir)); });
 }
 
 }  // namespace rig::cli

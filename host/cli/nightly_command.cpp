@@ -1,5 +1,6 @@
 #include "host/cli/nightly_command.hpp"
 
+#include "host/cli/board_folders.hpp"
 #include "host/cli/paths.hpp"
 #include "host/cli/run_command.hpp"
 #include "host/cli/signals.hpp"
@@ -18,7 +19,7 @@ struct NightlyArgs {
     std::string boards = "all";
     std::string repo = ".";
     std::string worktrees = (source_dir() / "build" / "nightly" / "worktrees").string();
-    std::string boards_dir = (source_dir() / "boards").string();
+    std::string boards_dir;  // empty: the search path
     std::string history = (source_dir() / "results" / "history.sqlite").string();
     std::string results_dir = (source_dir() / "results").string();
     std::string thresholds = (source_dir() / "config" / "compare_thresholds.toml").string();
@@ -42,7 +43,7 @@ int nightly_main(const NightlyArgs& args) {
         for (std::string b; std::getline(in, b, ',');)
             if (!b.empty()) o.boards.push_back(b);
     }
-    o.boards_dir = args.boards_dir;
+    o.boards_dir = boards_search_path(args.boards_dir);
     o.worktrees = args.worktrees;
     o.history = args.history;
     o.results_dir = args.results_dir;
@@ -102,7 +103,7 @@ void add_nightly_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--boards", args->boards, "all, or names separated by commas")->capture_default_str();
     cmd->add_option("--repo", args->repo, "The git checkout whose commits are measured")->capture_default_str();
     cmd->add_option("--worktrees", args->worktrees, "Folder of per-commit worktrees")->capture_default_str();
-    cmd->add_option("--boards-dir", args->boards_dir, "Folder of board files")->capture_default_str();
+    add_boards_dir_option(*cmd, args->boards_dir);
     cmd->add_option("--history", args->history, "History database")->capture_default_str();
     cmd->add_option("--results-dir", args->results_dir, "Folder result files are written to")->capture_default_str();
     cmd->add_option("--thresholds", args->thresholds, "Per-family thresholds a step must pass")->capture_default_str();

@@ -3,6 +3,7 @@
 #include "host/board/board.hpp"
 #include "host/cli/image_freshness.hpp"
 #include "host/cli/import_command.hpp"
+#include "host/cli/board_folders.hpp"
 #include "host/cli/paths.hpp"
 #include "host/cli/signals.hpp"
 #include "host/protocol/messages.hpp"
@@ -22,7 +23,7 @@ namespace {
 struct RunArgs {
     std::string board = "qemu_mps2_an386";
     std::string image;
-    std::string boards_dir = (source_dir() / "boards").string();
+    std::string boards_dir;  // empty: the search path
     std::string results_dir = (source_dir() / "results").string();
     std::string history = (source_dir() / "results" / "history.sqlite").string();
     unsigned repetitions = 15;
@@ -41,7 +42,7 @@ int exit_code_for(const Error& e, session::Step step) {
 }
 
 int run(const RunArgs& args) {
-    auto board = board::find_board(args.board, args.boards_dir);
+    auto board = board::find_board(args.board, boards_search_path(args.boards_dir));
     if (!board) {
         fmt::print(stderr, "rig run: {}\n", board.error().message);
         return exit_bad_input;
@@ -149,7 +150,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
         ->capture_default_str();
     cmd->add_option("-f,--filter", args->filter, "Only benchmarks whose name starts with this")
         ->check(filter_length_check());
-    cmd->add_option("--boards-dir", args->boards_dir, "Folder of board files")->capture_default_str();
+    add_boards_dir_option(*cmd, args->boards_dir);
     cmd->add_option("--results-dir", args->results_dir, "Folder results are written to")->capture_default_str();
     cmd->add_option("--history", args->history, "History database every run is added to")->capture_default_str();
     cmd->add_flag("-q,--quiet", args->quiet, "Print only the summary");

@@ -1,6 +1,7 @@
 // rigd: the kernel-rig daemon. Owns the boards (a queue, a lock and a worker thread per board),
 // keeps the queue in <state-dir>/queue.json, and serves `rig` over a unix socket (README "The daemon").
 #include "host/board/board.hpp"
+#include "host/cli/board_folders.hpp"
 #include "host/cli/paths.hpp"
 #include "host/cli/run_command.hpp"
 #include "host/daemon/api.hpp"
@@ -22,7 +23,7 @@ using namespace rig;
 
 struct Args {
     std::string socket;
-    std::string boards_dir = (cli::source_dir() / "boards").string();
+    std::string boards_dir;  // empty: the search path
     std::string results_dir = (cli::source_dir() / "results").string();
     std::string state_dir;  // default: <results-dir>/rigd
     std::string history;    // default: <results-dir>/history.sqlite
@@ -46,17 +47,17 @@ Result<std::vector<board::Board>> owned_boards(const Args& args) {
         std::istringstream names(args.boards);
         for (std::string name; std::getline(names, name, ',');) {
             if (name.empty()) continue;
-            auto b = board::find_board(name, args.boards_dir);
+            auto b = board::find_board(name, cli::boards_search_path(args.boards_dir));
             if (!b) return b.error();
             owned.push_back(*b);
         }
     } else {
-        for (auto& b : board::load_all_boards(args.boards_dir)) {
+        for (auto& b : board::load_all_boards(cli::boards_search_path(args.boards_dir))) {
             if (!b) return b.error();
             if (b->probe.kind == board::ProbeKind::qemu_gdb) owned.push_back(*b);
         }
     }
-    if (owned.empty()) return make_error(ErrorKind::not_found, "no boards to own in " + args.boards_dir);
+    if (owned.empty()) return make_error(ErrorKind::not_found, "no boards to own in " + cli::boards_search_path(args.boards_dir).describe());
     return owned;
 }
 
@@ -139,7 +140,7 @@ int main(int argc, char** argv) {
     Args args;
     app.add_option("--socket", args.socket,
                    "Unix socket to listen on (default: /run/rigd/rigd.sock as root, else $XDG_RUNTIME_DIR/rigd.sock)");
-    app.add_option("--boards-dir", args.boards_dir, "Folder of board files")->capture_default_str();
+    cli::add_boards_dir_option(app, args.boards_dir);
     app.add_option("--results-dir", args.results_dir, "Folder results and logs are written to")->capture_default_str();
     app.add_option("--state-dir", args.state_dir, "Folder of the queue state (default: <results-dir>/rigd)");
     app.add_option("--history", args.history, "History database (default: <results-dir>/history.sqlite)");

@@ -198,7 +198,7 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
             boards.push_back(std::move(*b));
         }
     }
-    if (boards.empty()) return make_error(ErrorKind::invalid_argument, "no boards in " + o.boards_dir.string());
+    if (boards.empty()) return make_error(ErrorKind::invalid_argument, "no boards in " + o.boards_dir.describe());
 
     auto history = results::History::open(o.history);
     if (!history) return history.error();

@@ -5,6 +5,7 @@
 // commits that already have a complete run with the asked repetitions are skipped, so a rerun
 // continues where one stopped. Runs are filed under the commit checked out (results/run_recorder).
 
+#include "host/board/board.hpp"
 #include "host/results/step_detection.hpp"
 #include "host/results/thresholds.hpp"
 #include "host/util/result.hpp"
@@ -27,7 +28,7 @@ struct NightlyOptions {
     std::string range;                 // "A..B" (git rev-list syntax); empty with since_last: see below
     bool since_last = false;           // from the newest commit the history has for these boards to HEAD
     std::vector<std::string> boards;   // names; empty = every board file in boards_dir
-    std::filesystem::path boards_dir;
+    board::SearchPath boards_dir;       // where board files are found (cli::boards_search_path)
     std::filesystem::path worktrees;  // one worktree per commit, kept for reuse (and for the inventory)
     std::filesystem::path history;
     std::filesystem::path results_dir;  // <board>/<commit>.json are written here too

@@ -15,13 +15,15 @@ namespace {
 namespace fs = std::filesystem;
 using namespace rig;
 
-// The nRF52840 DK's board file, switched to pyOCD with a probe serial no machine has.
+// The nRF52840 DK's board file, switched to pyOCD with a probe serial no machine has, and a slow
+// SWD clock (so the real pyOCD is shown to accept `-f <Hz>`).
 board::Board pyocd_board() {
     auto board = board::find_board("nrf52840dk", fs::path(RIG_SOURCE_DIR) / "boards");
     if (!board) throw std::runtime_error(board.error().message);
     board->probe.kind = board::ProbeKind::pyocd;
     board->probe.target = "nrf52840";
     board->probe.adapter_serial = "rigtest00000000";
+    board->probe.speed_khz = 50;
     return *board;
 }
 
@@ -44,6 +46,30 @@ TEST_F(PyOcdGdbServer, NoProbeConnectedIsAClearNotFoundError) {
     const auto said = util::tail_of_file(log);
     EXPECT_NE(said.find("Waiting for a debug probe"), std::string::npos) << said;
     EXPECT_EQ(said.find("error: unrecognized arguments"), std::string::npos) << said;
+}
+
+// pyOCD 0.13 has no SAM4L target and answered `-t atsam4lc8c` with its usage text and "invalid
+// target option" (the run failed with pyOCD's usage as the reason): the probe asks it for its
+// target list first and refuses at once, naming what to use instead.
+TEST_F(PyOcdGdbServer, Pyocd013RefusesTheSam4lAtOnceAndSaysUseOpenocd) {
+    if (util::program_available("pyocd")) GTEST_SKIP() << "a current pyOCD is on PATH; the check is for pyOCD 0.13";
+    auto board = board::find_board("sam4l_xplained", fs::path(RIG_SOURCE_DIR) / "boards");
+    ASSERT_TRUE(board) << board.error().message;
+    board->probe.kind = board::ProbeKind::pyocd;
+    board->probe.target = "atsam4lc8c";
+    const auto targets = probes::pyocd::pyocd013_targets();
+    ASSERT_TRUE(targets) << "pyocd-gdbserver --list-targets --json gave nothing readable";
+    std::string listed;
+    for (const auto& t : *targets) listed += t + " ";
+    EXPECT_NE(std::find(targets->begin(), targets->end(), "nrf52840"), targets->end()) << listed;
+    const auto log = test_support::scratch_dir("rig_pyocd_", "sam4l") / "pyocd.log";
+    const auto started = std::chrono::steady_clock::now();
+    auto probe = probes::pyocd::PyOcdProbe::start(*board, log);
+    ASSERT_FALSE(probe);
+    EXPECT_EQ(probe.error().kind, ErrorKind::unsupported);
+    EXPECT_NE(probe.error().message.find("pyOCD 0.13 has no SAM4L target: use OpenOCD"), std::string::npos)
+        << probe.error().message;
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5)) << "it waited for a probe";
 }
 
 TEST_F(PyOcdGdbServer, ARunOnABoardWithoutItsProbeFailsAtStartProbe) {

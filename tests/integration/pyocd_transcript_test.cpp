@@ -180,13 +180,13 @@ rig::elf::Image test_image() {
     return image;
 }
 
-std::unique_ptr<rig::probes::pyocd::PyOcdProbe> attach(const ReplayServer& server) {
+std::unique_ptr<rig::probes::pyocd::PyOcdProbe> attach(const ReplayServer& server, bool nrf52 = false) {
     auto stream = rig::transport::TcpStream::connect("127.0.0.1", server.port(), 5s);
     if (!stream) throw std::runtime_error(stream.error().message);
     auto gdb = std::make_unique<rsp::RspClient>(std::move(*stream));
     auto stop = gdb->connect();
     if (!stop) throw std::runtime_error(stop.error().message);
-    return rig::probes::pyocd::PyOcdProbe::attach(std::move(gdb), "pyocd transcript");
+    return rig::probes::pyocd::PyOcdProbe::attach(std::move(gdb), "pyocd transcript", nrf52);
 }
 
 TEST(PyOcdTranscript, FlashesWithTheGdbFlashPacketsResetsAndRuns) {
@@ -206,6 +206,34 @@ TEST(PyOcdTranscript, FlashesWithTheGdbFlashPacketsResetsAndRuns) {
     std::string expected;
     for (const auto& segment : test_image().segments) expected.append(segment.data.begin(), segment.data.end());
     EXPECT_EQ(server.flash_written(), expected);
+}
+
+// nRF52 rev 3 re-locks APPROTECT at every reset unless UICR.APPROTECT reads HwDisabled: after
+// flashing, the probe programs it through the NVMC (and reads it back) before the reset.
+TEST(PyOcdTranscript, AnNrf52WithErasedUicrGetsApprotectHwDisabledAfterFlashing) {
+    ReplayServer server(load_transcript("pyocd_flash_nrf52840_approtect.rsp"));
+    {
+        auto probe = attach(server, true);
+        auto flashed = probe->flash(test_image(), {});
+        ASSERT_TRUE(flashed) << flashed.error().message;
+        EXPECT_NE(probe->approtect_note().find("programmed 0xffffffff -> HwDisabled 0x5A"), std::string::npos)
+            << probe->approtect_note();
+        auto ran = probe->reset_and_run();
+        ASSERT_TRUE(ran) << ran.error().message;
+    }
+    for (const auto& problem : server.finish()) ADD_FAILURE() << problem;
+}
+
+TEST(PyOcdTranscript, AnNrf52AlreadyHwDisabledIsOnlyRead) {
+    ReplayServer server(load_transcript("pyocd_flash_nrf52840_approtect_open.rsp"));
+    {
+        auto probe = attach(server, true);
+        auto flashed = probe->flash(test_image(), {});
+        ASSERT_TRUE(flashed) << flashed.error().message;
+        EXPECT_NE(probe->approtect_note().find("already HwDisabled"), std::string::npos) << probe->approtect_note();
+        ASSERT_TRUE(probe->reset_and_run());
+    }
+    for (const auto& problem : server.finish()) ADD_FAILURE() << problem;
 }
 
 // A host-triggered interrupt and two DWT CYCCNT reads on a running nRF52: pyOCD's server is

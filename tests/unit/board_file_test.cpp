@@ -245,6 +245,65 @@ TEST(BoardFile, APyocdBoardNeedsItsTarget) {
     EXPECT_NE(msg.find("key 'probe.target'"), std::string::npos) << msg;
 }
 
+// Unknown keys used to be accepted silently: a typo such as `assert_rts` (for assert_dtr) left
+// the serial port silent with no word said. Every table's keys are checked, per probe and UART kind.
+TEST(BoardFile, AnUnknownKeyIsRefusedWithTheKeyAndTheKeysItsTableTakes) {
+    const auto msg = error_of(write_board("rts", replace(openocd_board, "assert_dtr = true", "assert_rts = true")));
+    EXPECT_NE(msg.find("rts.toml: unknown key 'uart.assert_rts': [uart] with kind = \"serial\" takes only kind, "
+                       "device, baud, parity, flow_control, assert_dtr"),
+              std::string::npos)
+        << msg;
+}
+
+TEST(BoardFile, UnknownKeysAreRefusedInEveryTable) {
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"[board]\n", "[board]\ncolour = \"red\"\n"},
+        {"[clock]\n", "[clock]\nhse_hz = 8\n"},
+        {"length = 0x400000 }\nram", "length = 0x400000, sector = 4 }\nram"},
+        {"[counter]\n", "[counter]\nwidth = 32\n"},
+        {"[counter]\n", "[counters]\nkind = \"cycles\"\n[counter]\n"},
+    };
+    for (const auto& [from, to] : cases) {
+        const auto msg = error_of(write_board("unknown", replace(good_board, from, to)));
+        EXPECT_NE(msg.find("unknown.toml: unknown key '"), std::string::npos) << to << ": " << msg;
+        EXPECT_NE(msg.find("takes only"), std::string::npos) << to << ": " << msg;
+    }
+    const auto top = error_of(write_board("top", replace(good_board, "[counter]\n", "[counters]\nkind = 1\n[counter]\n")));
+    EXPECT_NE(top.find("unknown key 'counters': the top level takes only board, clock, memory, probe, uart, counter"),
+              std::string::npos) << top;
+    const auto region = error_of(write_board("region", replace(good_board, "length = 0x400000 }\nram", "length = 0x400000, sector = 4 }\nram")));
+    EXPECT_NE(region.find("unknown key 'memory.flash.sector': [memory.flash] takes only origin, length"), std::string::npos)
+        << region;
+}
+
+// A field the board's probe would not use is refused too: QEMU has no SWD clock, OpenOCD no pyOCD target.
+TEST(BoardFile, AFieldTheProbeKindDoesNotUseIsRefused) {
+    auto msg = error_of(write_board("qspeed", replace(good_board, "icount_shift = 7", "icount_shift = 7\nspeed_khz = 50")));
+    EXPECT_NE(msg.find("unknown key 'probe.speed_khz': [probe] with kind = \"qemu-gdb\" takes only kind, machine, "
+                       "icount_shift"),
+              std::string::npos)
+        << msg;
+    msg = error_of(write_board("ocdtarget", replace(openocd_board, "kind = \"openocd\"", "kind = \"openocd\"\ntarget = \"nrf52840\"")));
+    EXPECT_NE(msg.find("unknown key 'probe.target'"), std::string::npos) << msg;
+    msg = error_of(write_board("pyconfig", replace(openocd_board, "kind = \"openocd\"",
+                                                   "kind = \"pyocd\"\ntarget = \"nrf52840\"\nconfig = \"x.cfg\"")));
+    EXPECT_NE(msg.find("unknown key 'probe.config': [probe] with kind = \"pyocd\" takes only kind, target, speed_khz, "
+                       "adapter_serial"),
+              std::string::npos)
+        << msg;
+    msg = error_of(write_board("tcpdev", replace(good_board, "kind = \"tcp\"", "kind = \"tcp\"\ndevice = \"/dev/ttyACM0\"")));
+    EXPECT_NE(msg.find("unknown key 'uart.device': [uart] with kind = \"tcp\" takes only kind, baud"), std::string::npos)
+        << msg;
+}
+
+// pyOCD used to drop speed_khz: the SAM4L, which needs 50 kHz at reset, got pyOCD's default clock.
+TEST(BoardFile, APyocdBoardKeepsItsSwdSpeed) {
+    auto text = replace(openocd_board, "kind = \"openocd\"", "kind = \"pyocd\"\ntarget = \"nrf52840\"\nspeed_khz = 50");
+    const auto board = load_board(write_board("pyspeed", text));
+    ASSERT_TRUE(board) << board.error().message;
+    EXPECT_EQ(board->probe.speed_khz, 50u);
+}
+
 // toml++ recurses once per dotted-key part: a 100 KB key "a.a.a…" overflowed its stack (SIGSEGV
 // in `rig list`, `rig run` and rigd's start-up). Such files are refused before toml++ sees them.
 TEST(BoardFile, AHundredKilobyteDottedKeyIsRefusedNotAStackOverflow) {

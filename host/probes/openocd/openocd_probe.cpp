@@ -215,8 +215,22 @@ Result<void> OpenOcdProbe::flash(const elf::Image& image, const FlashProgress& p
     std::error_code ignored;
     std::filesystem::remove(file, ignored);
     if (!done) return done.error();
+    if (nrf52::is_nrf52(board_)) {
+        auto kept = nrf52::keep_debuggable(approtect_access(*server_));
+        if (!kept) return kept.error().context("flash: nRF52 APPROTECT");
+        approtect_note_ = kept->describe();
+    }
     if (progress) progress(total, total);
     return {};
+}
+
+nrf52::WordAccess approtect_access(OpenOcdServer& server) {
+    return {[&server](std::uint32_t address) -> Result<std::uint32_t> {
+                auto words = server.read_words(address, 1);
+                if (!words) return words.error();
+                return words->front();
+            },
+            [&server](std::uint32_t address, std::uint32_t value) { return server.write_word(address, value); }};
 }
 
 Result<std::vector<std::uint8_t>> OpenOcdProbe::read_memory(std::uint32_t address, std::size_t length) {

@@ -12,6 +12,7 @@
 
 #include "host/board/board.hpp"
 #include "host/probes/gdb_rsp/client.hpp"
+#include "host/probes/nrf52_approtect.hpp"
 #include "host/probes/openocd/tcl_rpc.hpp"
 #include "host/probes/probe.hpp"
 #include "host/util/child_process.hpp"
@@ -68,7 +69,8 @@ public:
     static Result<std::unique_ptr<OpenOcdProbe>> start(const board::Board& board,
                                                        const std::filesystem::path& log_file);
 
-    // reset halt, then `program <image> verify` (written as Intel HEX next to the log file).
+    // reset halt, then `program <image> verify` (written as Intel HEX next to the log file); on an
+    // nRF52, then UICR.APPROTECT = HwDisabled where the silicon re-locks at reset (nrf52_approtect.hpp).
     Result<void> flash(const elf::Image& image, const FlashProgress& progress) override;
     Result<void> reset_and_run() override;  // reset run
     // OpenOCD reads through the debug port while the core runs: no halt needed.
@@ -93,6 +95,9 @@ public:
         return server_->read_words(address, count);
     }
 
+    // What the last flash did about nRF52 APPROTECT ("" on other chips).
+    const std::string& approtect_note() const { return approtect_note_; }
+
     // OpenOCD's GDB server for the RSP client (one connection at a time).
     std::uint16_t gdb_port() const { return server_->gdb_port(); }
     Result<std::unique_ptr<gdb_rsp::RspClient>> connect_gdb();
@@ -105,6 +110,10 @@ private:
     board::Board board_;
     std::unique_ptr<OpenOcdServer> server_;
     std::filesystem::path work_dir_;
+    std::string approtect_note_;
 };
+
+// Word access through OpenOCD's Tcl port (read_memory / write_memory), for nrf52::keep_debuggable.
+nrf52::WordAccess approtect_access(OpenOcdServer& server);
 
 }  // namespace rig::probes::openocd

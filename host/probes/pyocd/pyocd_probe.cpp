@@ -4,12 +4,15 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <cctype>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "host/probes/gdb_memory.hpp"
 #include "host/probes/gdb_rsp/memory_map.hpp"
 #include "host/probes/qemu/qemu_board.hpp"
 #include "host/transport/tcp_stream.hpp"
+#include "host/util/little_endian.hpp"
 
 namespace rig::probes::pyocd {
 namespace {
@@ -34,6 +37,9 @@ std::vector<std::string> pyocd_argv_for(const std::string& program, const board:
     if (!old) argv.push_back("gdbserver");
     argv.insert(argv.end(), {"-t", board.probe.target, old ? "-p" : "--port", std::to_string(port)});
     if (!board.probe.adapter_serial.empty()) argv.insert(argv.end(), {old ? "-b" : "-u", board.probe.adapter_serial});
+    // Both take the SWD clock in Hz (`-f`/`--frequency`): the SAM4L needs 50 kHz at reset.
+    if (board.probe.speed_khz > 0)
+        argv.insert(argv.end(), {"-f", std::to_string(std::uint64_t{board.probe.speed_khz} * 1000)});
     return argv;
 }
 
@@ -41,6 +47,36 @@ std::optional<std::vector<std::string>> pyocd_argv(const board::Board& board, st
     for (const char* program : {"pyocd", "pyocd-gdbserver"})
         if (util::program_available(program)) return pyocd_argv_for(program, board, port);
     return std::nullopt;
+}
+
+std::optional<std::vector<std::string>> pyocd013_targets() {
+    if (!util::program_available("pyocd-gdbserver")) return std::nullopt;
+    const auto ran = util::run_program({"pyocd-gdbserver", "--list-targets", "--json"}, 20s);
+    if (!ran.ok) return std::nullopt;
+    try {
+        std::vector<std::string> names;
+        const auto answer = nlohmann::json::parse(ran.out);  // kept: a temporary would die before the loop
+        for (const auto& target : answer.at("targets"))
+            names.push_back(target.at("name").get<std::string>());
+        return names;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+std::string pyocd013_target_problem(const board::Board& board, const std::vector<std::string>& targets) {
+    if (std::find(targets.begin(), targets.end(), board.probe.target) != targets.end()) return {};
+    std::string lower;
+    for (char c : board.chip + " " + board.probe.target) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.find("sam4l") != std::string::npos)
+        return "pyOCD 0.13 has no SAM4L target: use OpenOCD (probe.kind = \"openocd\", config = "
+               "\"board/atmel_sam4l8_xplained_pro.cfg\"), or a current pyOCD with the SAM4L's CMSIS pack";
+    std::string hint;
+    if (lower.find("52832") != std::string::npos && std::find(targets.begin(), targets.end(), "nrf52") != targets.end())
+        hint = " (its nRF52832 target is called \"nrf52\")";
+    std::string list;
+    for (const auto& t : targets) list += (list.empty() ? "" : ", ") + t;
+    return "pyOCD 0.13 has no target \"" + board.probe.target + "\"" + hint + "; it knows " + list;
 }
 
 Result<void> flash_with_flash_packets(gdb_rsp::RspClient& gdb, const elf::Image& image, const FlashProgress& progress) {
@@ -111,6 +147,11 @@ Result<std::unique_ptr<PyOcdProbe>> PyOcdProbe::start(const board::Board& board,
         return make_error(ErrorKind::not_found,
                           "neither pyocd nor pyocd-gdbserver is installed (apt-get install python3-pyocd, or a current "
                           "pyOCD on PATH)");
+    // pyOCD 0.13 answers a target it does not have with its usage text: say what to do instead.
+    if (argv->front() == "pyocd-gdbserver")
+        if (const auto targets = pyocd013_targets())
+            if (auto problem = pyocd013_target_problem(board, *targets); !problem.empty())
+                return make_error(ErrorKind::unsupported, board.file.string() + ": " + problem);
     auto started = util::ChildProcess::start(*argv, log_file);
     if (!started) return started.error();
     auto process = std::move(*started);
@@ -149,15 +190,35 @@ Result<std::unique_ptr<PyOcdProbe>> PyOcdProbe::start(const board::Board& board,
     std::unique_ptr<PyOcdProbe> probe(new PyOcdProbe(std::move(process), std::move(gdb), description, log_file));
     probe->uart_ = board.uart;
     probe->gdb_address_ = "127.0.0.1:" + std::to_string(*port);
+    probe->nrf52_ = nrf52::is_nrf52(board);
     return probe;
 }
 
-std::unique_ptr<PyOcdProbe> PyOcdProbe::attach(std::unique_ptr<gdb_rsp::RspClient> gdb, std::string description) {
-    return std::unique_ptr<PyOcdProbe>(new PyOcdProbe(nullptr, std::move(gdb), std::move(description), {}));
+std::unique_ptr<PyOcdProbe> PyOcdProbe::attach(std::unique_ptr<gdb_rsp::RspClient> gdb, std::string description,
+                                               bool nrf52) {
+    std::unique_ptr<PyOcdProbe> probe(new PyOcdProbe(nullptr, std::move(gdb), std::move(description), {}));
+    probe->nrf52_ = nrf52;
+    return probe;
 }
 
 Result<void> PyOcdProbe::flash(const elf::Image& image, const FlashProgress& progress) {
     if (auto done = flash_with_flash_packets(*gdb_, image, progress); !done) return done.error().context("flash");
+    if (!nrf52_) return {};
+    // The core is still halted after vFlashDone: plain memory packets reach FICR, UICR and the NVMC.
+    const nrf52::WordAccess access{
+        [this](std::uint32_t address) -> Result<std::uint32_t> {
+            auto bytes = gdb_->read_memory(address, 4);
+            if (!bytes) return bytes.error();
+            if (bytes->size() != 4) return make_error(ErrorKind::malformed, "short memory read");
+            return util::load_le32(bytes->data());
+        },
+        [this](std::uint32_t address, std::uint32_t value) -> Result<void> {
+            const auto bytes = util::store_le32(value);
+            return gdb_->write_memory(address, bytes);
+        }};
+    auto kept = nrf52::keep_debuggable(access);
+    if (!kept) return kept.error().context("flash: nRF52 APPROTECT");
+    approtect_note_ = kept->describe();
     return {};
 }
 

@@ -11,16 +11,28 @@
 #include <vector>
 
 #include "host/board/board.hpp"
+#include "host/probes/nrf52_approtect.hpp"
 #include "host/probes/gdb_rsp/client.hpp"
 #include "host/probes/probe.hpp"
 #include "host/util/child_process.hpp"
 
 namespace rig::probes::pyocd {
 
-// `pyocd gdbserver -t <target> --port <port> [-u <serial>]` when `pyocd` is installed, else
-// `pyocd-gdbserver -t <target> -p <port> [-b <serial>]` (pyOCD 0.13); nullopt when neither is.
+// `pyocd gdbserver -t <target> --port <port> [-u <serial>] [-f <Hz>]` when `pyocd` is installed,
+// else `pyocd-gdbserver -t <target> -p <port> [-b <serial>] [-f <Hz>]` (pyOCD 0.13); nullopt when
+// neither is. `-f` carries speed_khz in Hz (both versions: "SWD clock frequency in Hz").
 std::optional<std::vector<std::string>> pyocd_argv(const board::Board& board, std::uint16_t port);
 std::vector<std::string> pyocd_argv_for(const std::string& program, const board::Board& board, std::uint16_t port);
+
+// The targets pyOCD 0.13 (`pyocd-gdbserver --list-targets --json`) knows; nullopt when it cannot
+// be run or its answer cannot be read.
+std::optional<std::vector<std::string>> pyocd013_targets();
+
+// Why pyOCD 0.13 cannot drive this board, or "" when it can (or its list cannot be read): the
+// target is not one of `targets`. Debian's pyOCD has no SAM4L at all ("pyOCD 0.13 has no SAM4L
+// target: use OpenOCD"), and calls the nRF52832 "nrf52". pyOCD itself only prints its usage and
+// "invalid target option", which says neither.
+std::string pyocd013_target_problem(const board::Board& board, const std::vector<std::string>& targets);
 
 // GDB's flash sequence over any server that sends a memory map: every segment must lie in a
 // flash region; the blocks it touches are erased (merged), written, committed, then read back.
@@ -30,10 +42,15 @@ class PyOcdProbe final : public Probe {
 public:
     // Starts the GDB server for the board and connects to it.
     static Result<std::unique_ptr<PyOcdProbe>> start(const board::Board& board, const std::filesystem::path& log_file);
-    // Uses a GDB server that is already connected (a pyOCD started by hand, or a test server).
-    static std::unique_ptr<PyOcdProbe> attach(std::unique_ptr<gdb_rsp::RspClient> gdb, std::string description);
+    // Uses a GDB server that is already connected (a pyOCD started by hand, or a test server);
+    // `nrf52` = the chip is an nRF52 (APPROTECT is kept open after flashing, as start() does).
+    static std::unique_ptr<PyOcdProbe> attach(std::unique_ptr<gdb_rsp::RspClient> gdb, std::string description,
+                                              bool nrf52 = false);
 
+    // vFlash*, read back; on an nRF52, then UICR.APPROTECT = HwDisabled where the silicon re-locks
+    // at reset (nrf52_approtect.hpp), with `m`/`X` writes to the NVMC while the core is halted.
     Result<void> flash(const elf::Image& image, const FlashProgress& progress) override;
+    const std::string& approtect_note() const { return approtect_note_; }
     Result<void> reset_and_run() override;  // monitor reset, then continue
     Result<std::vector<std::uint8_t>> read_memory(std::uint32_t address, std::size_t length) override;
     // pyOCD's GDB server is all-stop: stop, access, continue.
@@ -62,6 +79,8 @@ private:
     std::filesystem::path log_file_;
     board::Uart uart_;         // the board's serial port; a TCP kind when attached (no console)
     std::string gdb_address_;  // empty when attached
+    bool nrf52_ = false;
+    std::string approtect_note_;
 };
 
 }  // namespace rig::probes::pyocd
