@@ -13,6 +13,7 @@
 #include "host/cli/paths.hpp"
 #include "host/cli/run_command.hpp"
 #include "host/cli/signals.hpp"
+#include "host/probes/pyocd/pyocd_probe.hpp"
 #include "host/probes/start_probe.hpp"
 #include "host/session/health_check.hpp"
 #include "host/util/child_process.hpp"

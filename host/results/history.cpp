@@ -322,7 +322,20 @@ Result<std::int64_t> History::add_run(const RunReport& report, std::string_view 
     // same run (the same id: a file imported twice) is found; two runs are never merged.
     auto existing = find_run(report.info);
     if (!existing) return existing.error();
-    if (*existing) return **existing;
+    if (*existing) {
+        // The same run again (a file imported twice) is stored once; another run under the same id
+        // would be merged into it, so it is refused instead.
+        auto stored = load_run(**existing);
+        if (!stored) return stored.error();
+        const auto& a = stored->info;
+        const auto& b = report.info;
+        if (a.board != b.board || a.firmware_commit != b.firmware_commit || a.started_at != b.started_at ||
+            a.image_sha256 != b.image_sha256)
+            return make_error(ErrorKind::invalid_argument,
+                              "history: run id " + run_uid_of(b) + " already names another run (" + a.board + " at " +
+                                  a.firmware_commit + ", started " + a.started_at + ")");
+        return **existing;
+    }
     auto id = insert_run(report, log_text, origin);
     if (!id) return id.error();
     if (auto r = tx.commit(); !r) return r.error();

@@ -8,7 +8,7 @@
 
 namespace rig::results {
 
-// "20261201T170422Z-3fa9c1d2": the start time (sortable, readable) and 32 random bits.
+// "20261201T170422Z-3fa9c1d2e4b5a697": the start time (sortable, readable) and 64 random bits.
 std::string new_run_id(std::string_view started_at);
 
 // A run id is letters, digits, '-', '_', ':' and '.' (it goes into file names), 1 to 128 of them.

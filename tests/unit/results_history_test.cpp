@@ -158,6 +158,20 @@ TEST_F(HistoryTest, TwoRunsInTheSameSecondAreTwoRuns) {
     EXPECT_EQ((*by_id)->id, *second);
 }
 
+// Run ids are random: should two runs ever draw the same one, the second is refused, not merged.
+TEST_F(HistoryTest, AnotherRunUnderAnExistingIdIsRefused) {
+    auto h = History::open(file_);
+    ASSERT_TRUE(h);
+    auto a = report("aaaa1111", "2024-05-01T10:00:00Z");
+    auto b = report("bbbb2222", "2024-05-01T10:00:01Z");
+    b.info.run_id = a.info.run_id;
+    ASSERT_TRUE(h->add_run(a, ""));
+    auto second = h->add_run(b, "");
+    ASSERT_FALSE(second);
+    EXPECT_NE(second.error().message.find("already names another run"), std::string::npos) << second.error().message;
+    EXPECT_EQ(rows("runs"), 1);
+}
+
 // One commit, two spellings: the 7-digit form `git rev-parse --short` prints and the 12-digit
 // form builds record, in either direction; a dirty run is another commit.
 TEST_F(HistoryTest, ACommitIsFoundByEitherAbbreviation) {

@@ -15,7 +15,7 @@ TEST(RunIdentity, RunIdsAreUniqueAndReadable) {
     for (int i = 0; i < 1000; ++i) ids.insert(results::new_run_id("2026-12-01T17:04:22Z"));
     EXPECT_EQ(ids.size(), 1000u);
     for (const auto& id : ids) {
-        EXPECT_TRUE(std::regex_match(id, std::regex("20261201T170422Z-[0-9a-f]{8}"))) << id;
+        EXPECT_TRUE(std::regex_match(id, std::regex("20261201T170422Z-[0-9a-f]{16}"))) << id;
         EXPECT_TRUE(results::is_valid_run_id(id));
     }
     EXPECT_FALSE(results::is_valid_run_id("../x"));
