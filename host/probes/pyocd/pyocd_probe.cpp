@@ -32,7 +32,7 @@ std::vector<std::string> pyocd_argv_for(const std::string& program, const board:
     const bool old = program == "pyocd-gdbserver";
     std::vector<std::string> argv{program};
     if (!old) argv.push_back("gdbserver");
-    argv.insert(argv.end(), {"-t", board.probe.target, old ? "-p" : "--port", std::to_string(port)});
+    argv.insert(argv.end(), {"-t", board.probe.target, old ? "-p" : "--port", std::to_string(port), "--persist"});
     if (!board.probe.adapter_serial.empty()) argv.insert(argv.end(), {old ? "-b" : "-u", board.probe.adapter_serial});
     return argv;
 }
@@ -180,6 +180,14 @@ Result<void> PyOcdProbe::reset_and_run() {
 }
 
 Result<std::unique_ptr<transport::ByteStream>> PyOcdProbe::open_console() { return open_serial_console(uart_); }
+
+Result<void> PyOcdProbe::release_gdb() {
+    if (!gdb_) return {};
+    auto detached = gdb_->detach();
+    gdb_.reset();
+    if (!detached) return detached.error().context("detaching from pyOCD's GDB server");
+    return {};
+}
 
 bool PyOcdProbe::alive() { return !process_ || process_->running(); }
 

@@ -17,8 +17,9 @@
 
 namespace rig::probes::pyocd {
 
-// `pyocd gdbserver -t <target> --port <port> [-u <serial>]` when `pyocd` is installed, else
-// `pyocd-gdbserver -t <target> -p <port> [-b <serial>]` (pyOCD 0.13); nullopt when neither is.
+// `pyocd gdbserver -t <target> --port <port> --persist [-u <serial>]` when `pyocd` is installed,
+// else `pyocd-gdbserver -t <target> -p <port> --persist [-b <serial>]` (pyOCD 0.13); nullopt when
+// neither is. --persist keeps the server up when a client detaches (`rig gdb` hands it over).
 std::optional<std::vector<std::string>> pyocd_argv(const board::Board& board, std::uint16_t port);
 std::vector<std::string> pyocd_argv_for(const std::string& program, const board::Board& board, std::uint16_t port);
 
@@ -42,6 +43,7 @@ public:
     // The serial device of the board file (pyOCD's GDB server offers no console).
     Result<std::unique_ptr<transport::ByteStream>> open_console() override;
     std::string gdb_address() const override { return gdb_address_; }
+    Result<void> release_gdb() override;  // detach; pyOCD runs with --persist, so it stays up
     bool alive() override;
     std::string why_not_alive() override;
     std::string describe() const override { return description_; }

@@ -50,6 +50,15 @@ Result<std::unique_ptr<transport::ByteStream>> QemuProbe::open_console() {
     return std::unique_ptr<transport::ByteStream>(std::move(*tcp));
 }
 
+Result<void> QemuProbe::release_gdb() {
+    if (!gdb_) return {};
+    // QEMU's gdbstub resumes the guest on `D` and accepts the next client once this one closes.
+    auto detached = gdb_->detach();
+    gdb_.reset();
+    if (!detached) return detached.error().context("detaching from QEMU's GDB server");
+    return {};
+}
+
 std::string QemuProbe::gdb_address() const { return "127.0.0.1:" + std::to_string(qemu_->ports().gdb); }
 
 std::string QemuProbe::describe() const {
