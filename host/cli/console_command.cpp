@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <cstdio>
 #include <memory>
 

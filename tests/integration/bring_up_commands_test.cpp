@@ -180,7 +180,7 @@ TEST(BringUpCommands, ProbesMatchesAFakeJLinkToItsBoard) {
     // A bench's nRF52840 DK file naming its J-Link and that J-Link's serial port.
     fs::create_directories(dir / "boards");
     std::string board = read_file(fs::path(RIG_SOURCE_DIR) / "boards/nrf52840dk.toml");
-    board = std::regex_replace(board, std::regex("\n\[probe\]\n"), "\n[probe]\nadapter_serial = \"683123456\"\n");
+    board = std::regex_replace(board, std::regex(R"(\n\[probe\]\n)"), "\n[probe]\nadapter_serial = \"683123456\"\n");
     board = std::regex_replace(board, std::regex("\ndevice = \"[^\"]*\""),
                                "\ndevice = \"/dev/serial/by-id/usb-SEGGER_J-Link_000683123456-if00\"");
     std::ofstream(dir / "boards/nrf52840dk.toml") << board;

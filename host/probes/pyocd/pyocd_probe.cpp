@@ -162,6 +162,7 @@ Result<void> PyOcdProbe::flash(const elf::Image& image, const FlashProgress& pro
 }
 
 Result<std::vector<std::uint8_t>> PyOcdProbe::read_memory(std::uint32_t address, std::size_t length) {
+    running_ = false;  // stopped to read, and left stopped
     return stop_and_read_memory(*gdb_, address, length);
 }
 
@@ -176,6 +177,7 @@ Result<std::uint32_t> PyOcdProbe::read_word_running(std::uint32_t address) {
 Result<void> PyOcdProbe::reset_and_run() {
     if (auto out = gdb_->monitor("reset"); !out) return out.error().context("reset (monitor reset)");
     if (auto c = gdb_->cont(); !c) return c.error().context("continue after reset");
+    running_ = true;
     return {};
 }
 
@@ -183,6 +185,11 @@ Result<std::unique_ptr<transport::ByteStream>> PyOcdProbe::open_console() { retu
 
 Result<void> PyOcdProbe::release_gdb() {
     if (!gdb_) return {};
+    // An all-stop server takes no packet but ^C while the target runs.
+    if (running_) {
+        if (auto stopped = gdb_->interrupt(); !stopped) return stopped.error().context("stopping the core to detach");
+        running_ = false;
+    }
     auto detached = gdb_->detach();
     gdb_.reset();
     if (!detached) return detached.error().context("detaching from pyOCD's GDB server");

@@ -60,6 +60,7 @@ private:
 
     std::unique_ptr<util::ChildProcess> process_;  // null when attached
     std::unique_ptr<gdb_rsp::RspClient> gdb_;      // declared after: disconnects before pyOCD stops
+    bool running_ = false;  // continued since the last stop: `D` needs a stopped target first
     std::string description_;
     std::filesystem::path log_file_;
     board::Uart uart_;         // the board's serial port; a TCP kind when attached (no console)
