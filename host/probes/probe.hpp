@@ -52,8 +52,9 @@ public:
     virtual std::string gdb_address() const = 0;
 
     // Hands the GDB server to a debugger (`rig gdb`): QEMU's and pyOCD's servers take one client
-    // at a time, so the rig's own connection detaches (`D`) and closes. Afterwards only alive(),
-    // why_not_alive(), describe(), gdb_address() and open_console() may be called.
+    // at a time, so the rig's own connection steps aside (pyOCD: detach, `D`; QEMU: close, which
+    // leaves the guest as it is). Afterwards only alive(), why_not_alive(), describe(),
+    // gdb_address() and open_console() may be called.
     virtual Result<void> release_gdb() = 0;
 
     // Mass erase and unlock of a chip whose debug access is locked (OpenOCD's nrf52_recover);

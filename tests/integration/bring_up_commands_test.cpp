@@ -118,33 +118,66 @@ TEST(BringUpCommands, ResetRunsOnEveryProbeKindsBoard) {
     EXPECT_NE(out.out.find("qemu_mps2_an386: reset, running"), std::string::npos) << out.out;
 }
 
-// rig gdb hands QEMU's one GDB connection to the real gdb-multiarch, which reads the pc.
+// `rig gdb` as a child process: the address from the command it prints, and gdb-multiarch's
+// answer to `info registers pc` there (batch mode, the real gdb).
+struct GdbSession {
+    GdbSession(const fs::path& dir, const std::vector<std::string>& extra) : out(dir / "gdb.out") {
+        std::vector<std::string> argv{rig_binary.string(), "gdb", "-b", "qemu_mps2_an386", "--seconds", "60",
+                                      "--socket", (dir / "no-rigd.sock").string(), "--results-dir",
+                                      (dir / "results").string()};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        rig = std::make_unique<rig::util::ChildProcess>(argv, out);
+        const std::regex command(R"(gdb-multiarch -ex 'target extended-remote (127\.0\.0\.1:\d+)'( \S+)?\n)");
+        const auto deadline = std::chrono::steady_clock::now() + 30s;
+        while (std::chrono::steady_clock::now() < deadline && rig->running()) {
+            said = read_file(out);
+            if (std::regex_search(said, match, command)) break;
+            std::this_thread::sleep_for(50ms);
+        }
+    }
+    rig::util::ProgramOutput info_pc(const std::vector<std::string>& elf = {}) const {
+        std::vector<std::string> argv{"gdb-multiarch", "-batch", "-ex", "target remote " + match[1].str(), "-ex",
+                                      "info registers pc"};
+        argv.insert(argv.end(), elf.begin(), elf.end());
+        return rig::util::run_program(argv, 30s);
+    }
+    int interrupt() {
+        rig->signal(SIGINT);
+        for (int i = 0; i < 100 && rig->running(); ++i) std::this_thread::sleep_for(50ms);
+        return rig->exit_status().value_or(-1);
+    }
+    fs::path out;
+    std::unique_ptr<rig::util::ChildProcess> rig;
+    std::string said;
+    std::smatch match;
+};
+
+// rig gdb hands QEMU's one GDB connection to the real gdb-multiarch, which reads the pc of the
+// image it flashed and runs; Ctrl-C ends the server, exit 130.
 TEST(BringUpCommands, GdbHandsTheServerToGdbMultiarch) {
     ASSERT_TRUE(rig::util::program_available("gdb-multiarch")) << "apt-get install gdb-multiarch";
     ASSERT_TRUE(fs::exists(rig_image)) << rig_image << " was not built";
-    const auto dir = scratch("gdb");
-    rig::util::ChildProcess rig({rig_binary.string(), "gdb", "-b", "qemu_mps2_an386", "--flash", rig_image.string(),
-                                 "--seconds", "60", "--socket", (dir / "no-rigd.sock").string(), "--results-dir",
-                                 (dir / "results").string()},
-                                dir / "gdb.out");
-    std::smatch match;
-    const std::regex command(R"(gdb-multiarch -ex 'target extended-remote (127\.0\.0\.1:\d+)' (\S+))");
-    const auto deadline = std::chrono::steady_clock::now() + 30s;
-    std::string said;
-    while (!std::regex_search(said, match, command) && std::chrono::steady_clock::now() < deadline && rig.running()) {
-        std::this_thread::sleep_for(50ms);
-        said = read_file(dir / "gdb.out");
-    }
-    ASSERT_TRUE(std::regex_search(said, match, command)) << said;
-    EXPECT_EQ(match[2].str(), rig_image.string());
-    const auto gdb = rig::util::run_program({"gdb-multiarch", "-batch", "-ex", "target remote " + match[1].str(),
-                                             "-ex", "info registers pc", rig_image.string()},
-                                            30s);
+    GdbSession session(scratch("gdb"), {"--flash", rig_image.string()});
+    ASSERT_FALSE(session.match.empty()) << session.said;
+    EXPECT_EQ(session.match[2].str(), " " + rig_image.string());
+    const auto gdb = session.info_pc({rig_image.string()});
     EXPECT_TRUE(gdb.ok) << gdb.status << "\n" << gdb.out << gdb.err;
     EXPECT_TRUE(std::regex_search(gdb.out, std::regex(R"(pc\s+0x[0-9a-f]+)"))) << gdb.out << gdb.err;
-    rig.signal(SIGINT);
-    for (int i = 0; i < 100 && rig.running(); ++i) std::this_thread::sleep_for(50ms);
-    EXPECT_EQ(rig.exit_status(), 130) << rig.exit_description().value_or("still running");
+    EXPECT_EQ(session.interrupt(), 130) << read_file(session.out);
+}
+
+// With nothing flashed the guest stays halted for gdb: it was once resumed by the rig's detach,
+// locked up on empty memory and took QEMU down ("QEMU killed by signal 6") before gdb came.
+TEST(BringUpCommands, GdbWithoutAnImageFindsTheGuestHaltedAndQemuAlive) {
+    ASSERT_TRUE(rig::util::program_available("gdb-multiarch")) << "apt-get install gdb-multiarch";
+    GdbSession session(scratch("gdb_no_image"), {});
+    ASSERT_FALSE(session.match.empty()) << session.said;
+    std::this_thread::sleep_for(300ms);  // time enough for a resumed guest to lock up
+    ASSERT_TRUE(session.rig->running()) << read_file(session.out);
+    const auto gdb = session.info_pc();
+    EXPECT_TRUE(gdb.ok) << gdb.status << "\n" << gdb.out << gdb.err;
+    EXPECT_TRUE(std::regex_search(gdb.out, std::regex(R"(pc\s+0x[0-9a-f]+)"))) << gdb.out << gdb.err;
+    EXPECT_EQ(session.interrupt(), 130) << read_file(session.out);
 }
 
 TEST(BringUpCommands, RecoverIsNotSupportedOnAVirtualBoard) {

@@ -23,12 +23,10 @@ Result<void> QemuProbe::flash(const elf::Image& image, const FlashProgress& prog
 Result<void> QemuProbe::reset_and_run() {
     if (auto out = gdb_->monitor("system_reset"); !out) return out.error().context("reset (monitor system_reset)");
     if (auto c = gdb_->cont(); !c) return c.error().context("continue after reset");
-    running_ = true;
     return {};
 }
 
 Result<std::vector<std::uint8_t>> QemuProbe::read_memory(std::uint32_t address, std::size_t length) {
-    running_ = false;  // stopped to read, and left stopped
     return stop_and_read_memory(*gdb_, address, length);
 }
 
@@ -53,16 +51,11 @@ Result<std::unique_ptr<transport::ByteStream>> QemuProbe::open_console() {
 }
 
 Result<void> QemuProbe::release_gdb() {
-    if (!gdb_) return {};
-    // An all-stop server takes no packet but ^C while the target runs.
-    if (running_) {
-        if (auto stopped = gdb_->interrupt(); !stopped) return stopped.error().context("stopping the core to detach");
-        running_ = false;
-    }
-    // QEMU's gdbstub resumes the guest on `D` and accepts the next client once this one closes.
-    auto detached = gdb_->detach();
+    // Closing is enough: QEMU's gdbstub leaves the guest as it is (halted, or running the image
+    // just flashed) and accepts the next client, which stops it on connect. `D` would resume a
+    // guest with nothing in memory, which locks up and ends QEMU.
+    if (gdb_) gdb_->stream().close();
     gdb_.reset();
-    if (!detached) return detached.error().context("detaching from QEMU's GDB server");
     return {};
 }
 

@@ -43,7 +43,6 @@ private:
     // Declared in this order so the GDB connection closes before QEMU is stopped.
     std::unique_ptr<QemuBoard> qemu_;
     std::unique_ptr<gdb_rsp::RspClient> gdb_;
-    bool running_ = false;  // continued since the last stop: `D` needs a stopped target first
 };
 
 }  // namespace rig::probes
