@@ -30,9 +30,10 @@ Result<BoardHold> BoardHold::acquire(const std::string& board, const std::filesy
         bool told = false;
         while (job.state == daemon::JobState::queued) {
             if (!told && note) {
-                note(fmt::format("board {} is rigd's: waiting for its current work to finish (hold {}, `rig jobs` "
-                                 "shows the queue)",
-                                 board, job.id));
+                note(
+                    fmt::format("board {} is rigd's: waiting for its current work to finish (hold {}, `rig jobs` "
+                                "shows the queue)",
+                                board, job.id));
                 told = true;
             }
             auto message = client->read(std::nullopt, cancel);

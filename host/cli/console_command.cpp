@@ -9,8 +9,8 @@
 #include <fmt/format.h>
 #include <array>
 #include <cerrno>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 
 namespace rig::cli {
@@ -39,7 +39,8 @@ int console(const ConsoleArgs& args) {
                           make_error(ErrorKind::invalid_argument,
                                      "board " + board->name +
                                          "'s console exists only while rig runs its emulator: give the image to run "
-                                         "(`rig console -b " + board->name + " --flash ELF`)"));
+                                         "(`rig console -b " +
+                                         board->name + " --flash ELF`)"));
     std::optional<elf::Image> image;
     if (!args.image.empty()) {
         auto loaded = load_image_for(*board, args.image);
@@ -93,11 +94,10 @@ int console(const ConsoleArgs& args) {
         std::fwrite(text.data(), 1, text.size(), out);
         std::fflush(out);
     };
-    const auto deadline = args.seconds > 0
-                              ? std::chrono::steady_clock::now() +
-                                    std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                        std::chrono::duration<double>(args.seconds))
-                              : std::chrono::steady_clock::time_point::max();
+    const auto deadline = args.seconds > 0 ? std::chrono::steady_clock::now() +
+                                                 std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                     std::chrono::duration<double>(args.seconds))
+                                           : std::chrono::steady_clock::time_point::max();
     std::array<std::uint8_t, 4096> buffer{};
     int code = exit_ok;
     while (true) {
@@ -120,8 +120,8 @@ int console(const ConsoleArgs& args) {
         write(view.flush());
         const bool probe_gone = needs_probe && !b.probe().alive();
         code = bench_fail("console", make_error(ErrorKind::closed, "board " + name + ": the console closed" +
-                                                                    (probe_gone ? ": " + b.probe().why_not_alive()
-                                                                                : ": " + n.error().message)));
+                                                                       (probe_gone ? ": " + b.probe().why_not_alive()
+                                                                                   : ": " + n.error().message)));
         break;
     }
     write(view.flush());
@@ -139,8 +139,7 @@ void add_console_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--flash,--image", args->image,
                     "Write this ELF first and run it (a virtual board's console exists only this way)");
     cmd->add_flag("--reset", args->reset, "Reset the board first, to see its boot output");
-    cmd->add_option("--seconds", args->seconds, "Stop after this many seconds (exit 0)")
-        ->check(CLI::PositiveNumber);
+    cmd->add_option("--seconds", args->seconds, "Stop after this many seconds (exit 0)")->check(CLI::PositiveNumber);
     cmd->callback([args, &exit_code] { exit_code = console(*args); });
 }
 

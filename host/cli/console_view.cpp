@@ -17,9 +17,9 @@ const char* unit_name(CounterUnit unit) { return unit == CounterUnit::cycles ? "
 std::string console_line(const Message& message) {
     struct Show {
         std::string operator()(const Hello& h) const {
-            return fmt::format("[rig HELLO] board {}, firmware {} (commit {}, {}), protocol {}, counter {}, clock {} Hz",
-                               h.board, h.firmware_version, h.commit, h.toolchain, h.protocol_version,
-                               unit_name(h.unit), h.cpu_clock_hz);
+            return fmt::format(
+                "[rig HELLO] board {}, firmware {} (commit {}, {}), protocol {}, counter {}, clock {} Hz", h.board,
+                h.firmware_version, h.commit, h.toolchain, h.protocol_version, unit_name(h.unit), h.cpu_clock_hz);
         }
         std::string operator()(const BenchmarkResult& r) const {
             return fmt::format("[rig RESULT] {} ({} samples)", r.name, r.samples.size());

@@ -27,8 +27,9 @@ struct GdbArgs {
 
 // A word as the shell reads it back: 'single quoted' unless it is plainly safe.
 std::string shell_word(const std::string& word) {
-    const bool plain = !word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                               "0123456789_-./:=@,+") == std::string::npos;
+    const bool plain = !word.empty() && word.find_first_not_of(
+                                            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                            "0123456789_-./:=@,+") == std::string::npos;
     if (plain) return word;
     std::string quoted = "'";
     for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -38,7 +39,8 @@ std::string shell_word(const std::string& word) {
 // Runs gdb on this terminal and waits for it. Ctrl-C belongs to gdb meanwhile (it stops the
 // target with it), so the rig ignores SIGINT until gdb has exited.
 int run_gdb(const std::vector<std::string>& argv) {
-    struct sigaction ignore {}, previous{};
+    struct sigaction ignore {
+    }, previous{};
     ignore.sa_handler = SIG_IGN;
     ::sigaction(SIGINT, &ignore, &previous);
     const pid_t child = ::fork();
@@ -68,8 +70,9 @@ int gdb(const GdbArgs& args) {
         image = std::move(*loaded);
     }
     if (args.run && !util::program_available("gdb-multiarch"))
-        return bench_fail("gdb", make_error(ErrorKind::not_found, "gdb-multiarch is not installed: apt-get install "
-                                                                  "gdb-multiarch"));
+        return bench_fail("gdb", make_error(ErrorKind::not_found,
+                                            "gdb-multiarch is not installed: apt-get install "
+                                            "gdb-multiarch"));
     auto bench = BenchBoard::hold(args.bench, "gdb");
     if (!bench) return bench_fail("gdb", bench.error());
     auto& b = **bench;
@@ -100,11 +103,10 @@ int gdb(const GdbArgs& args) {
     }
     fmt::print(stderr, "rig gdb: {}'s GDB server is at {} ({}); Ctrl-C stops it\n", name, address,
                b.probe().describe());
-    const auto deadline = args.seconds > 0
-                              ? std::chrono::steady_clock::now() +
-                                    std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                        std::chrono::duration<double>(args.seconds))
-                              : std::chrono::steady_clock::time_point::max();
+    const auto deadline = args.seconds > 0 ? std::chrono::steady_clock::now() +
+                                                 std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                     std::chrono::duration<double>(args.seconds))
+                                           : std::chrono::steady_clock::time_point::max();
     while (!cancel_requested().load() && std::chrono::steady_clock::now() < deadline) {
         if (!b.probe().alive())
             return bench_fail("gdb", make_error(ErrorKind::closed, "board " + name + ": the GDB server ended: " +

@@ -81,7 +81,8 @@ int list_probes(const ProbesArgs& args) {
     if (ports.empty()) fmt::print("  none found\n");
     for (const auto& port : ports)
         fmt::print("  {} ({}){}  -> {}\n", port.by_id.string(), port.tty,
-                   port.usb ? "  " + usb_ids(*port.usb) : std::string(), assigned(probes::boards_for_port(port, boards)));
+                   port.usb ? "  " + usb_ids(*port.usb) : std::string(),
+                   assigned(probes::boards_for_port(port, boards)));
 
     // Boards that name a probe or a port that is not here.
     std::vector<std::string> missing;

@@ -1,8 +1,8 @@
 #include "host/probes/attached.hpp"
 
-#include <nlohmann/json.hpp>
 #include <algorithm>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 namespace rig::probes {
 namespace {
@@ -120,7 +120,8 @@ Result<std::vector<PyOcdProbeInfo>> parse_pyocd_probe_list(const std::string& js
         }
         return probes;
     } catch (const nlohmann::json::exception& e) {
-        return make_error(ErrorKind::malformed, std::string("pyOCD's probe list is not what it should be: ") + e.what());
+        return make_error(ErrorKind::malformed,
+                          std::string("pyOCD's probe list is not what it should be: ") + e.what());
     }
 }
 

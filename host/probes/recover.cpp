@@ -3,7 +3,9 @@
 namespace rig::probes {
 namespace {
 
-bool is_nrf52(const std::string& chip) { return chip.size() >= 5 && (chip.starts_with("nRF52") || chip.starts_with("nrf52")); }
+bool is_nrf52(const std::string& chip) {
+    return chip.size() >= 5 && (chip.starts_with("nRF52") || chip.starts_with("nrf52"));
+}
 
 }  // namespace
 

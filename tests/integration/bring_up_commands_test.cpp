@@ -56,10 +56,9 @@ TEST(BringUpCommands, ConsoleShowsAForeignFirmwaresText) {
 TEST(BringUpCommands, ConsoleShowsTheRigsHelloAsText) {
     ASSERT_TRUE(fs::exists(rig_image)) << rig_image << " was not built";
     const auto dir = scratch("console_hello");
-    const auto out =
-        rig_cmd({"console", "-b", "qemu_mps2_an386", "--image", rig_image.string(), "--seconds", "2", "--out",
-                 (dir / "console.txt").string()},
-                dir);
+    const auto out = rig_cmd({"console", "-b", "qemu_mps2_an386", "--image", rig_image.string(), "--seconds", "2",
+                              "--out", (dir / "console.txt").string()},
+                             dir);
     EXPECT_EQ(out.exit_status, 0) << out.err;
     const auto text = read_file(dir / "console.txt");
     EXPECT_NE(text.find("[rig HELLO] board qemu_mps2_an386, firmware "), std::string::npos) << text;
@@ -76,10 +75,10 @@ TEST(BringUpCommands, ConsoleOfAVirtualBoardNeedsAnImage) {
 TEST(BringUpCommands, CtrlCEndsTheConsoleWith130) {
     const auto dir = scratch("console_sigint");
     const auto elf = rig::test_support::write_chatty_firmware(dir, banner);
-    rig::util::ChildProcess rig({rig_binary.string(), "console", "-b", "qemu_mps2_an386", "--flash", elf.string(),
-                                 "--socket", (dir / "no-rigd.sock").string(), "--results-dir",
-                                 (dir / "results").string()},
-                                dir / "console.out");
+    rig::util::ChildProcess rig(
+        {rig_binary.string(), "console", "-b", "qemu_mps2_an386", "--flash", elf.string(), "--socket",
+         (dir / "no-rigd.sock").string(), "--results-dir", (dir / "results").string()},
+        dir / "console.out");
     const auto deadline = std::chrono::steady_clock::now() + 30s;
     while (read_file(dir / "console.out").find("Booting") == std::string::npos &&
            std::chrono::steady_clock::now() < deadline && rig.running())
@@ -122,8 +121,15 @@ TEST(BringUpCommands, ResetRunsOnEveryProbeKindsBoard) {
 // answer to `info registers pc` there (batch mode, the real gdb).
 struct GdbSession {
     GdbSession(const fs::path& dir, const std::vector<std::string>& extra) : out(dir / "gdb.out") {
-        std::vector<std::string> argv{rig_binary.string(), "gdb", "-b", "qemu_mps2_an386", "--seconds", "60",
-                                      "--socket", (dir / "no-rigd.sock").string(), "--results-dir",
+        std::vector<std::string> argv{rig_binary.string(),
+                                      "gdb",
+                                      "-b",
+                                      "qemu_mps2_an386",
+                                      "--seconds",
+                                      "60",
+                                      "--socket",
+                                      (dir / "no-rigd.sock").string(),
+                                      "--results-dir",
                                       (dir / "results").string()};
         argv.insert(argv.end(), extra.begin(), extra.end());
         rig = std::make_unique<rig::util::ChildProcess>(argv, out);
@@ -136,8 +142,8 @@ struct GdbSession {
         }
     }
     rig::util::ProgramOutput info_pc(const std::vector<std::string>& elf = {}) const {
-        std::vector<std::string> argv{"gdb-multiarch", "-batch", "-ex", "target remote " + match[1].str(), "-ex",
-                                      "info registers pc"};
+        std::vector<std::string> argv{"gdb-multiarch", "-batch",           "-ex", "target remote " + match[1].str(),
+                                      "-ex",           "info registers pc"};
         argv.insert(argv.end(), elf.begin(), elf.end());
         return rig::util::run_program(argv, 30s);
     }

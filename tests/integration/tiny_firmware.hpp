@@ -26,7 +26,10 @@ inline std::filesystem::path write_tiny_firmware(const std::filesystem::path& di
         elf[at] = static_cast<std::uint8_t>(v);
         elf[at + 1] = static_cast<std::uint8_t>(v >> 8);
     };
-    std::memcpy(elf.data(), "\x7f" "ELF\x01\x01\x01", 7);
+    std::memcpy(elf.data(),
+                "\x7f"
+                "ELF\x01\x01\x01",
+                7);
     put16(16, 2);   // executable
     put16(18, 40);  // ARM
     put32(20, 1);

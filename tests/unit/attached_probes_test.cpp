@@ -23,7 +23,8 @@ protected:
     void TearDown() override { fs::remove_all(root_); }
 
     // A USB device as sysfs shows it: its folder (linked from bus/usb/devices) and one interface.
-    void usb(const std::string& path, const std::string& vendor, const std::string& product, const std::string& serial) {
+    void usb(const std::string& path, const std::string& vendor, const std::string& product,
+             const std::string& serial) {
         const auto dir = root_ / "sys/devices/pci0000:00/usb1" / path;
         fs::create_directories(dir / (path + ":1.0"));
         std::ofstream(dir / "idVendor") << vendor << "\n";
@@ -55,9 +56,9 @@ rig::board::Board real_board(const std::string& name, const std::string& serial,
 }
 
 TEST_F(FakeSysfs, FindsDebugProbesAndPortsAndMatchesThemToBoards) {
-    usb("1-1", "1366", "1015", "000683123456");  // J-Link (nRF52840 DK)
+    usb("1-1", "1366", "1015", "000683123456");          // J-Link (nRF52840 DK)
     usb("1-2", "03eb", "2111", "ATML2463041800001234");  // EDBG (SAM4L Xplained Pro)
-    usb("1-3", "046d", "c52b", "");  // a mouse
+    usb("1-3", "046d", "c52b", "");                      // a mouse
     tty("ttyACM0", "1-1", "usb-SEGGER_J-Link_000683123456-if00");
     tty("ttyACM1", "1-2", "usb-Atmel_Corp._EDBG_CMSIS-DAP_ATML2463041800001234-if01");
     const std::vector<rig::board::Board> boards = {
