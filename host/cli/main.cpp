@@ -1,12 +1,18 @@
 // rig: the kernel-rig command line. Each subcommand lives in its own file beside this one.
 #include "host/cli/compare_command.hpp"
+#include "host/cli/console_command.hpp"
 #include "host/cli/daemon_commands.hpp"
 #include "host/cli/doctor_command.hpp"
+#include "host/cli/flash_command.hpp"
+#include "host/cli/gdb_command.hpp"
 #include "host/cli/import_command.hpp"
 #include "host/cli/list_command.hpp"
 #include "host/cli/nightly_command.hpp"
 #include "host/cli/paper_command.hpp"
+#include "host/cli/probes_command.hpp"
+#include "host/cli/recover_command.hpp"
 #include "host/cli/report_command.hpp"
+#include "host/cli/reset_command.hpp"
 #include "host/cli/run_command.hpp"
 #include "host/cli/signals.hpp"
 
@@ -26,6 +32,12 @@ int main(int argc, char** argv) {
     rig::cli::add_paper_command(app, exit_code);
     rig::cli::add_daemon_commands(app, exit_code);
     rig::cli::add_doctor_command(app, exit_code);
+    rig::cli::add_probes_command(app, exit_code);
+    rig::cli::add_flash_command(app, exit_code);
+    rig::cli::add_reset_command(app, exit_code);
+    rig::cli::add_console_command(app, exit_code);
+    rig::cli::add_gdb_command(app, exit_code);
+    rig::cli::add_recover_command(app, exit_code);
     rig::cli::install_signal_handlers();
     try {
         app.parse(argc, argv);

@@ -53,12 +53,17 @@ const char* to_string(RequestType type) {
             return "follow";
         case RequestType::health:
             return "health";
+        case RequestType::hold:
+            return "hold";
+        case RequestType::release:
+            return "release";
     }
     return "?";
 }
 
 bool Request::mutates() const {
-    return type == RequestType::submit || type == RequestType::cancel || type == RequestType::health;
+    return type == RequestType::submit || type == RequestType::cancel || type == RequestType::health ||
+           type == RequestType::hold || type == RequestType::release;
 }
 
 bool is_board_name(std::string_view name) {
@@ -87,7 +92,8 @@ Result<Request> parse_request(std::string_view line) {
     const auto& name = type->get_ref<const std::string&>();
     bool known = false;
     for (auto t : {RequestType::submit, RequestType::status, RequestType::jobs, RequestType::boards,
-                   RequestType::cancel, RequestType::follow, RequestType::health}) {
+                   RequestType::cancel, RequestType::follow, RequestType::health, RequestType::hold,
+                   RequestType::release}) {
         if (name == to_string(t)) {
             r.type = t;
             known = true;
@@ -95,7 +101,8 @@ Result<Request> parse_request(std::string_view line) {
     }
     if (!known)
         return make_error(ErrorKind::unsupported, "unknown request type '" + name.substr(0, 64) +
-                                                      "' (submit, status, jobs, boards, cancel, follow, health)");
+                                                      "' (submit, status, jobs, boards, cancel, follow, health, hold, "
+                                                      "release)");
 
     // Each type names the fields it takes; anything else is refused rather than ignored.
     std::vector<std::string> allowed = {"v", "type"};
@@ -116,6 +123,7 @@ Result<Request> parse_request(std::string_view line) {
             break;
         }
         case RequestType::health:
+        case RequestType::hold:
             allowed.push_back("board");
             if (auto s = take_string(j, "board", r.board, 64); !s) return s.error();
             if (!is_board_name(r.board)) return bad("'board' must be a board name (letters, digits, '_', '-')");
@@ -131,6 +139,7 @@ Result<Request> parse_request(std::string_view line) {
         }
         case RequestType::jobs:
         case RequestType::boards:
+        case RequestType::release:
             break;
     }
     for (const auto& [key, value] : j.items()) {
@@ -149,6 +158,7 @@ std::string request_line(const Request& request) {
             j["filter"] = request.filter;
             break;
         case RequestType::health:
+        case RequestType::hold:
             j["board"] = request.board;
             break;
         case RequestType::status:
@@ -158,6 +168,7 @@ std::string request_line(const Request& request) {
             break;
         case RequestType::jobs:
         case RequestType::boards:
+        case RequestType::release:
             break;
     }
     return dump_line(j);

@@ -19,17 +19,19 @@ constexpr std::size_t max_line_bytes = 64 * 1024;  // longer requests get an err
 constexpr std::size_t max_filter_bytes = 255;      // the protocol's `str` limit
 constexpr unsigned max_repetitions = 1000;
 
-enum class RequestType { submit, status, jobs, boards, cancel, follow, health };
+// hold: the board to this connection alone, queued like a job (state queued → running) and
+// ended by `release` or by closing the connection (bring-up commands: rig flash, console, gdb).
+enum class RequestType { submit, status, jobs, boards, cancel, follow, health, hold, release };
 const char* to_string(RequestType type);
 
 struct Request {
     RequestType type = RequestType::jobs;
-    std::string board;          // submit, health
+    std::string board;          // submit, health, hold
     std::uint64_t job = 0;      // status, cancel, follow
     unsigned repetitions = 15;  // submit
     std::string filter;         // submit
 
-    // Whether the request changes anything (submit, cancel, health): only trusted peers may.
+    // Whether the request changes anything (submit, cancel, health, hold, release): only trusted peers may.
     bool mutates() const;
 };
 

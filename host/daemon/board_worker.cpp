@@ -48,6 +48,8 @@ void BoardWorker::loop() {
         try {
             if (work.kind == JobQueue::Work::health_check)
                 check_health();
+            else if (work.kind == JobQueue::Work::hold)
+                queue_.wait_for_release(work.job.id);  // the client drives the board meanwhile
             else
                 run_job(work);
         } catch (const std::exception& e) {
@@ -60,6 +62,10 @@ void BoardWorker::loop() {
 
 void BoardWorker::fail_after_exception(const JobQueue::Work& work, const std::string& what) {
     try {
+        if (work.kind == JobQueue::Work::hold) {
+            queue_.release(work.job.id, "hold ended: " + what);
+            return;
+        }
         if (work.kind == JobQueue::Work::health_check) {
             queue_.finish_health_check(board_.name,
                                        make_error(ErrorKind::io, "health check ended with an exception: " + what));

@@ -31,6 +31,7 @@ std::optional<JobState> job_state_from(const std::string& text) {
 nlohmann::json to_json(const Job& job) {
     return {{"id", job.id},
             {"board", job.board},
+            {"kind", job.hold ? "hold" : "run"},
             {"repetitions", job.repetitions},
             {"filter", job.filter},
             {"submitted_by", job.submitted_by},
@@ -53,6 +54,7 @@ Job job_from_json(const nlohmann::json& j) {
     Job job;
     job.id = j.at("id").get<std::uint64_t>();
     job.board = j.at("board").get<std::string>();
+    job.hold = j.value("kind", "run") == "hold";
     job.repetitions = j.at("repetitions").get<unsigned>();
     job.filter = j.at("filter").get<std::string>();
     job.submitted_by = j.value("submitted_by", std::uint32_t{0});

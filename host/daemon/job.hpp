@@ -21,6 +21,9 @@ constexpr std::size_t max_progress_lines = 1000;
 struct Job {
     std::uint64_t id = 0;
     std::string board;
+    // A hold, not a run: a trusted client has the board to itself (rig flash, console, gdb …)
+    // while it runs, until the client releases it or its connection closes.
+    bool hold = false;
     unsigned repetitions = 15;
     std::string filter;
     std::uint32_t submitted_by = 0;  // uid of the client that submitted it

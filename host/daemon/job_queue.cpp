@@ -45,7 +45,13 @@ Result<void> JobQueue::load() {
         next_seq_ = j.at("next_seq").get<std::uint64_t>();
         for (const auto& item : j.at("jobs")) {
             Job job = job_from_json(item);
-            if (job.state == JobState::running) {
+            if (job.hold && !is_final(job.state)) {
+                // A hold lives as long as its client's connection, which this daemon never saw.
+                job.state = JobState::cancelled;
+                job.reason = "rigd restarted: the holding client's connection is gone";
+                job.finished_at = utc_now_ms();
+                job.finished_seq = next_seq_++;
+            } else if (job.state == JobState::running) {
                 job.state = JobState::failed;
                 job.reason = "daemon restarted";
                 job.failure = "daemon restarted";
@@ -126,22 +132,35 @@ void JobQueue::prune() {
 
 Result<Job> JobQueue::submit(const std::string& board, unsigned repetitions, const std::string& filter,
                              std::uint32_t uid) {
+    Job job;
+    job.repetitions = repetitions;
+    job.filter = filter;
+    job.board = board;
+    job.submitted_by = uid;
+    return enqueue(std::move(job));
+}
+
+Result<Job> JobQueue::hold(const std::string& board, std::uint32_t uid) {
+    Job job;
+    job.hold = true;
+    job.repetitions = 0;
+    job.board = board;
+    job.submitted_by = uid;
+    return enqueue(std::move(job));
+}
+
+Result<Job> JobQueue::enqueue(Job job) {
     std::lock_guard lock(mutex_);
     if (stopping_) return make_error(ErrorKind::closed, "rigd is stopping");
-    const auto b = boards_.find(board);
+    const auto b = boards_.find(job.board);
     if (b == boards_.end()) {
         std::string known;
         for (const auto& [name, state] : boards_) known += (known.empty() ? "" : ", ") + name;
-        return make_error(ErrorKind::not_found, "rigd has no board '" + board + "' (it owns: " + known + ")");
+        return make_error(ErrorKind::not_found, "rigd has no board '" + job.board + "' (it owns: " + known + ")");
     }
-    Job job;
     job.id = next_id_++;
-    job.board = board;
-    job.repetitions = repetitions;
-    job.filter = filter;
-    job.submitted_by = uid;
     job.submitted_at = utc_now_ms();
-    if (!b->second.status.healthy) job.reason = "waiting: board unhealthy until a health check passes";
+    if (!b->second.status.healthy && !job.hold) job.reason = "waiting: board unhealthy until a health check passes";
     jobs_[job.id] = job;
     prune();
     if (auto written = persist(); !written) {
@@ -150,6 +169,31 @@ Result<Job> JobQueue::submit(const std::string& board, unsigned repetitions, con
     }
     changed(job, false);
     return job;
+}
+
+void JobQueue::release(std::uint64_t id, const std::string& note) {
+    std::lock_guard lock(mutex_);
+    Job* job = job_locked(id);
+    if (!job || !job->hold || is_final(job->state)) return;
+    if (job->state == JobState::running) {
+        boards_.at(job->board).status.running_job = 0;
+        job->state = JobState::done;
+    } else {
+        job->state = JobState::cancelled;
+        queued_since_.erase(id);
+    }
+    job->reason = note;
+    job->finished_at = utc_now_ms();
+    job->finished_seq = next_seq_++;
+    changed(*job);
+}
+
+void JobQueue::wait_for_release(std::uint64_t id) {
+    std::unique_lock lock(mutex_);
+    wake_.wait(lock, [&] {
+        const Job* job = job_locked(id);
+        return stopping_ || !job || is_final(job->state);
+    });
 }
 
 Result<Job> JobQueue::find(std::uint64_t id) const {
@@ -188,6 +232,15 @@ Result<Job> JobQueue::cancel(std::uint64_t id) {
         changed(*job);
         return *job;
     }
+    if (job->hold) {  // a granted hold ends now; its client is told by the job's end
+        boards_.at(job->board).status.running_job = 0;
+        job->state = JobState::cancelled;
+        job->reason = "hold cancelled";
+        job->finished_at = utc_now_ms();
+        job->finished_seq = next_seq_++;
+        changed(*job);
+        return *job;
+    }
     // Running: the worker's session sees the flag within a quarter second and stops the board.
     if (auto flag = cancel_flags_.find(id); flag != cancel_flags_.end()) flag->second->store(true);
     job->reason = "cancel requested";
@@ -217,7 +270,7 @@ std::chrono::steady_clock::time_point JobQueue::fail_overdue_jobs(const std::str
     if (b.status.healthy || policy.job_wait.count() <= 0) return earliest;
     const auto now = clock::now();
     for (auto& [id, job] : jobs_) {
-        if (job.board != board || job.state != JobState::queued) continue;
+        if (job.board != board || job.state != JobState::queued || job.hold) continue;
         auto since = queued_since_.try_emplace(id, now).first->second;
         const auto deadline = std::max(since, b.unhealthy_since) + policy.job_wait;
         if (deadline > now) {
@@ -255,22 +308,21 @@ JobQueue::Work JobQueue::next_work(const std::string& board, const HealthPolicy&
             return work;
         }
         const auto job_deadline = fail_overdue_jobs(board, policy);
-        if (b.status.healthy) {
-            for (auto& [id, job] : jobs_) {
-                if (job.board != board || job.state != JobState::queued) continue;
-                job.state = JobState::running;
-                job.reason.clear();
-                job.started_at = utc_now_ms();
-                job.started_seq = next_seq_++;
-                queued_since_.erase(id);
-                b.status.running_job = id;
-                work.kind = Work::run;
-                work.cancel = std::make_shared<std::atomic<bool>>(false);
-                cancel_flags_[id] = work.cancel;
-                work.job = job;
-                changed(job);
-                return work;
-            }
+        // In the order they came; an unhealthy board grants holds only (its runs wait).
+        for (auto& [id, job] : jobs_) {
+            if (job.board != board || job.state != JobState::queued || !(b.status.healthy || job.hold)) continue;
+            job.state = JobState::running;
+            job.reason.clear();
+            job.started_at = utc_now_ms();
+            job.started_seq = next_seq_++;
+            queued_since_.erase(id);
+            b.status.running_job = id;
+            work.kind = job.hold ? Work::hold : Work::run;
+            work.cancel = std::make_shared<std::atomic<bool>>(false);
+            if (!job.hold) cancel_flags_[id] = work.cancel;
+            work.job = job;
+            changed(job);
+            return work;
         }
         const auto wake_at = std::min(check_at, job_deadline);
         if (wake_at == clock::time_point::max())

@@ -65,6 +65,12 @@ public:
 
     // Client side.
     Result<Job> submit(const std::string& board, unsigned repetitions, const std::string& filter, std::uint32_t uid);
+    // A hold on the board, queued behind its jobs like one; granted (running) when the board's
+    // worker reaches it, even on an unhealthy board (bring-up is how a board is mended).
+    Result<Job> hold(const std::string& board, std::uint32_t uid);
+    // Ends a hold, queued or granted (the client released it or its connection closed); the
+    // board's worker takes its next work. Anything else, or a hold already ended, is left alone.
+    void release(std::uint64_t id, const std::string& note);
     Result<Job> find(std::uint64_t id) const;
     std::vector<Job> jobs() const;
     std::vector<BoardStatus> boards() const;
@@ -73,7 +79,7 @@ public:
 
     // Worker side.
     struct Work {
-        enum Kind { stop, run, health_check } kind = stop;
+        enum Kind { stop, run, health_check, hold } kind = stop;
         Job job;
         std::shared_ptr<std::atomic<bool>> cancel;
     };
@@ -81,6 +87,8 @@ public:
     // health check, else the oldest queued job of a healthy board, else stop.
     // Queued jobs of an unhealthy board that waited past policy.job_wait are failed here.
     Work next_work(const std::string& board, const HealthPolicy& policy);
+    // Blocks while the hold `id` is granted: until it is released or rigd stops.
+    void wait_for_release(std::uint64_t id);
     void add_progress(std::uint64_t id, const std::string& line);
     struct Outcome {
         JobState state = JobState::done;
@@ -111,6 +119,7 @@ private:
     void mark_unhealthy(BoardState& b, const std::string& board, const std::string& note);
     JobQueue(std::filesystem::path state_file, const std::vector<std::string>& boards);
     Result<void> load();
+    Result<Job> enqueue(Job job);  // submit and hold
     Result<void> persist();  // with mutex_ held
     Job* job_locked(std::uint64_t id);
     void changed(const Job& job, bool write_state = true);  // persist + notify, with mutex_ held

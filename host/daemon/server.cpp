@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstring>
 #include <deque>
+#include <utility>
 
 namespace rig::daemon {
 namespace {
@@ -81,6 +82,8 @@ public:
 
     // Waiting for a health check's answer: an idle connection that is not idle.
     bool awaiting_health = false;
+    // Holds this connection asked for (queued or granted): they end when it closes.
+    std::vector<std::uint64_t> holds;
 
     // The deadline that applies now: a partial line must be finished soon; a connection that
     // follows a job or awaits a health check has none; an idle one is closed after a while.
@@ -91,7 +94,7 @@ public:
         const bool partial = !line_.empty() || discarding_;
         if (partial && partial_armed_) return;
         partial_armed_ = partial;
-        if (!partial && (!followed.empty() || awaiting_health)) {
+        if (!partial && (!followed.empty() || awaiting_health || !holds.empty())) {
             deadline_.cancel();
             return;
         }
@@ -131,6 +134,8 @@ public:
     void close() {
         if (closed_) return;
         closed_ = true;
+        // A client that exits, crashes or is cut off gives its boards back.
+        if (!holds.empty() && *alive_) server_.end_holds(std::exchange(holds, {}), "released: the connection closed");
         deadline_.cancel();
         boost::system::error_code ec;
         socket_.shutdown(local::socket::shutdown_both, ec);
@@ -336,6 +341,10 @@ void Server::release(uid_t uid) {
         connections_per_uid_.erase(it);
 }
 
+void Server::end_holds(const std::vector<std::uint64_t>& holds, const std::string& note) {
+    for (const auto id : holds) queue_.release(id, note);
+}
+
 void Server::handle(const std::shared_ptr<Connection>& connection, const std::string& line) {
     auto request = parse_request(line);
     if (!request) return connection->send(error_line(request.error()));
@@ -380,6 +389,24 @@ void Server::handle(const std::shared_ptr<Connection>& connection, const std::st
             health_waiters_[request->board].push_back(connection);
             connection->awaiting_health = true;
             return;
+        }
+        case RequestType::hold: {
+            // Queued like a job; the client hears "state" (queued, then running = held) and "end"
+            // as a follower does, and keeps the board until it sends release or closes.
+            auto job = queue_.hold(request->board, peer.uid);
+            if (!job) return connection->send(error_line(job.error()));
+            connection->holds.push_back(job->id);
+            connection->followed[job->id] = 0;
+            followers_[job->id].push_back(connection);
+            connection->send(ok_line({{"event", "state"}, {"job", brief(*job)}}));
+            connection->arm_deadline();
+            return;
+        }
+        case RequestType::release: {
+            json released = json::array();
+            for (const auto id : connection->holds) released.push_back(id);
+            end_holds(std::exchange(connection->holds, {}), "released by the client");
+            return connection->send(ok_line({{"released", released}}));
         }
         case RequestType::follow: {
             auto job = queue_.find(request->job);

@@ -66,6 +66,7 @@ private:
     void deliver(const QueueEvent& event);  // on the io thread
     void handle(const std::shared_ptr<Connection>& connection, const std::string& line);
     void release(uid_t uid);  // a connection of this peer has ended
+    void end_holds(const std::vector<std::uint64_t>& holds, const std::string& note);
 
     boost::asio::io_context& io_;
     JobQueue& queue_;

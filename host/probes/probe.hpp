@@ -51,6 +51,18 @@ public:
     // Where a debugger attaches to this probe's GDB server ("127.0.0.1:40321"); empty when none.
     virtual std::string gdb_address() const = 0;
 
+    // Hands the GDB server to a debugger (`rig gdb`): QEMU's and pyOCD's servers take one client
+    // at a time, so the rig's own connection steps aside (pyOCD: detach, `D`; QEMU: close, which
+    // leaves the guest as it is). Afterwards only alive(), why_not_alive(), describe(),
+    // gdb_address() and open_console() may be called.
+    virtual Result<void> release_gdb() = 0;
+
+    // Mass erase and unlock of a chip whose debug access is locked (OpenOCD's nrf52_recover);
+    // ErrorKind::unsupported where the probe has no such command (recover.hpp says which do).
+    virtual Result<void> recover() {
+        return make_error(ErrorKind::unsupported, "this probe has no recover (mass erase) command");
+    }
+
     // Still able to drive the board? (QEMU has not exited, the probe is still attached.)
     virtual bool alive() = 0;
 

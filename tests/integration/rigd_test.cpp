@@ -147,6 +147,20 @@ protected:
         }
     }
 
+    // A hold on `board` through its own connection, returned once rigd has granted it.
+    std::pair<Client, Job> hold(const std::string& board) {
+        auto c = client();
+        if (auto sent = c.send(request(RequestType::hold, board)); !sent) throw std::runtime_error(sent.error().message);
+        while (true) {
+            auto message = c.read(120s);
+            if (!message) throw std::runtime_error("holding " + board + ": " + message.error().message);
+            if (!message->value("ok", false)) throw std::runtime_error(message->dump());
+            const Job job = rig::daemon::job_from_json(message->at("job"));
+            if (job.state == JobState::running) return {std::move(c), job};
+            if (rig::daemon::is_final(job.state)) throw std::runtime_error("hold ended: " + job.reason);
+        }
+    }
+
     std::vector<fs::path> result_files(const std::string& board) {
         std::vector<fs::path> files;
         std::error_code ec;
@@ -326,6 +340,71 @@ TEST_F(Rigd, SerialisesJobsOnOneBoard) {
     EXPECT_GT(done_second.started_seq, done_first.finished_seq);
 }
 
+// A hold queues behind the job that runs, keeps the board from the jobs that come after it
+// until it is released, and those then run in the order they came; other boards run on.
+TEST_F(Rigd, AHeldBoardRunsNoJobUntilReleasedAndKeepsTheirOrder) {
+    start_daemon();
+    const Job before = submit("qemu_a", 20);
+    auto [holder, held] = hold("qemu_a");
+    EXPECT_TRUE(held.hold);
+    const Job first = submit("qemu_a", 5);
+    const Job second = submit("qemu_a", 5);
+    const Job elsewhere = wait_for(submit("qemu_b", 5).id);
+    EXPECT_EQ(elsewhere.state, JobState::done) << elsewhere.reason;
+    EXPECT_EQ(status(first.id).state, JobState::queued);
+    EXPECT_EQ(status(second.id).state, JobState::queued);
+    const Job done_before = status(before.id);
+    EXPECT_EQ(done_before.state, JobState::done) << done_before.reason;
+    EXPECT_GT(held.started_seq, done_before.finished_seq);
+
+    auto released = holder.call(request(RequestType::release));
+    ASSERT_TRUE(released) << released.error().message;
+    const Job done_first = wait_for(first.id);
+    const Job done_second = wait_for(second.id);
+    ASSERT_EQ(done_first.state, JobState::done) << done_first.reason;
+    ASSERT_EQ(done_second.state, JobState::done) << done_second.reason;
+    const Job ended = status(held.id);
+    EXPECT_EQ(ended.state, JobState::done);
+    EXPECT_EQ(ended.reason, "released by the client");
+    EXPECT_GT(done_first.started_seq, ended.finished_seq);
+    EXPECT_GT(done_second.started_seq, done_first.finished_seq);
+}
+
+// `rig console` holds a board rigd owns through rigd; when it dies (SIGKILL: no goodbye) its
+// connection closes, the hold ends and the job that waited runs.
+TEST_F(Rigd, ABringUpCommandHoldsTheBoardAndItsDeathReleasesIt) {
+    start_daemon();
+    rig::util::ChildProcess console({rig_binary.string(), "console", "-b", "qemu_a", "--boards-dir",
+                                     (dir_ / "boards").string(), "--socket", socket_.string(), "--results-dir",
+                                     (dir_ / "results").string(), "--flash", firmware_image.string()},
+                                    dir_ / "console.out");
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (rig::util::tail_of_file(dir_ / "console.out", 100000).find("[rig HELLO]") == std::string::npos &&
+           console.running() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(50ms);
+    const auto said = rig::util::tail_of_file(dir_ / "console.out", 100000);
+    ASSERT_NE(said.find("[rig HELLO]"), std::string::npos) << said;
+    EXPECT_NE(said.find("holding board qemu_a through rigd"), std::string::npos) << said;
+    const Job waiting = submit("qemu_a", 5);
+    std::this_thread::sleep_for(500ms);
+    EXPECT_EQ(status(waiting.id).state, JobState::queued);
+    console.signal(SIGKILL);
+    const Job done = wait_for(waiting.id);
+    ASSERT_EQ(done.state, JobState::done) << done.reason;
+    auto c = client();
+    auto jobs = c.call(request(RequestType::jobs));
+    ASSERT_TRUE(jobs) << jobs.error().message;
+    bool found = false;
+    for (const auto& j : jobs->at("jobs")) {
+        const Job job = rig::daemon::job_from_json(j);
+        if (!job.hold) continue;
+        found = true;
+        EXPECT_EQ(job.reason, "released: the connection closed");
+        EXPECT_LT(job.finished_seq, done.started_seq);
+    }
+    EXPECT_TRUE(found) << jobs->dump();
+}
+
 TEST_F(Rigd, CancelledJobWritesNothingAndLeavesTheBoardUsable) {
     start_daemon();
     const Job long_job = submit("qemu_a", 1000);
@@ -460,6 +539,8 @@ TEST_F(Rigd, OtherUsersMayReadButNotSubmit) {
         auto submitted = c->call(r);
         verdict += !submitted && submitted.error().message.find("permission denied") != std::string::npos ? 's' : '-';
         verdict += !c->call(request(RequestType::cancel, {}, mine.id)) ? 'c' : '-';
+        auto held = c->call(request(RequestType::hold, "qemu_a"));
+        verdict += !held && held.error().message.find("permission denied") != std::string::npos ? 'h' : '-';
         (void)!::write(pipe_fds[1], verdict.data(), verdict.size());
         ::_exit(0);
     }
@@ -469,8 +550,8 @@ TEST_F(Rigd, OtherUsersMayReadButNotSubmit) {
     ::close(pipe_fds[0]);
     int status = 0;
     ::waitpid(child, &status, 0);
-    ASSERT_EQ(n, 3) << "child exit status " << WEXITSTATUS(status);
-    EXPECT_EQ(std::string(verdict), "rsc");
+    ASSERT_EQ(n, 4) << "child exit status " << WEXITSTATUS(status);
+    EXPECT_EQ(std::string(verdict), "rsch");
     EXPECT_EQ(wait_for(mine.id).state, JobState::done);
 }
 

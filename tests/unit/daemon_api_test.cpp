@@ -34,7 +34,8 @@ TEST(DaemonApi, ParsesASubmitWithDefaults) {
 
 TEST(DaemonApi, ParsesEveryTypeItWrites) {
     for (auto type : {RequestType::submit, RequestType::status, RequestType::jobs, RequestType::boards,
-                      RequestType::cancel, RequestType::follow, RequestType::health}) {
+                      RequestType::cancel, RequestType::follow, RequestType::health, RequestType::hold,
+                      RequestType::release}) {
         Request r;
         r.type = type;
         r.board = "nrf52dk";
@@ -54,6 +55,21 @@ TEST(DaemonApi, ParsesEveryTypeItWrites) {
             EXPECT_EQ(parsed->filter, "cell/");
         }
     }
+}
+
+// A hold names its board and is for trusted peers only; release takes nothing else.
+TEST(DaemonApi, HoldNamesABoardAndOnlyTrustedPeersMayHoldOrRelease) {
+    auto hold = parse_request(R"({"v":1,"type":"hold","board":"nrf52dk"})");
+    ASSERT_TRUE(hold) << hold.error().message;
+    EXPECT_EQ(hold->type, RequestType::hold);
+    EXPECT_EQ(hold->board, "nrf52dk");
+    EXPECT_TRUE(hold->mutates());
+    EXPECT_EQ(kind_of(R"({"v":1,"type":"hold","board":"../etc"})"), rig::ErrorKind::malformed);
+    EXPECT_EQ(kind_of(R"({"v":1,"type":"hold","board":"a","repetitions":3})"), rig::ErrorKind::malformed);
+    auto release = parse_request(R"({"v":1,"type":"release"})");
+    ASSERT_TRUE(release) << release.error().message;
+    EXPECT_TRUE(release->mutates());
+    EXPECT_EQ(kind_of(R"({"v":1,"type":"release","job":3})"), rig::ErrorKind::malformed);
 }
 
 TEST(DaemonApi, RefusesWhatIsNotARequest) {
@@ -285,6 +301,84 @@ TEST_F(DaemonQueue, CancelsAQueuedJobAtOnceAndRefusesFinishedOnes) {
     EXPECT_EQ(cancelled->state, JobState::cancelled);
     EXPECT_FALSE(q->cancel(job->id));
     EXPECT_FALSE(q->cancel(999));
+}
+
+}  // namespace
+
+namespace {
+
+// A hold is granted in its turn, keeps the board from its later jobs until released, and those
+// jobs then run in the order they came.
+TEST_F(DaemonQueue, AHoldWaitsItsTurnAndKeepsLaterJobsQueuedUntilReleased) {
+    auto q = open();
+    ASSERT_TRUE(q->submit("a", 5, "", 0));
+    auto hold = q->hold("a", 0);
+    ASSERT_TRUE(hold) << hold.error().message;
+    EXPECT_TRUE(hold->hold);
+    ASSERT_TRUE(q->submit("a", 6, "", 0));
+    ASSERT_TRUE(q->submit("a", 7, "", 0));
+
+    auto first = q->next_work("a", on_demand);
+    ASSERT_EQ(first.kind, JobQueue::Work::run);
+    EXPECT_EQ(first.job.id, 1u);
+    q->finish_job(first.job.id, {});
+    auto held = q->next_work("a", on_demand);
+    ASSERT_EQ(held.kind, JobQueue::Work::hold);
+    EXPECT_EQ(held.job.id, hold->id);
+    EXPECT_EQ(q->find(hold->id)->state, JobState::running);
+    EXPECT_EQ(q->boards()[0].running_job, hold->id);
+
+    std::thread releaser([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        q->release(hold->id, "released by the client");
+    });
+    q->wait_for_release(hold->id);  // the worker's wait ends with the release
+    releaser.join();
+    EXPECT_EQ(q->find(hold->id)->state, JobState::done);
+    auto next = q->next_work("a", on_demand);
+    ASSERT_EQ(next.kind, JobQueue::Work::run);
+    EXPECT_EQ(next.job.repetitions, 6u);
+}
+
+// Bring-up is how an unhealthy board is mended: its holds are granted while its runs wait.
+TEST_F(DaemonQueue, AnUnhealthyBoardGrantsHoldsButNotRuns) {
+    auto q = open();
+    for (int i = 0; i < 3; ++i) {
+        ASSERT_TRUE(q->submit("a", 5, "", 0));
+        auto work = q->next_work("a", on_demand);
+        JobQueue::Outcome outcome;
+        outcome.state = JobState::failed;
+        outcome.verdict = BoardVerdict::broken;
+        q->finish_job(work.job.id, outcome);
+    }
+    ASSERT_FALSE(q->boards()[0].healthy);
+    const auto waiting = q->submit("a", 5, "", 0);
+    const auto hold = q->hold("a", 0);
+    ASSERT_TRUE(hold);
+    auto work = q->next_work("a", on_demand);
+    ASSERT_EQ(work.kind, JobQueue::Work::hold);
+    q->release(hold->id, "done");
+    EXPECT_EQ(q->find(waiting->id)->state, JobState::queued);
+}
+
+// A hold that was never granted ends cancelled; one left by a daemon that died ends at reopen.
+TEST_F(DaemonQueue, HoldsEndWhenReleasedEarlyOrWhenTheDaemonRestarts) {
+    std::uint64_t granted = 0, queued = 0;
+    {
+        auto q = open();
+        granted = q->hold("a", 0)->id;
+        queued = q->hold("a", 0)->id;
+        ASSERT_EQ(q->next_work("a", on_demand).job.id, granted);
+    }
+    auto q = open();
+    EXPECT_EQ(q->find(granted)->state, JobState::cancelled);
+    EXPECT_EQ(q->find(queued)->state, JobState::cancelled);
+    EXPECT_NE(q->find(queued)->reason.find("rigd restarted"), std::string::npos);
+    const auto early = q->hold("b", 0);
+    q->release(early->id, "released by the client");
+    EXPECT_EQ(q->find(early->id)->state, JobState::cancelled);
+    ASSERT_TRUE(q->submit("b", 3, "", 0));
+    EXPECT_EQ(q->next_work("b", on_demand).kind, JobQueue::Work::run);
 }
 
 }  // namespace

@@ -83,6 +83,10 @@ public:
     // The serial device of the board file (OpenOCD itself offers no console).
     Result<std::unique_ptr<transport::ByteStream>> open_console() override;
     std::string gdb_address() const override { return "127.0.0.1:" + std::to_string(server_->gdb_port()); }
+    // Nothing to hand over: the rig drives OpenOCD through Tcl, its GDB port stays free.
+    Result<void> release_gdb() override { return {}; }
+    // `nrf52_recover` (target/nrf52.cfg): mass erase and unlock (nrf52_recover.cpp).
+    Result<void> recover() override;
     bool alive() override;
     std::string why_not_alive() override;
     std::string describe() const override;

@@ -35,7 +35,7 @@ std::vector<std::string> pyocd_argv_for(const std::string& program, const board:
     const bool old = program == "pyocd-gdbserver";
     std::vector<std::string> argv{program};
     if (!old) argv.push_back("gdbserver");
-    argv.insert(argv.end(), {"-t", board.probe.target, old ? "-p" : "--port", std::to_string(port)});
+    argv.insert(argv.end(), {"-t", board.probe.target, old ? "-p" : "--port", std::to_string(port), "--persist"});
     if (!board.probe.adapter_serial.empty()) argv.insert(argv.end(), {old ? "-b" : "-u", board.probe.adapter_serial});
     // Both take the SWD clock in Hz (`-f`/`--frequency`): the SAM4L needs 50 kHz at reset.
     if (board.probe.speed_khz > 0)
@@ -223,6 +223,7 @@ Result<void> PyOcdProbe::flash(const elf::Image& image, const FlashProgress& pro
 }
 
 Result<std::vector<std::uint8_t>> PyOcdProbe::read_memory(std::uint32_t address, std::size_t length) {
+    running_ = false;  // stopped to read, and left stopped
     return stop_and_read_memory(*gdb_, address, length);
 }
 
@@ -237,10 +238,24 @@ Result<std::uint32_t> PyOcdProbe::read_word_running(std::uint32_t address) {
 Result<void> PyOcdProbe::reset_and_run() {
     if (auto out = gdb_->monitor("reset"); !out) return out.error().context("reset (monitor reset)");
     if (auto c = gdb_->cont(); !c) return c.error().context("continue after reset");
+    running_ = true;
     return {};
 }
 
 Result<std::unique_ptr<transport::ByteStream>> PyOcdProbe::open_console() { return open_serial_console(uart_); }
+
+Result<void> PyOcdProbe::release_gdb() {
+    if (!gdb_) return {};
+    // An all-stop server takes no packet but ^C while the target runs.
+    if (running_) {
+        if (auto stopped = gdb_->interrupt(); !stopped) return stopped.error().context("stopping the core to detach");
+        running_ = false;
+    }
+    auto detached = gdb_->detach();
+    gdb_.reset();
+    if (!detached) return detached.error().context("detaching from pyOCD's GDB server");
+    return {};
+}
 
 bool PyOcdProbe::alive() { return !process_ || process_->running(); }
 

@@ -18,9 +18,10 @@
 
 namespace rig::probes::pyocd {
 
-// `pyocd gdbserver -t <target> --port <port> [-u <serial>] [-f <Hz>]` when `pyocd` is installed,
-// else `pyocd-gdbserver -t <target> -p <port> [-b <serial>] [-f <Hz>]` (pyOCD 0.13); nullopt when
-// neither is. `-f` carries speed_khz in Hz (both versions: "SWD clock frequency in Hz").
+// `pyocd gdbserver -t <target> --port <port> --persist [-u <serial>] [-f <Hz>]` when `pyocd` is
+// installed, else `pyocd-gdbserver -t <target> -p <port> --persist [-b <serial>] [-f <Hz>]` (pyOCD
+// 0.13); nullopt when neither is. `-f` carries speed_khz in Hz (both versions: "SWD clock frequency
+// in Hz"); --persist keeps the server up when a client detaches (`rig gdb` hands it over).
 std::optional<std::vector<std::string>> pyocd_argv(const board::Board& board, std::uint16_t port);
 std::vector<std::string> pyocd_argv_for(const std::string& program, const board::Board& board, std::uint16_t port);
 
@@ -59,6 +60,7 @@ public:
     // The serial device of the board file (pyOCD's GDB server offers no console).
     Result<std::unique_ptr<transport::ByteStream>> open_console() override;
     std::string gdb_address() const override { return gdb_address_; }
+    Result<void> release_gdb() override;  // detach; pyOCD runs with --persist, so it stays up
     bool alive() override;
     std::string why_not_alive() override;
     std::string describe() const override { return description_; }
@@ -75,6 +77,7 @@ private:
 
     std::unique_ptr<util::ChildProcess> process_;  // null when attached
     std::unique_ptr<gdb_rsp::RspClient> gdb_;      // declared after: disconnects before pyOCD stops
+    bool running_ = false;  // continued since the last stop: `D` needs a stopped target first
     std::string description_;
     std::filesystem::path log_file_;
     board::Uart uart_;         // the board's serial port; a TCP kind when attached (no console)

@@ -50,6 +50,15 @@ Result<std::unique_ptr<transport::ByteStream>> QemuProbe::open_console() {
     return std::unique_ptr<transport::ByteStream>(std::move(*tcp));
 }
 
+Result<void> QemuProbe::release_gdb() {
+    // Closing is enough: QEMU's gdbstub leaves the guest as it is (halted, or running the image
+    // just flashed) and accepts the next client, which stops it on connect. `D` would resume a
+    // guest with nothing in memory, which locks up and ends QEMU.
+    if (gdb_) gdb_->stream().close();
+    gdb_.reset();
+    return {};
+}
+
 std::string QemuProbe::gdb_address() const { return "127.0.0.1:" + std::to_string(qemu_->ports().gdb); }
 
 std::string QemuProbe::describe() const {

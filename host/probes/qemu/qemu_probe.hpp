@@ -26,6 +26,7 @@ public:
     Result<std::uint32_t> read_word_running(std::uint32_t address) override;
     Result<std::unique_ptr<transport::ByteStream>> open_console() override;
     std::string gdb_address() const override;
+    Result<void> release_gdb() override;
     bool alive() override { return qemu_->running(); }
     std::string why_not_alive() override { return qemu_->exit_reason(); }
     std::string describe() const override;
