@@ -21,13 +21,14 @@ rig::board::Board sam4l_on_pyocd() {
 // speed_khz used to be dropped: the SAM4L, slow at reset, got pyOCD's default SWD clock.
 TEST(PyOcdArgv, TheSwdSpeedIsPassedInHzToACurrentPyocd) {
     EXPECT_EQ(rig::probes::pyocd::pyocd_argv_for("pyocd", sam4l_on_pyocd(), 3333),
-              (Argv{"pyocd", "gdbserver", "-t", "atsam4lc8c", "--port", "3333", "-u", "ATML2130021800001234", "-f",
-                    "50000"}));
+              (Argv{"pyocd", "gdbserver", "-t", "atsam4lc8c", "--port", "3333", "--persist", "-u",
+                    "ATML2130021800001234", "-f", "50000"}));
 }
 
 TEST(PyOcdArgv, TheSwdSpeedIsPassedInHzToPyocd013) {
     EXPECT_EQ(rig::probes::pyocd::pyocd_argv_for("pyocd-gdbserver", sam4l_on_pyocd(), 3333),
-              (Argv{"pyocd-gdbserver", "-t", "atsam4lc8c", "-p", "3333", "-b", "ATML2130021800001234", "-f", "50000"}));
+              (Argv{"pyocd-gdbserver", "-t", "atsam4lc8c", "-p", "3333", "--persist", "-b", "ATML2130021800001234",
+                    "-f", "50000"}));
 }
 
 TEST(PyOcdArgv, NoSpeedLeavesPyocdsDefault) {
@@ -35,7 +36,7 @@ TEST(PyOcdArgv, NoSpeedLeavesPyocdsDefault) {
     b.probe.speed_khz = 0;
     b.probe.adapter_serial.clear();
     EXPECT_EQ(rig::probes::pyocd::pyocd_argv_for("pyocd-gdbserver", b, 3333),
-              (Argv{"pyocd-gdbserver", "-t", "atsam4lc8c", "-p", "3333"}));
+              (Argv{"pyocd-gdbserver", "-t", "atsam4lc8c", "-p", "3333", "--persist"}));
 }
 
 // pyOCD 0.13's built-in targets as its `--list-targets` printed them on Debian 12 (python3-pyocd 0.13.1).
