@@ -128,7 +128,10 @@ Result<std::map<std::string, fs::path>> build_firmware(const NightlyOptions& o, 
         std::chrono::seconds(120), o.cancel);
     std::vector<std::string> clean{"clean", "--release", "--target", std::string(firmware_target)};
     try {
-        for (const auto& package : nlohmann::json::parse(metadata.out).at("packages"))
+        // Named: a range-for over parse(...).at(...) would walk a temporary freed before the body
+        // (ASan's heap-use-after-free in the sanitizer pass).
+        const auto workspace = nlohmann::json::parse(metadata.out);
+        for (const auto& package : workspace.at("packages"))
             clean.insert(clean.end(), {"-p", package.at("name").get<std::string>()});
     } catch (const nlohmann::json::exception& e) {
         return make_error(ErrorKind::io, fmt::format("cargo metadata in {}: {}: {}{}", (wt / "firmware").string(),
