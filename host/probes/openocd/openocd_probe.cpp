@@ -114,10 +114,13 @@ Result<std::unique_ptr<OpenOcdServer>> OpenOcdServer::start(const std::vector<st
     if (!util::program_available("openocd"))
         return make_error(ErrorKind::not_found, "openocd is not installed (apt-get install openocd)");
     auto tcl = pick_free_port();
-    auto gdb = pick_free_port();
     if (!tcl) return tcl.error();
+    // The kernel may hand the same free port out twice in a row: draw again (this once failed a
+    // `rig recover` with "picked the same port twice").
+    Result<std::uint16_t> gdb = *tcl;
+    for (int draw = 0; draw < 16 && gdb && *gdb == *tcl; ++draw) gdb = pick_free_port();
     if (!gdb) return gdb.error();
-    if (*tcl == *gdb) return make_error(ErrorKind::io, "picked the same port twice; try again");
+    if (*tcl == *gdb) return make_error(ErrorKind::io, "no two free loopback TCP ports for openocd");
     auto process = util::ChildProcess::start(openocd_argv(config_args, *tcl, *gdb), log_file);
     if (!process) return process.error();
     std::unique_ptr<OpenOcdServer> server(new OpenOcdServer(std::move(*process), log_file, *tcl, *gdb));
