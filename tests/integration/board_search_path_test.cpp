@@ -1,6 +1,7 @@
 // The real `rig list` with a bench's own board folder: a file of the same name there wins and
 // `rig list` says which file each board comes from; an explicit --boards-dir is searched alone.
 #include "host/util/child_process.hpp"
+#include "tests/integration/rig_command.hpp"
 #include "tests/integration/scratch_dir.hpp"
 
 #include <cstdlib>
@@ -14,7 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path rig_binary = fs::path(RIG_BINARY_DIR) / "bin/rig";
 const fs::path repo_boards = fs::path(RIG_SOURCE_DIR) / "boards";
 
 // Sets (or unsets, with nullopt) an environment variable for the rig started inside a test.
@@ -39,20 +39,8 @@ private:
     std::optional<std::string> old_;
 };
 
-struct Ran {
-    int exit_code = -1;
-    std::string output;
-};
-
-Ran rig(std::vector<std::string> args, const fs::path& dir) {
-    args.insert(args.begin(), rig_binary.string());
-    const auto ran = rig::util::run_captured(args, dir / "rig-output.txt", std::chrono::seconds(60));
-    Ran r;
-    r.output = ran.output;
-    const std::string prefix = "exited with status ";
-    if (ran.status.starts_with(prefix)) r.exit_code = std::stoi(ran.status.substr(prefix.size()));
-    return r;
-}
+using rig::test_support::Ran;
+const auto rig = rig::test_support::run_rig;
 
 // The repository's nrf52840dk.toml with this bench's serial port.
 void write_bench_file(const fs::path& folder) {

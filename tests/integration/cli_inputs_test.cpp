@@ -4,6 +4,7 @@
 // the exit code the README promises (2 bad input, 3 results not writable), never a crash, and
 // read-only commands never create the history they were pointed at.
 #include "host/util/child_process.hpp"
+#include "tests/integration/rig_command.hpp"
 #include "tests/integration/scratch_dir.hpp"
 
 #include <filesystem>
@@ -15,26 +16,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path rig_binary = fs::path(RIG_BINARY_DIR) / "bin/rig";
 const fs::path boards_dir = fs::path(RIG_SOURCE_DIR) / "boards";
 
 fs::path scratch(const std::string& name) { return rig::test_support::scratch_dir("rig_cli_inputs_", name); }
 
-struct Ran {
-    int exit_code = -1;
-    std::string output;
-};
-
-// `rig ARGS…` to its end (none of these starts a board: a few seconds at most).
-Ran rig(std::vector<std::string> args, const fs::path& dir) {
-    args.insert(args.begin(), rig_binary.string());
-    const auto ran = rig::util::run_captured(args, dir / "rig-output.txt", std::chrono::seconds(60));
-    Ran r;
-    r.output = ran.output;
-    const std::string prefix = "exited with status ";
-    if (ran.status.starts_with(prefix)) r.exit_code = std::stoi(ran.status.substr(prefix.size()));
-    return r;
-}
+using rig::test_support::Ran;
+const auto rig = rig::test_support::run_rig;
 
 bool has(const Ran& r, const std::string& text) { return r.output.find(text) != std::string::npos; }
 
