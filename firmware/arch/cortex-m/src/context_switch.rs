@@ -37,6 +37,8 @@ use crate::mpu::Mpu;
 /// Exception number of MemManage.
 const MEM_MANAGE: u32 = 4;
 
+// SAFETY: both symbols are defined by every board's linker script around `.app_text`; they are
+// only ever used for their addresses (`&raw const`), never read, so their type does not matter.
 unsafe extern "C" {
     /// First byte of the process code section (`.app_text` in the board's linker script).
     static _sapp_text: u8;
