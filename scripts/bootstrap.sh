@@ -27,6 +27,10 @@ packages=(
   python3-pyocd                             # pyOCD 0.13 (pyocd-gdbserver): the pyOCD probe's real program
   # rig report: Chart.js inlined into the HTML (offline); headless Chromium for the report test
   libjs-chart.js chromium
+  # lints the test command runs: clippy and rustfmt for rustc-web, clang-format/clang-tidy 14
+  rust-web-clippy rustfmt-web clang-format clang-tidy
+  # a lab of many benches: the Buildbot master and worker (packaging/buildbot/)
+  buildbot buildbot-worker
 )
 
 missing=()
