@@ -119,7 +119,7 @@ std::string range(const MemoryRegion& r) { return hex(r.origin) + ".." + hex(r.e
 // that the chosen probe or UART would not use is refused rather than silently ignored.
 std::vector<std::string_view> keys_of(std::string_view table, const Board& b) {
     if (table.empty()) return {"board", "clock", "memory", "probe", "uart", "counter"};
-    if (table == "board") return {"name", "description", "chip", "firmware", "firmware_board"};
+    if (table == "board") return {"name", "description", "chip", "core", "firmware", "firmware_board"};
     if (table == "clock") return {"cpu_hz"};
     if (table == "memory") return {"flash", "ram"};
     if (table == "memory.flash" || table == "memory.ram") return {"origin", "length"};
@@ -170,6 +170,7 @@ Board parse(const toml::table& root) {
     b.name = r.string("board.name");
     b.description = r.string("board.description", false);
     b.chip = r.string("board.chip");
+    b.core = r.string("board.core", false);
     b.firmware_package = r.string("board.firmware");
     if (r.has("board.firmware_board")) b.firmware_board = r.word("board.firmware_board", true);
     b.cpu_hz = static_cast<std::uint64_t>(r.integer("clock.cpu_hz", 1'000, 1'000'000'000, "a clock in Hz"));

@@ -59,6 +59,7 @@ struct Board {
     std::string name;
     std::string description;
     std::string chip;
+    std::string core;              // the CPU core, "Cortex-M4" (optional: result files say "unknown")
     std::string firmware_package;  // cargo package that builds this board's image
     std::string firmware_board;    // the board name the image reports in HELLO; empty = `name`
     std::uint64_t cpu_hz = 0;

@@ -1,11 +1,14 @@
 #include "host/cli/compare_command.hpp"
 
+#include "host/cli/out_file.hpp"
 #include "host/cli/paths.hpp"
 #include "host/cli/run_command.hpp"
 #include "host/results/compare.hpp"
 #include "host/results/history.hpp"
 #include "host/results/json_import.hpp"
+#include "host/results/junit_xml.hpp"
 #include "host/results/run_identity.hpp"
+#include "host/util/atomic_file.hpp"
 
 #include <fmt/format.h>
 #include <memory>
@@ -22,6 +25,7 @@ struct CompareArgs {
     std::string thresholds = (source_dir() / "config" / "compare_thresholds.toml").string();
     bool json = false;
     bool allow_dirty = false;
+    OutArgs out;
 };
 
 bool looks_like_file(const std::string& ref) {
@@ -114,6 +118,15 @@ std::string describe(const results::RunInfo& i) {
 }
 
 int compare(const CompareArgs& args) {
+    std::optional<OutFormat> out_format_;
+    if (!args.out.file.empty()) {
+        auto format = out_format(args.out, {OutFormat::json, OutFormat::junit});
+        if (!format) {
+            fmt::print(stderr, "rig compare: {}\n", format.error().message);
+            return exit_bad_input;
+        }
+        out_format_ = *format;
+    }
     std::string ref_a, ref_b, board_a = args.board, board_b = args.board;
     if (!args.board_a.empty() || !args.board_b.empty()) {
         if (args.board_a.empty() || args.board_b.empty() || args.refs.empty() || args.refs.size() > 2) {
@@ -166,6 +179,15 @@ int compare(const CompareArgs& args) {
         return exit_bad_input;
     }
     fmt::print("{}", args.json ? results::comparison_json(*comparison) : results::comparison_table(*comparison));
+    if (out_format_) {
+        const auto text = *out_format_ == OutFormat::json
+                              ? results::comparison_json(*comparison)
+                              : results::junit_xml({results::junit_suite_of_comparison(*comparison)});
+        if (auto written = util::write_file_atomically(args.out.file, text); !written) {
+            fmt::print(stderr, "rig compare: --out {} not written: {}\n", args.out.file, written.error().message);
+            return exit_write_failed;
+        }
+    }
     if (const auto differ = mismatch(*comparison)) {
         if (!old_run->info.complete || !new_run->info.complete) {
             fmt::print(stderr, "rig compare: {}; old: {}; new: {}\n", *differ, describe(old_run->info),
@@ -194,6 +216,7 @@ void add_compare_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--history", args->history, "History database")->capture_default_str();
     cmd->add_option("--thresholds", args->thresholds, "Thresholds per benchmark family (TOML)")->capture_default_str();
     cmd->add_flag("--json", args->json, "Print JSON instead of a table");
+    add_out_options(*cmd, args->out, "json: the comparison as --json prints it, junit: JUnit XML, a failing case per regression");
     cmd->callback([args, &exit_code] { exit_code = compare(*args); });
 }
 

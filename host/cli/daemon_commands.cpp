@@ -22,6 +22,7 @@ struct DaemonArgs {
     unsigned repetitions = 15;
     std::string filter;
     bool follow = false;
+    bool json = false;  // jobs, boards: the reply's list as JSON
     std::uint64_t job = 0;
 };
 
@@ -152,10 +153,18 @@ void add_daemon_commands(CLI::App& app, int& exit_code) {
     });
 
     auto* jobs = subcommand(app, "jobs", "List rigd's jobs", args);
+    jobs->add_flag("--json", args->json, "Print the jobs as a JSON array");
     jobs->callback([args, &exit_code] {
         with_client("jobs", *args, exit_code, [&](Client& client) -> int {
             auto reply = client.call(request(RequestType::jobs));
             if (!reply) return fail("jobs", reply.error());
+            if (args->json) {
+                // Each job as rigd's API carries it (daemon/job.hpp, to_json).
+                json list = json::array();
+                for (const auto& item : reply->at("jobs")) list.push_back(daemon::to_json(daemon::job_from_json(item)));
+                fmt::print("{}\n", list.dump(2));
+                return exit_ok;
+            }
             fmt::print("{:>5}  {:<18} {:<10} {:<25} {}\n", "job", "board", "state", "submitted", "note");
             for (const auto& item : reply->at("jobs")) {
                 const auto job = daemon::job_from_json(item);
@@ -188,10 +197,18 @@ void add_daemon_commands(CLI::App& app, int& exit_code) {
     });
 
     auto* boards = subcommand(app, "boards", "List rigd's boards: what runs, health, queue length", args);
+    boards->add_flag("--json", args->json, "Print the boards as a JSON array");
     boards->callback([args, &exit_code] {
         with_client("boards", *args, exit_code, [&](Client& client) -> int {
             auto reply = client.call(request(RequestType::boards));
             if (!reply) return fail("boards", reply.error());
+            if (args->json) {
+                json list = json::array();
+                for (const auto& item : reply->at("boards"))
+                    list.push_back(daemon::to_json(daemon::board_from_json(item)));
+                fmt::print("{}\n", list.dump(2));
+                return exit_ok;
+            }
             fmt::print("{:<18} {:<16} {:<10} {:>6}  {:<24} {}\n", "board", "state", "health", "queued", "last check",
                        "why");
             for (const auto& item : reply->at("boards")) {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <unistd.h>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "host/board/board.hpp"
 #include "host/cli/board_folders.hpp"
@@ -23,6 +24,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+
+// Text output, printed unless --json asked for the document instead.
+template <typename... Args>
+void say(bool on, fmt::format_string<Args...> format, Args&&... args) {
+    if (on) fmt::print(format, std::forward<Args>(args)...);
+}
 
 struct Program {
     std::string name;  // on PATH, or an absolute path
@@ -106,7 +113,14 @@ Answer try_board(const board::Board& b, const fs::path& scratch, std::vector<std
                       std::string(b.counter == board::CounterUnit::cycles ? ", counter rate" : "")};
 }
 
-int run_doctor(const board::SearchPath& boards_dir) {
+int run_doctor(const board::SearchPath& boards_dir, bool json) {
+    const bool text = !json;
+    nlohmann::ordered_json doc;
+    auto& programs_json = doc["programs"] = nlohmann::ordered_json::array();
+    auto& boards_json = doc["boards"] = nlohmann::ordered_json::array();
+    auto& ports_json = doc["serial_ports"] = nlohmann::ordered_json::array();
+    auto& answering_json = doc["answering"] = nlohmann::ordered_json::array();
+    auto& needs_json = doc["needs"] = nlohmann::ordered_json::array();
     std::vector<std::string> missing;
     // Probe logs go to a private folder of our own (mkdtemp: 0700, a name nobody can predict).
     std::error_code tmp_ec;
@@ -118,17 +132,19 @@ int run_doctor(const board::SearchPath& boards_dir) {
     }
     const fs::path scratch = scratch_template;
 
-    fmt::print("Programs:\n");
+    say(text, "Programs:\n");
     for (const auto& program : programs()) {
         if (!util::program_available(program.name)) {
             // pyocd and pyocd-gdbserver stand in for each other: one entry for the pair.
             const bool pyocd = program.name.starts_with("pyocd");
             const std::string other = program.name == "pyocd" ? "pyocd-gdbserver" : "pyocd";
             if (pyocd && util::program_available(other)) {
-                fmt::print("  -        {:<20} not installed; {} is used instead\n", program.name, other);
+                say(text, "  -        {:<20} not installed; {} is used instead\n", program.name, other);
+                programs_json.push_back({{"name", program.name}, {"status", "replaced"}, {"by", other}});
                 continue;
             }
-            fmt::print("  missing  {:<20} -> {}\n", program.name, program.install);
+            say(text, "  missing  {:<20} -> {}\n", program.name, program.install);
+            programs_json.push_back({{"name", program.name}, {"status", "missing"}, {"install", program.install}});
             if (!pyocd)
                 missing.push_back(program.name + ": " + program.install);
             else if (program.name == "pyocd-gdbserver" && !util::program_available("pyocd"))
@@ -143,38 +159,49 @@ int run_doctor(const board::SearchPath& boards_dir) {
             version += src ? "; rust-src present" : "; rust-src MISSING";
             if (!src) missing.push_back("rust-src: apt-get install rust-web-src");
         }
-        fmt::print("  ok       {:<20} {}\n", program.name, version);
+        say(text, "  ok       {:<20} {}\n", program.name, version);
+        programs_json.push_back({{"name", program.name}, {"status", "ok"}, {"version", version}});
     }
 
-    fmt::print("\nBoards configured ({}):\n", boards_dir.describe());
+    say(text, "\nBoards configured ({}):\n", boards_dir.describe());
     std::vector<board::Board> boards;
     for (const auto& b : board::load_all_boards(boards_dir)) {
         if (!b) {
-            fmt::print("  error    {}\n", b.error().message);
+            say(text, "  error    {}\n", b.error().message);
+            boards_json.push_back({{"error", b.error().message}});
             missing.push_back("fix the board file: " + b.error().message);
             continue;
         }
-        fmt::print("  ok       {:<20} {:<8} {:<13} {}\n", b->name, board::to_string(b->probe.kind),
+        say(text, "  ok       {:<20} {:<8} {:<13} {}\n", b->name, board::to_string(b->probe.kind),
                    b->uart.kind == board::UartKind::serial ? b->uart.device : "uart over tcp", b->description);
+        boards_json.push_back({{"name", b->name},
+                               {"probe", board::to_string(b->probe.kind)},
+                               {"uart", b->uart.kind == board::UartKind::serial ? b->uart.device : "tcp"},
+                               {"description", b->description},
+                               {"file", b->file.string()}});
         boards.push_back(*b);
     }
 
-    fmt::print("\nSerial ports present:\n");
+    say(text, "\nSerial ports present:\n");
     const auto ports = serial_ports();
-    if (ports.empty()) fmt::print("  none     (no /dev/ttyACM*, /dev/ttyUSB*, /dev/serial/by-id/*)\n");
-    for (const auto& p : ports) fmt::print("  present  {}\n", p);
+    if (ports.empty()) say(text, "  none     (no /dev/ttyACM*, /dev/ttyUSB*, /dev/serial/by-id/*)\n");
+    for (const auto& p : ports) {
+        say(text, "  present  {}\n", p);
+        ports_json.push_back(p);
+    }
 
-    fmt::print("\nBoards answering:\n");
+    say(text, "\nBoards answering:\n");
     bool qemu_ok = false;
     for (const auto& b : boards) {
         const auto answer = try_board(b, scratch, missing);
         if (answer.answers && b.uart.kind == board::UartKind::tcp) qemu_ok = true;
-        fmt::print("  {:<8} {:<20} {}\n", answer.answers ? "answers" : "absent", b.name, answer.note);
+        say(text, "  {:<8} {:<20} {}\n", answer.answers ? "answers" : "absent", b.name, answer.note);
+        answering_json.push_back({{"board", b.name}, {"answers", answer.answers}, {"note", answer.note}});
     }
 
     // What each real board needs and lacks here: its probe attached, udev permissions on the
     // probe's USB node and the serial port, and what the probe program cannot do for it.
-    fmt::print("\nWhat each real board needs:\n");
+    say(text, "\nWhat each real board needs:\n");
     const auto who = current_identity();
     const auto usb = usb_devices();
     const bool old_pyocd = !util::program_available("pyocd") && util::program_available("pyocd-gdbserver");
@@ -182,19 +209,25 @@ int run_doctor(const board::SearchPath& boards_dir) {
     for (const auto& b : boards) {
         if (b.probe.kind == board::ProbeKind::qemu_gdb) continue;
         const auto needs = board_needs(b, who, usb, targets);
-        if (needs.empty()) fmt::print("  ok       {:<20} probe attached, devices open for {}\n", b.name, who.user);
+        if (needs.empty()) say(text, "  ok       {:<20} probe attached, devices open for {}\n", b.name, who.user);
         for (const auto& need : needs) {
-            fmt::print("  lacks    {:<20} {}\n", b.name, need);
+            say(text, "  lacks    {:<20} {}\n", b.name, need);
+            needs_json.push_back({{"board", b.name}, {"need", need}});
             // An absent serial port is already in Missing, with what to do ("connect it …").
             if (need.find(" is not present") == std::string::npos) missing.push_back("board " + b.name + ": " + need);
         }
     }
 
-    fmt::print("\nMissing:\n");
-    if (missing.empty()) fmt::print("  nothing\n");
-    for (const auto& m : missing) fmt::print("  - {}\n", m);
-    fmt::print("\n{}\n", qemu_ok ? "doctor: the QEMU board works; `rig run` can run here."
+    say(text, "\nMissing:\n");
+    if (missing.empty()) say(text, "  nothing\n");
+    for (const auto& m : missing) say(text, "  - {}\n", m);
+    say(text, "\n{}\n", qemu_ok ? "doctor: the QEMU board works; `rig run` can run here."
                                  : "doctor: no QEMU board answers; `rig run` cannot run here (see Missing).");
+    if (json) {
+        doc["missing"] = missing;
+        doc["qemu_works"] = qemu_ok;
+        fmt::print("{}\n", doc.dump(2));
+    }
     std::error_code ignored;
     fs::remove_all(scratch, ignored);
     return qemu_ok ? exit_ok : exit_run_failed;
@@ -204,9 +237,11 @@ int run_doctor(const board::SearchPath& boards_dir) {
 
 void add_doctor_command(CLI::App& app, int& exit_code) {
     auto boards_dir = std::make_shared<std::string>();  // empty: the search path
+    auto json = std::make_shared<bool>(false);
     auto* cmd = app.add_subcommand("doctor", "Check programs, boards, serial ports and which boards answer");
     add_boards_dir_option(*cmd, *boards_dir);
-    cmd->callback([boards_dir, &exit_code] { exit_code = run_doctor(boards_search_path(*boards_dir)); });
+    cmd->add_flag("--json", *json, "Print the findings as one JSON object");
+    cmd->callback([boards_dir, json, &exit_code] { exit_code = run_doctor(boards_search_path(*boards_dir), *json); });
 }
 
 }  // namespace rig::cli

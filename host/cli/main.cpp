@@ -15,13 +15,27 @@
 #include "host/cli/reset_command.hpp"
 #include "host/cli/run_command.hpp"
 #include "host/cli/signals.hpp"
+#include "host/protocol/messages.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+namespace rig::cli {
+// Written at build time (cmake/write_host_commit.cmake).
+extern const char* const host_version;
+extern const char* const host_commit;
+}  // namespace rig::cli
+
 int main(int argc, char** argv) {
     CLI::App app{"kernel-rig: flash boards, run the kernel benchmarks, collect and compare results"};
     app.require_subcommand(1);
+    // The host and the firmware share one protocol version: HELLO must carry exactly this one.
+    app.set_version_flag("--version", [] {
+        const unsigned protocol = rig::protocol::protocol_version;
+        return fmt::format("rig {} (host commit {})\nprotocol {}: talks to firmware of protocol {} only (HELLO "
+                           "must say {})",
+                           rig::cli::host_version, rig::cli::host_commit, protocol, protocol, protocol);
+    });
     int exit_code = rig::cli::exit_ok;
     rig::cli::add_run_command(app, exit_code);
     rig::cli::add_list_command(app, exit_code);

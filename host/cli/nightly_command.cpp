@@ -1,10 +1,13 @@
 #include "host/cli/nightly_command.hpp"
 
 #include "host/cli/board_folders.hpp"
+#include "host/cli/out_file.hpp"
 #include "host/cli/paths.hpp"
 #include "host/cli/run_command.hpp"
 #include "host/cli/signals.hpp"
 #include "host/nightly/nightly.hpp"
+#include "host/nightly/nightly_junit.hpp"
+#include "host/util/atomic_file.hpp"
 
 #include <fmt/format.h>
 #include <memory>
@@ -27,12 +30,40 @@ struct NightlyArgs {
     double alpha = 0.001;
     bool dry_run = false;
     bool allow_dirty = false;
+    OutArgs out;
 };
+
+// --out: the night as JUnit XML, from the result and the history it filled.
+int write_junit(const NightlyArgs& args, const nightly::NightlyResult& night) {
+    std::error_code ec;
+    std::optional<results::History> history;
+    if (std::filesystem::exists(args.history, ec)) {
+        auto opened = results::History::open(args.history);
+        if (!opened) {
+            fmt::print(stderr, "rig nightly: --out {} not written: {}\n", args.out.file, opened.error().message);
+            return exit_write_failed;
+        }
+        history.emplace(std::move(*opened));
+    }
+    std::vector<results::JunitSuite> suites;
+    if (history) suites = nightly::junit_suites_of_nightly(night, *history);
+    if (auto written = util::write_file_atomically(args.out.file, results::junit_xml(suites)); !written) {
+        fmt::print(stderr, "rig nightly: --out {} not written: {}\n", args.out.file, written.error().message);
+        return exit_write_failed;
+    }
+    return exit_ok;
+}
 
 int nightly_main(const NightlyArgs& args) {
     if (args.range.empty() == !args.since_last) {
         fmt::print(stderr, "rig nightly: give exactly one of --range A..B and --since-last\n");
         return exit_bad_input;
+    }
+    if (!args.out.file.empty()) {
+        if (auto format = out_format(args.out, {OutFormat::junit}); !format) {
+            fmt::print(stderr, "rig nightly: {}\n", format.error().message);
+            return exit_bad_input;
+        }
     }
     nightly::NightlyOptions o;
     o.repo = args.repo;
@@ -87,6 +118,9 @@ int nightly_main(const NightlyArgs& args) {
     const auto older = r->steps.size() - shown;
     if (shown == 0) fmt::print("no step in this range\n");
     if (older) fmt::print("({} earlier step(s) in the history, before this range: see `rig report`)\n", older);
+    if (!args.out.file.empty() && !args.dry_run) {
+        if (const int written = write_junit(args, *r); written != exit_ok) return written;
+    }
     return nightly::exit_code_of(*r);
 }
 
@@ -114,6 +148,7 @@ void add_nightly_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("--dry-run", args->dry_run, "Only list what would be built and measured");
     cmd->add_flag("--allow-dirty", args->allow_dirty,
                   "Let runs of a dirty tree (commit '<hash>-dirty') be the baseline and points of the step series");
+    add_out_options(*cmd, args->out, "junit: JUnit XML, a case per benchmark and board, failed on a regression step");
     cmd->callback([args, &exit_code] { exit_code = nightly_main(*args); });
 }
 

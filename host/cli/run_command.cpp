@@ -4,12 +4,18 @@
 #include "host/cli/image_freshness.hpp"
 #include "host/cli/import_command.hpp"
 #include "host/cli/board_folders.hpp"
+#include "host/cli/out_file.hpp"
 #include "host/cli/paths.hpp"
+#include "host/cli/run_progress.hpp"
 #include "host/cli/signals.hpp"
 #include "host/protocol/messages.hpp"
+#include "host/results/gbench_json.hpp"
+#include "host/results/history.hpp"
+#include "host/results/junit_xml.hpp"
 #include "host/results/run_recorder.hpp"
 #include "host/results/summary_table.hpp"
 #include "host/session/run_session.hpp"
+#include "host/util/atomic_file.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -29,7 +35,34 @@ struct RunArgs {
     unsigned repetitions = 15;
     std::string filter;
     bool quiet = false;
+    bool json = false;  // the summary as JSON on stdout
+    OutArgs out;
 };
+
+// How many benchmarks this run will measure, as far as the history knows: the newest run on the
+// board with the same filter. 0 when there is none (or no history: reading must not create one).
+std::size_t expected_benchmarks(const RunArgs& args, const std::string& board) {
+    std::error_code ec;
+    if (!std::filesystem::exists(args.history, ec)) return 0;
+    auto history = results::History::open(args.history);
+    if (!history) return 0;
+    auto runs = history->runs({board, ""});
+    if (!runs) return 0;
+    for (auto it = runs->rbegin(); it != runs->rend(); ++it)
+        if (it->filter == args.filter && it->benchmarks > 0) return it->benchmarks;
+    return 0;
+}
+
+// --out: the run in the format asked for, written atomically.
+Result<void> write_out(const RunArgs& args, OutFormat format, const results::RunReport& report) {
+    std::string text;
+    switch (format) {
+        case OutFormat::json: text = results::to_gbench_json(report); break;
+        case OutFormat::csv: text = results::to_gbench_csv(report); break;
+        case OutFormat::junit: text = results::junit_xml({results::junit_suite_of_run(report)}); break;
+    }
+    return util::write_file_atomically(args.out.file, text);
+}
 
 int exit_code_for(const Error& e, session::Step step) {
     // An image that cannot be read, parsed or placed on the board is bad input, whatever the cause.
@@ -42,6 +75,22 @@ int exit_code_for(const Error& e, session::Step step) {
 }
 
 int run(const RunArgs& args) {
+    std::optional<OutFormat> out_format_;
+    if (!args.out.file.empty()) {
+        auto format = out_format(args.out, {OutFormat::json, OutFormat::csv, OutFormat::junit});
+        if (!format) {
+            fmt::print(stderr, "rig run: {}\n", format.error().message);
+            return exit_bad_input;
+        }
+        out_format_ = *format;
+        // Like the results folder: find out before the board is used.
+        const auto folder = std::filesystem::absolute(args.out.file).parent_path();
+        std::error_code ec;
+        if (!std::filesystem::is_directory(folder, ec)) {
+            fmt::print(stderr, "rig run: --out {}: the folder {} does not exist\n", args.out.file, folder.string());
+            return exit_write_failed;
+        }
+    }
     auto board = board::find_board(args.board, boards_search_path(args.boards_dir));
     if (!board) {
         fmt::print(stderr, "rig run: {}\n", board.error().message);
@@ -79,23 +128,37 @@ int run(const RunArgs& args) {
 
     session::Progress progress;
     session::Step last_step = session::Step::load_image;
+    RunProgress counter(stderr, stderr_is_terminal(), board->name, expected_benchmarks(args, board->name));
     progress.step = [&](session::Step step, const std::string& note) {
+        if (step == session::Step::run && last_step != step) counter.start();
         last_step = step;
         if (args.quiet) return;
-        fmt::print(stderr, "[{}] {}{}{}\n", board->name, session::to_string(step), note.empty() ? "" : ": ", note);
+        counter.line(fmt::format("[{}] {}{}{}", board->name, session::to_string(step), note.empty() ? "" : ": ", note));
     };
     progress.flash = [&](std::size_t done, std::size_t total) {
-        if (!args.quiet && done == total) fmt::print(stderr, "[{}] flash: {} bytes written and verified\n", board->name, total);
+        if (!args.quiet && done == total)
+            counter.line(fmt::format("[{}] flash: {} bytes written and verified", board->name, total));
     };
     progress.result = [&](const results::Measurement& m) {
-        if (!args.quiet) fmt::print(stderr, "[{}] result: {} ({} samples)\n", board->name, m.full_name(), m.samples.size());
+        if (!args.quiet) counter.benchmark_done(m.full_name());
     };
 
     auto report = session::run_on_board(*board, image, options, log_file, progress);
+    counter.finish();
     if (!report) {
         fmt::print(stderr, "rig run: {}\n", report.error().message);
         fmt::print(stderr, "rig run: board log: {}\n", log_file.string());
-        return exit_code_for(report.error(), last_step);
+        const int code = exit_code_for(report.error(), last_step);
+        // CI reads a failed run from the JUnit file too: one failing case that says why.
+        if (out_format_ == OutFormat::junit && code != exit_cancelled) {
+            results::JunitSuite suite{"rig run " + board->name, {}};
+            suite.cases.push_back({board->name, "run", report.error().message, "run failed",
+                                   "step " + std::string(session::to_string(last_step)) + "; board log: " +
+                                       log_file.string()});
+            if (auto written = util::write_file_atomically(args.out.file, results::junit_xml({suite})); !written)
+                fmt::print(stderr, "rig run: --out {} not written: {}\n", args.out.file, written.error().message);
+        }
+        return code;
     }
     if (cancel_requested()) {
         fmt::print(stderr, "rig run: cancelled after the last result came in; nothing written\n");
@@ -114,17 +177,34 @@ int run(const RunArgs& args) {
         fmt::print(stderr, "rig run: results not written: {}\n", recorded.file_error->message);
         return exit_write_failed;
     }
-    fmt::print("{}", results::summary_table(*report));
-    fmt::print("run: {} ({})\n", report->info.run_id,
-               report->info.complete ? "complete" : "partial, filter '" + report->info.filter + "'");
-    fmt::print("results: {}\n", recorded.result_file.string());
+    bool out_failed = false;
+    if (out_format_) {
+        if (auto written = write_out(args, *out_format_, *report); !written) {
+            fmt::print(stderr, "rig run: --out {} not written: {}\n", args.out.file, written.error().message);
+            out_failed = true;
+        }
+    }
+    if (args.json) {
+        auto summary = results::summary_json(*report);
+        summary["result_file"] = recorded.result_file.string();
+        summary["history"] = args.history;
+        summary["history_run"] = recorded.history_error ? nlohmann::ordered_json() : nlohmann::ordered_json(recorded.history_run);
+        if (out_format_) summary["out"] = args.out.file;
+        fmt::print("{}\n", summary.dump(2));
+    } else {
+        fmt::print("{}", results::summary_table(*report));
+        fmt::print("run: {} ({})\n", report->info.run_id,
+                   report->info.complete ? "complete" : "partial, filter '" + report->info.filter + "'");
+        fmt::print("results: {}\n", recorded.result_file.string());
+        if (out_format_ && !out_failed) fmt::print("{}: {}\n", to_string(*out_format_), args.out.file);
+    }
     if (recorded.history_error) {
         fmt::print(stderr, "rig run: not stored in the history (the JSON file is written): {}\n",
                    recorded.history_error->message);
         return exit_write_failed;
     }
-    fmt::print("history: run {} in {}\n", recorded.history_run, args.history);
-    return exit_ok;
+    if (!args.json) fmt::print("history: run {} in {}\n", recorded.history_run, args.history);
+    return out_failed ? exit_write_failed : exit_ok;
 }
 
 }  // namespace
@@ -153,7 +233,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
     add_boards_dir_option(*cmd, args->boards_dir);
     cmd->add_option("--results-dir", args->results_dir, "Folder results are written to")->capture_default_str();
     cmd->add_option("--history", args->history, "History database every run is added to")->capture_default_str();
-    cmd->add_flag("-q,--quiet", args->quiet, "Print only the summary");
+    cmd->add_flag("-q,--quiet", args->quiet, "Print only the summary (no steps, no progress)");
+    cmd->add_flag("--json", args->json, "Print the summary as JSON on stdout (steps and progress stay on stderr)");
+    add_out_options(*cmd, args->out, "json: Google Benchmark JSON, csv: Google Benchmark CSV, junit: JUnit XML");
     cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 

@@ -70,53 +70,60 @@ std::uint64_t count_at(const json& object, const std::string& key, const std::st
 RunInfo read_context(const json& root) {
     const json& context = member(root, "context", "the file");
     if (!context.is_object()) throw Bad{"'context' should be an object, got " + std::string(type_name(context))};
-    if (!context.contains("rig_board"))
-        throw Bad{"'context' has no 'rig_board': not a file written by the rig (a plain Google Benchmark file?)"};
+    // Files written since the context leads with the target name its keys plainly ("board",
+    // "firmware_commit"); older ones prefixed them ("rig_board", "rig_commit"). Both are read.
+    const bool plain = context.contains("board") && !context.contains("rig_board");
+    const auto k = [plain](const char* now, const char* before) { return std::string(plain ? now : before); };
+    if (!context.contains("rig_board") && !plain)
+        throw Bad{"'context' has no 'board' (nor 'rig_board'): not a file written by the rig (a plain Google "
+                  "Benchmark file?)"};
     const std::string where = "'context'";
     RunInfo i;
-    i.board = string_at(context, "rig_board", where, true);
-    if (i.board.empty()) throw Bad{where + " 'rig_board' is empty"};
-    const std::string unit = string_at(context, "rig_counter_unit", where, true);
+    i.board = string_at(context, k("board", "rig_board"), where, true);
+    if (i.board.empty()) throw Bad{where + " '" + k("board", "rig_board") + "' is empty"};
+    const std::string unit = string_at(context, k("unit", "rig_counter_unit"), where, true);
     if (unit == "cycles") {
         i.unit = board::CounterUnit::cycles;
     } else if (unit == "instructions") {
         i.unit = board::CounterUnit::instructions;
     } else {
-        throw Bad{where + " 'rig_counter_unit' should be \"cycles\" or \"instructions\", got \"" + unit + "\""};
+        throw Bad{where + " '" + k("unit", "rig_counter_unit") + "' should be \"cycles\" or \"instructions\", got \"" + unit + "\""};
     }
-    const std::string commit = string_at(context, "rig_commit", where, true);
+    const std::string commit = string_at(context, k("firmware_commit", "rig_commit"), where, true);
     i.firmware_commit = canonical_commit(commit);
     if (i.firmware_commit.empty())
-        throw Bad{where + " 'rig_commit' should be a git commit (hex, maybe \"-dirty\") or \"unknown\", got \"" +
+        throw Bad{where + " '" + k("firmware_commit", "rig_commit") + "' should be a git commit (hex, maybe \"-dirty\") or \"unknown\", got \"" +
                   commit + "\""};
-    const json& ns = member(context, "rig_ns_per_count", where);
+    const json& ns = member(context, k("ns_per_count", "rig_ns_per_count"), where);
     if (!ns.is_number() || !(ns.get<double>() > 0) || !std::isfinite(ns.get<double>()))
-        throw Bad{where + " 'rig_ns_per_count' should be a positive number, got " + ns.dump()};
+        throw Bad{where + " '" + k("ns_per_count", "rig_ns_per_count") + "' should be a positive number, got " + ns.dump()};
     i.ns_per_count = ns.get<double>();
-    i.chip = string_at(context, "rig_chip", where, false);
-    i.probe = string_at(context, "rig_probe", where, false);
-    i.firmware_version = string_at(context, "rig_firmware_version", where, false);
-    i.toolchain = string_at(context, "rig_toolchain", where, false);
-    i.image_sha256 = string_at(context, "rig_image_sha256", where, false);
-    i.started_at = string_at(context, "rig_started_at", where, true);
-    i.cpu_hz = count_at(context, "rig_cpu_hz", where, std::numeric_limits<std::uint32_t>::max() * 8ULL);
-    i.repetitions = static_cast<unsigned>(count_at(context, "rig_repetitions", where, 1'000'000));
-    i.ram_cross_check = string_at(context, "rig_ram_cross_check", where, false);
-    i.counter_check = string_at(context, "rig_counter_check", where, false);
+    i.chip = string_at(context, k("chip", "rig_chip"), where, false);
+    if (plain) i.core = string_at(context, "core", where, false);
+    if (i.core == "unknown") i.core.clear();
+    i.probe = string_at(context, k("probe", "rig_probe"), where, false);
+    i.firmware_version = string_at(context, k("firmware_version", "rig_firmware_version"), where, false);
+    i.toolchain = string_at(context, k("toolchain", "rig_toolchain"), where, false);
+    i.image_sha256 = string_at(context, k("image_sha256", "rig_image_sha256"), where, false);
+    i.started_at = string_at(context, k("started_at", "rig_started_at"), where, true);
+    i.cpu_hz = count_at(context, k("cpu_hz", "rig_cpu_hz"), where, std::numeric_limits<std::uint32_t>::max() * 8ULL);
+    i.repetitions = static_cast<unsigned>(count_at(context, k("repetitions", "rig_repetitions"), where, 1'000'000));
+    i.ram_cross_check = string_at(context, k("ram_cross_check", "rig_ram_cross_check"), where, false);
+    i.counter_check = string_at(context, k("counter_check", "rig_counter_check"), where, false);
     // Files written before run ids (rig_run_id) get the id their old identity derives (History);
     // they did not record a filter and are taken as complete runs.
-    i.run_id = string_at(context, "rig_run_id", where, false);
+    i.run_id = string_at(context, k("run_id", "rig_run_id"), where, false);
     if (!i.run_id.empty() && !is_valid_run_id(i.run_id))
-        throw Bad{where + " 'rig_run_id' should be letters, digits, '-', '_', ':' or '.', got \"" + i.run_id + "\""};
-    i.filter = string_at(context, "rig_filter", where, false);
+        throw Bad{where + " '" + k("run_id", "rig_run_id") + "' should be letters, digits, '-', '_', ':' or '.', got \"" + i.run_id + "\""};
+    i.filter = string_at(context, k("filter", "rig_filter"), where, false);
     i.complete = true;
-    if (const auto it = context.find("rig_complete"); it != context.end()) {
-        if (!it->is_boolean()) throw Bad{where + " 'rig_complete' should be a boolean, got " + type_name(*it)};
+    if (const auto it = context.find(k("complete", "rig_complete")); it != context.end()) {
+        if (!it->is_boolean()) throw Bad{where + " '" + k("complete", "rig_complete") + "' should be a boolean, got " + type_name(*it)};
         i.complete = it->get<bool>();
     }
-    if (context.contains("rig_uart_garbage_bytes"))
+    if (context.contains(k("uart_garbage_bytes", "rig_uart_garbage_bytes")))
         i.uart_garbage_bytes =
-            count_at(context, "rig_uart_garbage_bytes", where, std::numeric_limits<std::uint32_t>::max());
+            count_at(context, k("uart_garbage_bytes", "rig_uart_garbage_bytes"), where, std::numeric_limits<std::uint32_t>::max());
     return i;
 }
 

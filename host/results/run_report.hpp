@@ -27,6 +27,7 @@ struct RunInfo {
     std::string run_id;               // unique (results/run_identity.hpp); never shared by two runs
     std::string board;
     std::string chip;
+    std::string core;                 // the CPU core ("Cortex-M4"), from the board file; may be empty
     board::CounterUnit unit = board::CounterUnit::cycles;
     std::uint64_t cpu_hz = 0;
     double ns_per_count = 0;          // how real_time is derived from a count

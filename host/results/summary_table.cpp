@@ -44,4 +44,37 @@ std::string summary_table(const RunReport& report) {
     return out;
 }
 
+nlohmann::ordered_json summary_json(const RunReport& report) {
+    const auto& info = report.info;
+    nlohmann::ordered_json j;
+    j["board"] = info.board;
+    j["chip"] = info.chip;
+    j["core"] = info.core.empty() ? "unknown" : info.core;
+    j["unit"] = board::to_string(info.unit);
+    j["firmware_commit"] = info.firmware_commit;
+    j["toolchain"] = info.toolchain;
+    j["image_sha256"] = info.image_sha256;
+    j["run_id"] = info.run_id;
+    j["complete"] = info.complete;
+    j["filter"] = info.filter;
+    j["repetitions"] = info.repetitions;
+    j["uart_garbage_bytes"] = info.uart_garbage_bytes;
+    auto& list = j["benchmarks"] = nlohmann::ordered_json::array();
+    for (const auto& m : report.measurements) {
+        const auto s = statistics_of(m.samples);
+        const auto name = m.full_name();
+        list.push_back({{"name", name},
+                        {"family", name.substr(0, name.find('/'))},
+                        {"param", m.param},
+                        {"samples", m.samples.size()},
+                        {"min", s.min},
+                        {"median", s.median},
+                        {"mean", s.mean},
+                        {"stddev", s.stddev},
+                        {"max", s.max},
+                        {"overhead", m.overhead}});
+    }
+    return j;
+}
+
 }  // namespace rig::results

@@ -3,6 +3,7 @@
 
 #include "host/results/run_report.hpp"
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace rig::results {
@@ -13,5 +14,9 @@ struct Statistics {
 Statistics statistics_of(const std::vector<std::uint32_t>& samples);
 
 std::string summary_table(const RunReport& report);
+
+// The same table for machines (`rig run --json`): the run's identity and target, then one object
+// per benchmark with its family, sample count, statistics (in the unit) and overhead.
+nlohmann::ordered_json summary_json(const RunReport& report);
 
 }  // namespace rig::results

@@ -210,6 +210,7 @@ Result<results::RunReport> Session::run(const std::filesystem::path& image_file,
     auto& info = report.info;
     info.board = board_.name;
     info.chip = board_.chip;
+    info.core = board_.core;
     info.unit = board_.counter;
     info.cpu_hz = board_.cpu_hz;
     info.ns_per_count = board_.ns_per_count();

@@ -95,13 +95,13 @@ TEST_F(PipelineOnQemu, TwoRunsGiveIdenticalInstructionCounts) {
 TEST_F(PipelineOnQemu, TheJsonCarriesCountsUnitAndVirtualTime) {
     const auto report = run_once("json");
     const auto json = nlohmann::json::parse(rig::results::to_gbench_json(report));
-    EXPECT_EQ(json["context"]["rig_counter_unit"], "instructions");
-    EXPECT_EQ(json["context"]["rig_board"], "qemu_mps2_an386");
+    EXPECT_EQ(json["context"]["unit"], "instructions");
+    EXPECT_EQ(json["context"]["board"], "qemu_mps2_an386");
     // The host read the last benchmark's samples back from RAM by ELF symbol, through the GDB stub.
-    EXPECT_NE(json["context"]["rig_ram_cross_check"].get<std::string>().find("match the UART"), std::string::npos)
-        << json["context"]["rig_ram_cross_check"];
+    EXPECT_NE(json["context"]["ram_cross_check"].get<std::string>().find("match the UART"), std::string::npos)
+        << json["context"]["ram_cross_check"];
     // Instructions have no clock to check the counter against.
-    EXPECT_EQ(json["context"]["rig_counter_check"], "not applicable: the counter is QEMU's instruction count");
+    EXPECT_EQ(json["context"]["counter_check"], "not applicable: the counter is QEMU's instruction count");
     int iterations = 0;
     for (const auto& b : json["benchmarks"]) {
         if (b["run_type"] != "iteration") continue;
@@ -150,7 +150,7 @@ TEST_F(PipelineOnQemu, TheCommandLineWritesResultsPerBoardAndCommit) {
         ++files;
         std::ifstream in(entry.path());
         const auto json = nlohmann::json::parse(in);
-        EXPECT_EQ(entry.path().stem().string(), json["context"]["rig_commit"].get<std::string>());
+        EXPECT_EQ(entry.path().stem().string(), json["context"]["firmware_commit"].get<std::string>());
     }
     EXPECT_EQ(files, 1);
 }

@@ -99,8 +99,8 @@ TEST_F(RunIdentity, TwoConcurrentRunsIntoOneHistoryAreTwoRuns) {
     for (const auto& f : files) {
         EXPECT_EQ(f.parent_path().filename(), "partial") << f;
         const auto json = nlohmann::json::parse(file_text(f));
-        EXPECT_NE(f.filename().string().find(json["context"]["rig_run_id"].get<std::string>()), std::string::npos);
-        EXPECT_EQ(json["context"]["rig_complete"], false);
+        EXPECT_NE(f.filename().string().find(json["context"]["run_id"].get<std::string>()), std::string::npos);
+        EXPECT_EQ(json["context"]["complete"], false);
     }
 }
 
@@ -158,9 +158,9 @@ TEST_F(RunIdentity, CompareRefusesADirtyBaselineUnlessTold) {
     const auto files = json_files(dir / "results");
     ASSERT_EQ(files.size(), 1u);
     auto json = nlohmann::json::parse(file_text(files.front()));
-    const std::string clean = rig::results::canonical_commit(json["context"]["rig_commit"].get<std::string>());
-    json["context"]["rig_commit"] = std::string(rig::results::without_dirty(clean)) + "-dirty";
-    json["context"]["rig_run_id"] = "dirty-copy";
+    const std::string clean = rig::results::canonical_commit(json["context"]["firmware_commit"].get<std::string>());
+    json["context"]["firmware_commit"] = std::string(rig::results::without_dirty(clean)) + "-dirty";
+    json["context"]["run_id"] = "dirty-copy";
     std::ofstream(dir / "dirty.json") << json.dump();
     std::ofstream(dir / "clean.json") << file_text(files.front());
 

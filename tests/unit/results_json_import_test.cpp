@@ -92,7 +92,7 @@ TEST(JsonImport, AReportWithNoMeasurementsIsValidJson) {
     const auto json = nlohmann::json::parse(text);
     EXPECT_TRUE(json.at("benchmarks").is_array());
     EXPECT_TRUE(json.at("benchmarks").empty());
-    EXPECT_EQ(json.at("context").at("rig_board"), "qemu_mps2_an386");
+    EXPECT_EQ(json.at("context").at("board"), "qemu_mps2_an386");
     auto parsed = parse_gbench_json(text);
     ASSERT_TRUE(parsed) << parsed.error().message;
     EXPECT_TRUE(parsed->measurements.empty());
