@@ -1,12 +1,13 @@
 #include "host/cli/run_command.hpp"
 
 #include "host/board/board.hpp"
+#include "host/cli/benchmarks_command.hpp"
 #include "host/cli/image_freshness.hpp"
 #include "host/cli/import_command.hpp"
 #include "host/cli/board_folders.hpp"
 #include "host/cli/paths.hpp"
 #include "host/cli/signals.hpp"
-#include "host/protocol/messages.hpp"
+#include "host/results/benchmark_filter.hpp"
 #include "host/results/run_recorder.hpp"
 #include "host/results/summary_table.hpp"
 #include "host/session/run_session.hpp"
@@ -29,6 +30,7 @@ struct RunArgs {
     unsigned repetitions = 15;
     std::string filter;
     bool quiet = false;
+    bool list = false;  // --list: print the selection (rig benchmarks) instead of running
 };
 
 int exit_code_for(const Error& e, session::Step step) {
@@ -129,14 +131,16 @@ int run(const RunArgs& args) {
 
 }  // namespace
 
-CLI::Validator filter_length_check() {
+CLI::Validator filter_check() {
     return CLI::Validator(
         [](std::string& filter) -> std::string {
-            if (filter.size() <= protocol::max_filter_bytes) return {};
-            return fmt::format("the filter is {} bytes long; at most {} fit the protocol", filter.size(),
-                               protocol::max_filter_bytes);
+            if (filter.size() > results::max_filter_bytes)
+                return fmt::format("the filter is {} bytes long; at most {} are accepted", filter.size(),
+                                   results::max_filter_bytes);
+            if (auto parsed = results::BenchmarkFilter::parse(filter); !parsed) return parsed.error().message;
+            return {};
         },
-        "", "filter length");
+        "", "filter");
 }
 
 void add_run_command(CLI::App& app, int& exit_code) {
@@ -148,13 +152,15 @@ void add_run_command(CLI::App& app, int& exit_code) {
     cmd->add_option("-r,--repetitions", args->repetitions, "Samples per benchmark")
         ->check(CLI::Range(1, 1000))
         ->capture_default_str();
-    cmd->add_option("-f,--filter", args->filter, "Only benchmarks whose name starts with this")
-        ->check(filter_length_check());
+    cmd->add_option("-f,--filter", args->filter, filter_help)->check(filter_check());
+    cmd->add_flag("--list", args->list, "Print the benchmarks the run would measure (as `rig benchmarks`), run nothing");
     add_boards_dir_option(*cmd, args->boards_dir);
     cmd->add_option("--results-dir", args->results_dir, "Folder results are written to")->capture_default_str();
     cmd->add_option("--history", args->history, "History database every run is added to")->capture_default_str();
     cmd->add_flag("-q,--quiet", args->quiet, "Print only the summary");
-    cmd->callback([args, &exit_code] { exit_code = run(*args); });
+    cmd->callback([args, &exit_code] {
+        exit_code = args->list ? list_benchmarks({args->board, args->image, args->boards_dir, args->filter}) : run(*args);
+    });
 }
 
 }  // namespace rig::cli

@@ -17,7 +17,7 @@ namespace rig::session {
 
 struct RunOptions {
     unsigned repetitions = 15;
-    std::string filter;                                          // benchmark-name prefix; empty = all
+    std::string filter;  // regular expression over full names, '-' negates (results/benchmark_filter.hpp); empty = all
     std::chrono::milliseconds hello_timeout = std::chrono::seconds(10);
     std::chrono::milliseconds silence_timeout = std::chrono::seconds(60);  // between two results
     const std::atomic<bool>* cancel = nullptr;                   // set by Ctrl-C or the daemon
