@@ -135,8 +135,7 @@ void add_daemon_commands(CLI::App& app, int& exit_code) {
     submit->add_option("-r,--repetitions", args->repetitions, "Samples per benchmark")
         ->check(CLI::Range(1, 1000))
         ->capture_default_str();
-    submit->add_option("-f,--filter", args->filter, "Only benchmarks whose name starts with this")
-        ->check(filter_length_check());
+    submit->add_option("-f,--filter", args->filter, filter_help)->check(filter_check());
     submit->add_flag("--follow", args->follow, "Print the job's progress until it ends");
     submit->callback([args, &exit_code] {
         with_client("submit", *args, exit_code, [&](Client& client) -> int {

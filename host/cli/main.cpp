@@ -1,4 +1,5 @@
 // rig: the kernel-rig command line. Each subcommand lives in its own file beside this one.
+#include "host/cli/benchmarks_command.hpp"
 #include "host/cli/compare_command.hpp"
 #include "host/cli/console_command.hpp"
 #include "host/cli/daemon_commands.hpp"
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
     int exit_code = rig::cli::exit_ok;
     rig::cli::add_run_command(app, exit_code);
     rig::cli::add_list_command(app, exit_code);
+    rig::cli::add_benchmarks_command(app, exit_code);
     rig::cli::add_compare_command(app, exit_code);
     rig::cli::add_import_command(app, exit_code);
     rig::cli::add_nightly_command(app, exit_code);

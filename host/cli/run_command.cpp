@@ -1,6 +1,7 @@
 #include "host/cli/run_command.hpp"
 
 #include "host/board/board.hpp"
+#include "host/cli/benchmarks_command.hpp"
 #include "host/cli/image_freshness.hpp"
 #include "host/cli/import_command.hpp"
 #include "host/cli/board_folders.hpp"
@@ -12,6 +13,7 @@
 #include "host/results/gbench_json.hpp"
 #include "host/results/history.hpp"
 #include "host/results/junit_xml.hpp"
+#include "host/results/benchmark_filter.hpp"
 #include "host/results/run_recorder.hpp"
 #include "host/results/summary_table.hpp"
 #include "host/session/run_session.hpp"
@@ -37,21 +39,8 @@ struct RunArgs {
     bool quiet = false;
     bool json = false;  // the summary as JSON on stdout
     OutArgs out;
+    bool list = false;  // --list: print the selection (rig benchmarks) instead of running
 };
-
-// How many benchmarks this run will measure, as far as the history knows: the newest run on the
-// board with the same filter. 0 when there is none (or no history: reading must not create one).
-std::size_t expected_benchmarks(const RunArgs& args, const std::string& board) {
-    std::error_code ec;
-    if (!std::filesystem::exists(args.history, ec)) return 0;
-    auto history = results::History::open(args.history);
-    if (!history) return 0;
-    auto runs = history->runs({board, ""});
-    if (!runs) return 0;
-    for (auto it = runs->rbegin(); it != runs->rend(); ++it)
-        if (it->filter == args.filter && it->benchmarks > 0) return it->benchmarks;
-    return 0;
-}
 
 // --out: the run in the format asked for, written atomically.
 Result<void> write_out(const RunArgs& args, OutFormat format, const results::RunReport& report) {
@@ -128,7 +117,7 @@ int run(const RunArgs& args) {
 
     session::Progress progress;
     session::Step last_step = session::Step::load_image;
-    RunProgress counter(stderr, stderr_is_terminal(), board->name, expected_benchmarks(args, board->name));
+    RunProgress counter(stderr, stderr_is_terminal(), board->name);
     progress.step = [&](session::Step step, const std::string& note) {
         if (step == session::Step::run && last_step != step) counter.start();
         last_step = step;
@@ -139,6 +128,7 @@ int run(const RunArgs& args) {
         if (!args.quiet && done == total)
             counter.line(fmt::format("[{}] flash: {} bytes written and verified", board->name, total));
     };
+    progress.selected = [&](std::size_t count) { counter.expect(count); };
     progress.result = [&](const results::Measurement& m) {
         if (!args.quiet) counter.benchmark_done(m.full_name());
     };
@@ -209,14 +199,16 @@ int run(const RunArgs& args) {
 
 }  // namespace
 
-CLI::Validator filter_length_check() {
+CLI::Validator filter_check() {
     return CLI::Validator(
         [](std::string& filter) -> std::string {
-            if (filter.size() <= protocol::max_filter_bytes) return {};
-            return fmt::format("the filter is {} bytes long; at most {} fit the protocol", filter.size(),
-                               protocol::max_filter_bytes);
+            if (filter.size() > results::max_filter_bytes)
+                return fmt::format("the filter is {} bytes long; at most {} are accepted", filter.size(),
+                                   results::max_filter_bytes);
+            if (auto parsed = results::BenchmarkFilter::parse(filter); !parsed) return parsed.error().message;
+            return {};
         },
-        "", "filter length");
+        "", "filter");
 }
 
 void add_run_command(CLI::App& app, int& exit_code) {
@@ -228,8 +220,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
     cmd->add_option("-r,--repetitions", args->repetitions, "Samples per benchmark")
         ->check(CLI::Range(1, 1000))
         ->capture_default_str();
-    cmd->add_option("-f,--filter", args->filter, "Only benchmarks whose name starts with this")
-        ->check(filter_length_check());
+    cmd->add_option("-f,--filter", args->filter, filter_help)->check(filter_check());
+    cmd->add_flag("--list", args->list, "Print the benchmarks the run would measure (as `rig benchmarks`), run nothing");
     add_boards_dir_option(*cmd, args->boards_dir);
     cmd->add_option("--results-dir", args->results_dir, "Folder results are written to")->capture_default_str();
     cmd->add_option("--history", args->history, "History database every run is added to")->capture_default_str();
@@ -237,6 +229,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("--json", args->json, "Print the summary as JSON on stdout (steps and progress stay on stderr)");
     add_out_options(*cmd, args->out, "json: Google Benchmark JSON, csv: Google Benchmark CSV, junit: JUnit XML");
     cmd->callback([args, &exit_code] { exit_code = run(*args); });
+    cmd->add_flag("-q,--quiet", args->quiet, "Print only the summary");
+    cmd->callback([args, &exit_code] {
+        exit_code = args->list ? list_benchmarks({args->board, args->image, args->boards_dir, args->filter}) : run(*args);
+    });
 }
 
 }  // namespace rig::cli

@@ -16,7 +16,11 @@ enum ExitCode : int {
 
 void add_run_command(CLI::App& app, int& exit_code);
 
-// `-f` of `rig run` and `rig submit`: the filter travels to the firmware as one protocol string.
-CLI::Validator filter_length_check();
+// `-f` of `rig run`, `rig benchmarks` and `rig submit`: a regular expression over full names
+// (results/benchmark_filter.hpp), at most 255 bytes, checked before anything runs.
+CLI::Validator filter_check();
+inline constexpr const char* filter_help =
+    "Only benchmarks whose full name (cell/copy/64) matches this regular expression, as Google Benchmark's "
+    "--benchmark_filter: searched anywhere, '^'/'$' anchor, a leading '-' selects the others";
 
 }  // namespace rig::cli

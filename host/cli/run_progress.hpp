@@ -2,8 +2,9 @@
 // `rig run`'s progress: N of M benchmarks with an estimate of the time left. On a terminal one
 // line on stderr that rewrites itself; otherwise (a CI log, a pipe) a plain line at every tenth
 // of the suite, so a log shows progress in ten lines, not one per benchmark. `-q` shows none.
-// M is the benchmark count of this board's newest run with the same filter in the history (the
-// firmware announces no count); without one, only N and the time so far are shown.
+// M is how many benchmarks of the image's catalogue the filter selects (the session says so
+// before the run starts); an image without a catalogue gives none, and then only N and the time
+// so far are shown.
 
 #include <chrono>
 #include <cstdio>
@@ -14,7 +15,9 @@ namespace rig::cli {
 class RunProgress {
 public:
     using Clock = std::chrono::steady_clock;
-    RunProgress(std::FILE* out, bool terminal, std::string board, std::size_t expected);
+    RunProgress(std::FILE* out, bool terminal, std::string board, std::size_t expected = 0);
+
+    void expect(std::size_t expected) { expected_ = expected; }  // M, once known
 
     void start(Clock::time_point now = Clock::now());  // the benchmarks begin
     void benchmark_done(const std::string& name, Clock::time_point now = Clock::now());

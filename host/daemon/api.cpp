@@ -1,5 +1,7 @@
 #include "host/daemon/api.hpp"
 
+#include "host/results/benchmark_filter.hpp"
+
 #include <unistd.h>
 #include <algorithm>
 #include <cctype>
@@ -119,6 +121,8 @@ Result<Request> parse_request(std::string_view line) {
             const bool printable =
                 std::all_of(r.filter.begin(), r.filter.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
             if (!printable) return bad("'filter' must be printable ASCII");
+            // A job whose regular expression cannot compile would only fail on its board later.
+            if (auto filter = results::BenchmarkFilter::parse(r.filter); !filter) return bad(filter.error().message);
             if (!is_board_name(r.board)) return bad("'board' must be a board name (letters, digits, '_', '-')");
             break;
         }

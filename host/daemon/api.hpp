@@ -16,7 +16,7 @@ namespace rig::daemon {
 
 constexpr int api_version = 1;
 constexpr std::size_t max_line_bytes = 64 * 1024;  // longer requests get an error; the connection lives on
-constexpr std::size_t max_filter_bytes = 255;      // the protocol's `str` limit
+constexpr std::size_t max_filter_bytes = 255;      // results::max_filter_bytes (a regex, matched on the host)
 constexpr unsigned max_repetitions = 1000;
 
 // hold: the board to this connection alone, queued like a job (state queued → running) and

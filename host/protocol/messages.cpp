@@ -208,9 +208,14 @@ Result<Command> decode_command(const Frame& frame) {
             return Command{Ping{}};
         case MessageType::run: {
             Run m;
-            if (!(r.u16(m.repetitions, "repetitions") && r.str(m.filter, "filter") && r.finish())) {
+            std::string selection;
+            if (!(r.u16(m.repetitions, "repetitions") && r.str(selection, "selection") && r.finish())) {
                 return r.error();
             }
+            if (selection.size() > max_selection_bytes)
+                return Error{ErrorKind::malformed, "RUN: selection of " + std::to_string(selection.size()) +
+                                                       " bytes, at most " + std::to_string(max_selection_bytes)};
+            m.selection.assign(selection.begin(), selection.end());
             if (m.repetitions == 0 || m.repetitions > max_repetitions) {
                 return Error{ErrorKind::malformed,
                              "RUN: repetitions " + std::to_string(m.repetitions) + " outside 1..=1000"};
@@ -282,17 +287,19 @@ Frame to_frame(const Command& command) {
     if (run.repetitions == 0 || run.repetitions > max_repetitions) {
         throw std::invalid_argument("RUN: repetitions " + std::to_string(run.repetitions) + " outside 1..=1000");
     }
+    if (run.selection.size() > max_selection_bytes)
+        throw std::invalid_argument("RUN: selection of " + std::to_string(run.selection.size()) + " bytes");
     PayloadWriter w;
     w.u16(run.repetitions);
-    w.str(run.filter);
+    w.str(std::string(run.selection.begin(), run.selection.end()));
     return std::move(w).frame(MessageType::run);
 }
 
 Bytes encode_message(const Message& message) { return encode_frame(to_frame(message)); }
 Bytes encode_command(const Command& command) { return encode_frame(to_frame(command)); }
 Bytes encode_ping() { return encode_command(Ping{}); }
-Bytes encode_run(std::uint16_t repetitions, std::string_view filter) {
-    return encode_command(Run{repetitions, std::string(filter)});
+Bytes encode_run(std::uint16_t repetitions, std::vector<std::uint8_t> selection) {
+    return encode_command(Run{repetitions, std::move(selection)});
 }
 
 }  // namespace rig::protocol

@@ -25,11 +25,12 @@ enum class MessageType : std::uint8_t {
     run = 0x82,
 };
 
-// 2: TRIGGER names its IRQ line; 3: HELLO says where the sample buffer is.
-inline constexpr std::uint8_t protocol_version = 3;
+// 2: TRIGGER names its IRQ line; 3: HELLO says where the sample buffer is; 4: RUN selects
+// benchmarks by their row in the image's table (a bit set), not by a name prefix.
+inline constexpr std::uint8_t protocol_version = 4;
 inline constexpr std::uint16_t max_repetitions = 1000;
 inline constexpr std::size_t max_string_bytes = 255;  // a `str` field: one length byte
-inline constexpr std::size_t max_filter_bytes = max_string_bytes;
+inline constexpr std::size_t max_selection_bytes = 64;  // one bit per row: 512 benchmarks
 
 enum class CounterUnit : std::uint8_t { cycles = 1, instructions = 2 };
 
@@ -87,7 +88,8 @@ struct Ping {
 };
 struct Run {
     std::uint16_t repetitions = 1;  // 1..=max_repetitions
-    std::string filter;             // benchmark-name prefix, empty = all
+    // Rows of the image's benchmark table: bit i % 8 of byte i / 8 selects row i; empty = all.
+    std::vector<std::uint8_t> selection;
     bool operator==(const Run&) const = default;
 };
 using Command = std::variant<Ping, Run>;
@@ -99,13 +101,14 @@ Result<Message> decode_message(const Frame& frame);
 Result<Command> decode_command(const Frame& frame);
 
 // Encoders throw std::invalid_argument for values the protocol cannot carry (a string over
-// 255 bytes, more than 65535 samples, repetitions outside 1..=1000, payload over 512 bytes).
+// 255 bytes, more than 65535 samples, repetitions outside 1..=1000, payload over 512 bytes, a
+// selection over max_selection_bytes).
 Frame to_frame(const Message& message);
 Frame to_frame(const Command& command);
 Bytes encode_message(const Message& message);
 Bytes encode_command(const Command& command);
 Bytes encode_ping();
-Bytes encode_run(std::uint16_t repetitions, std::string_view filter);
+Bytes encode_run(std::uint16_t repetitions, std::vector<std::uint8_t> selection = {});
 
 std::string_view type_name(std::uint8_t type);  // "HELLO", "RESULT", ... or "UNKNOWN"
 

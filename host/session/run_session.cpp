@@ -1,8 +1,10 @@
 #include "host/session/run_session.hpp"
 
+#include "host/elf/benchmark_table.hpp"
 #include "host/elf/elf_image.hpp"
 #include "host/elf/image_info.hpp"
 #include "host/probes/interrupt_trigger.hpp"
+#include "host/results/benchmark_filter.hpp"
 #include "host/results/run_identity.hpp"
 #include "host/session/bring_up.hpp"
 #include "host/util/hex.hpp"
@@ -10,6 +12,7 @@
 #include "host/util/sha256.hpp"
 
 #include <ctime>
+#include <set>
 #include <thread>
 #include <variant>
 
@@ -42,6 +45,7 @@ private:
         step_ = step;
         if (progress_.step) progress_.step(step, note);
     }
+    Result<void> select(const elf::Image& image);
     Result<void> greet(results::RunInfo& info, const std::optional<elf::ImageInfo>& identity);
     Result<void> raise_interrupt(const protocol::Trigger& trigger);
     Result<void> collect(results::RunReport& report);
@@ -56,6 +60,8 @@ private:
     struct {
         std::uint32_t address = 0, bytes = 0;
     } sample_buffer_;  // from HELLO
+    std::vector<std::uint8_t> selection_;  // RUN's rows (empty = all)
+    std::optional<std::set<std::string>> selected_names_;  // what the run must report, when the image says
     // The strategy that brings the board up; the target's LOG lines go to the current step.
     BringUp board_up_{board_, options_.cancel, [this](const std::string& note) {
                           if (progress_.step) progress_.step(step_, note);
@@ -83,6 +89,44 @@ Result<void> Session::greet(results::RunInfo& info, const std::optional<elf::Ima
     info.toolchain = hello->toolchain;
     sample_buffer_ = {hello->sample_buffer_address, hello->sample_buffer_bytes};
     begin(Step::hello, "firmware " + hello->firmware_version + " (" + info.firmware_commit + ", " + hello->toolchain + ")");
+    return {};
+}
+
+// The filter is a regular expression over full names (results/benchmark_filter.hpp), matched
+// here against the catalogue the image carries; the firmware gets the matching rows. So a filter
+// that matches nothing, or an image without a catalogue, is refused before the board is touched.
+Result<void> Session::select(const elf::Image& image) {
+    auto filter = results::BenchmarkFilter::parse(options_.filter);
+    if (!filter) return filter.error();
+    const auto table = elf::find_benchmark_table(image);
+    if (!table) {
+        if (filter->selects_everything()) return {};  // RUN with an empty selection runs them all
+        return make_error(ErrorKind::invalid_argument,
+                          "the image has no benchmark catalogue (built before protocol 4, or not by this rig): "
+                          "the filter '" + options_.filter + "' cannot be matched");
+    }
+    std::set<std::string> names;
+    std::vector<std::uint8_t> bits((table->size() + 7) / 8, 0);
+    for (std::size_t row = 0; row < table->size(); ++row) {
+        const auto name = (*table)[row].full_name();
+        if (!filter->matches(name)) continue;
+        names.insert(name);
+        bits[row / 8] |= static_cast<std::uint8_t>(1u << (row % 8));
+    }
+    if (names.empty())
+        return make_error(ErrorKind::invalid_argument, "the filter '" + options_.filter + "' matches no benchmark (" +
+                                                           std::to_string(table->size()) +
+                                                           " in the image; `rig benchmarks` lists them)");
+    if (bits.size() > protocol::max_selection_bytes)
+        return make_error(ErrorKind::malformed, "the image has " + std::to_string(table->size()) +
+                                                    " benchmarks; RUN selects at most " +
+                                                    std::to_string(protocol::max_selection_bytes * 8));
+    if (!filter->selects_everything()) selection_ = std::move(bits);
+    selected_names_ = std::move(names);
+    if (progress_.selected) progress_.selected(selected_names_->size());
+    if (progress_.step && !filter->selects_everything())
+        progress_.step(Step::check_image, std::to_string(selected_names_->size()) + " of " +
+                                              std::to_string(table->size()) + " benchmarks match the filter");
     return {};
 }
 
@@ -161,7 +205,7 @@ Result<void> Session::check_counter(results::RunReport& report) {
 Result<void> Session::collect(results::RunReport& report) {
     begin(Step::run, std::to_string(options_.repetitions) + " repetitions" +
                          (options_.filter.empty() ? "" : ", filter '" + options_.filter + "'"));
-    if (auto sent = board_up_.link().send(protocol::Run{static_cast<std::uint16_t>(options_.repetitions), options_.filter});
+    if (auto sent = board_up_.link().send(protocol::Run{static_cast<std::uint16_t>(options_.repetitions), selection_});
         !sent)
         return sent.error();
     begin(Step::collect);
@@ -189,10 +233,13 @@ Result<void> Session::collect(results::RunReport& report) {
                                                             " arrived");
             if (done->status != 0)
                 return make_error(ErrorKind::target, "firmware finished with status " + std::to_string(done->status));
-            // Nothing to write or compare: a mistyped filter is the user's error, not the board's.
-            if (frames == 0 && !options_.filter.empty())
-                return make_error(ErrorKind::invalid_argument,
-                                  "the filter '" + options_.filter + "' matches no benchmark");
+            // The firmware must have run what was selected and nothing else (a table it does not
+            // share with the image read would run other benchmarks).
+            if (selected_names_)
+                for (const auto& m : report.measurements)
+                    if (!selected_names_->contains(m.full_name()))
+                        return make_error(ErrorKind::malformed, "the firmware ran " + m.full_name() +
+                                                                    ", which the image's catalogue did not select");
             // A benchmark may stop early (a host-triggered interrupt that never came): say so.
             for (const auto& m : report.measurements)
                 if (m.samples.size() < options_.repetitions && progress_.step)
@@ -217,7 +264,7 @@ Result<results::RunReport> Session::run(const std::filesystem::path& image_file,
     info.probe = board::to_string(board_.probe.kind);
     info.repetitions = options_.repetitions;
     info.filter = options_.filter;
-    info.complete = options_.filter.empty();
+    info.complete = options_.filter.empty() || options_.filter == "all";
     info.started_at = utc_now();
     info.run_id = results::new_run_id(info.started_at);
 
@@ -235,6 +282,7 @@ Result<results::RunReport> Session::run(const std::filesystem::path& image_file,
         progress_.step(Step::check_image, "note: the image has no identity block (not built by this rig?): its board "
                                           "is checked by its memory map only");
     if (auto fits = check_image_for_board(*image, board_); !fits) return fits.error();
+    if (auto selected = select(*image); !selected) return selected.error();
 
     begin(Step::start_probe);
     if (auto started = board_up_.start_probe(log_file); !started) return started.error();
@@ -290,10 +338,11 @@ Result<results::RunReport> run_on_board(const board::Board& board, const std::fi
     if (options.repetitions < 1 || options.repetitions > protocol::max_repetitions)
         return make_error(ErrorKind::invalid_argument,
                           "repetitions must be 1..1000, got " + std::to_string(options.repetitions));
-    if (options.filter.size() > protocol::max_filter_bytes)
+    if (options.filter.size() > results::max_filter_bytes)
         return make_error(ErrorKind::invalid_argument, "the filter is " + std::to_string(options.filter.size()) +
-                                                           " bytes long; the protocol carries at most " +
-                                                           std::to_string(protocol::max_filter_bytes));
+                                                           " bytes long; at most " +
+                                                           std::to_string(results::max_filter_bytes) + " are accepted");
+    if (auto filter = results::BenchmarkFilter::parse(options.filter); !filter) return filter.error();
     for (unsigned attempt = 1;; ++attempt) {
         Session session(board, options, progress);
         auto report = session.run(image_file, log_file);

@@ -17,7 +17,7 @@ namespace rig::session {
 
 struct RunOptions {
     unsigned repetitions = 15;
-    std::string filter;                                          // benchmark-name prefix; empty = all
+    std::string filter;  // regular expression over full names, '-' negates (results/benchmark_filter.hpp); empty = all
     std::chrono::milliseconds hello_timeout = std::chrono::seconds(10);
     std::chrono::milliseconds silence_timeout = std::chrono::seconds(60);  // between two results
     const std::atomic<bool>* cancel = nullptr;                   // set by Ctrl-C or the daemon
@@ -35,6 +35,7 @@ struct Progress {
     std::function<void(Step, const std::string&)> step;          // a step begins / a note on it
     std::function<void(std::size_t, std::size_t)> flash;         // bytes done, bytes total
     std::function<void(const results::Measurement&)> result;     // one benchmark's samples arrived
+    std::function<void(std::size_t)> selected;                   // how many benchmarks will run (catalogue ∩ filter)
 };
 
 Result<results::RunReport> run_on_board(const board::Board& board, const std::filesystem::path& image_file,

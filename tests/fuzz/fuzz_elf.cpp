@@ -1,5 +1,5 @@
-// Firmware images (32-bit ARM ELF) through parse_image, the identity block reader, then the
-// pre-flash board check.
+// Firmware images (32-bit ARM ELF) through parse_image, the identity block and benchmark
+// catalogue readers, then the pre-flash board check.
 // Invariants on an accepted image: segments inside the input and inside 4 GiB, sorted and not
 // overlapping; symbol names no longer than the input.
 #include <cstddef>
@@ -7,6 +7,7 @@
 #include <span>
 
 #include "host/board/board.hpp"
+#include "host/elf/benchmark_table.hpp"
 #include "host/elf/elf_image.hpp"
 #include "host/elf/image_info.hpp"
 #include "tests/fuzz/fuzz_target.hpp"
@@ -35,6 +36,11 @@ RIG_FUZZ_TARGET(elf) {
     if (const auto identity = rig::elf::find_image_info(*image)) {
         FUZZ_CHECK(!identity->board.empty() && identity->board.size() <= 128);
         FUZZ_CHECK(!identity->commit.empty() && identity->commit.size() <= 128);
+    }
+
+    if (const auto table = rig::elf::find_benchmark_table(*image)) {
+        FUZZ_CHECK(!table->empty());
+        for (const auto& entry : *table) FUZZ_CHECK(entry.name.size() <= 512 && entry.description.size() <= 512);
     }
 
     // The QEMU board's memory map (boards/qemu_mps2_an386.toml).

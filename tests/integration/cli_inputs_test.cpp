@@ -87,7 +87,7 @@ TEST(CliInputs, AResultsFolderThatCannotBeMadeIsReportedWithItsCause) {
     EXPECT_TRUE(has(denied, "Permission denied")) << denied.output;
 }
 
-TEST(CliInputs, AFilterLongerThanTheProtocolCarriesIsRefused) {
+TEST(CliInputs, AFilterLongerThan255BytesIsRefused) {
     const auto dir = scratch("long_filter");
     const std::string filter(256, 'x');
     for (const std::string command : {"run", "submit"}) {
@@ -96,7 +96,22 @@ TEST(CliInputs, AFilterLongerThanTheProtocolCarriesIsRefused) {
         if (command == "run") args.insert(args.end(), {"--results-dir", (dir / "results").string()});
         const auto r = rig(args, dir);
         EXPECT_EQ(r.exit_code, 2) << r.output;
-        EXPECT_TRUE(has(r, "the filter is 256 bytes long; at most 255 fit the protocol")) << r.output;
+        EXPECT_TRUE(has(r, "the filter is 256 bytes long; at most 255 are accepted")) << r.output;
+        EXPECT_FALSE(has(r, "start probe")) << r.output;
+    }
+}
+
+// The filter is a regular expression (as Google Benchmark's): one that does not compile is
+// refused before anything starts, with the regex library's reason.
+TEST(CliInputs, AFilterThatIsNoRegularExpressionIsRefused) {
+    const auto dir = scratch("bad_regex");
+    for (const std::string command : {"run", "submit", "benchmarks"}) {
+        SCOPED_TRACE(command);
+        std::vector<std::string> args = {command, "-f", "cell/("};
+        if (command == "run") args.insert(args.end(), {"--results-dir", (dir / "results").string()});
+        const auto r = rig(args, dir);
+        EXPECT_EQ(r.exit_code, 2) << r.output;
+        EXPECT_TRUE(has(r, "the filter 'cell/(' is not a valid regular expression: ")) << r.output;
         EXPECT_FALSE(has(r, "start probe")) << r.output;
     }
 }

@@ -167,16 +167,18 @@ TEST_F(PipelineOnQemu, AnImageForAnotherBoardIsRefusedBeforeAnythingStarts) {
     EXPECT_NE(report.error().message.find("outside flash"), std::string::npos) << report.error().message;
 }
 
-// A filter that matches no benchmark: the firmware sends DONE with no RESULT. That was an
+// A filter that matches no benchmark: once the firmware sent DONE with no RESULT, and that was an
 // uncaught JSON parse error (abort) when the empty report was written; it is the user's mistake,
-// exit 2, and nothing is written.
+// exit 2, and nothing is written. The host now matches the filter against the image's catalogue,
+// so it is refused at the check-image step, before QEMU starts.
 TEST_F(PipelineOnQemu, AFilterThatMatchesNothingIsRefusedWithExit2) {
     const auto dir = scratch_dir("nomatch");
     const auto ran = run_program({rig_binary.string(), "run", "--results-dir", (dir / "results").string(), "--history",
                                   (dir / "history.sqlite").string(), "-r", "3", "-f", "nomatch/"});
     EXPECT_EQ(ran.status, "exited with status 2") << ran.output;
-    EXPECT_NE(ran.output.find("step collect: the filter 'nomatch/' matches no benchmark"), std::string::npos)
+    EXPECT_NE(ran.output.find("step check image: the filter 'nomatch/' matches no benchmark"), std::string::npos)
         << ran.output;
+    EXPECT_EQ(ran.output.find("start probe"), std::string::npos) << ran.output;
     for (const auto& entry : fs::directory_iterator(dir / "results" / "qemu_mps2_an386"))
         EXPECT_NE(entry.path().extension(), ".json") << "a result file for a run that measured nothing";
     EXPECT_FALSE(fs::exists(dir / "history.sqlite"));

@@ -133,20 +133,31 @@ TEST(ProtocolMessages, PingIsAnEmptyFrameOfType0x81) {
     EXPECT_EQ(frame[3], 0);
 }
 
-TEST(ProtocolMessages, RunCarriesRepetitionsAndFilter) {
+TEST(ProtocolMessages, RunCarriesRepetitionsAndSelection) {
     FrameDecoder decoder;
-    decoder.feed(encode_run(100, "syscall/"));
+    // Rows 0, 9 and 10 of the image's table (protocol 4).
+    decoder.feed(encode_run(100, {0x01, 0x06}));
     const auto frame = decoder.next();
     ASSERT_TRUE(frame.has_value());
-    EXPECT_EQ(frame->payload, (Bytes{100, 0, 8, 's', 'y', 's', 'c', 'a', 'l', 'l', '/'}));
+    EXPECT_EQ(frame->payload, (Bytes{100, 0, 2, 0x01, 0x06}));
     auto command = decode_command(*frame);
     ASSERT_TRUE(command.has_value());
-    EXPECT_EQ(std::get<protocol::Run>(*command), (protocol::Run{100, "syscall/"}));
+    EXPECT_EQ(std::get<protocol::Run>(*command), (protocol::Run{100, {0x01, 0x06}}));
+    // Empty: every benchmark.
+    EXPECT_EQ(encode_run(1).size(), 5u + 3u + 2u);
+}
+
+TEST(ProtocolMessages, ASelectionLongerThanTheLimitIsRefusedBothWays) {
+    EXPECT_THROW(encode_run(1, std::vector<std::uint8_t>(max_selection_bytes + 1, 0xFF)), std::invalid_argument);
+    EXPECT_NO_THROW(encode_run(1, std::vector<std::uint8_t>(max_selection_bytes, 0xFF)));
+    Bytes payload{1, 0, static_cast<std::uint8_t>(max_selection_bytes + 1)};
+    payload.resize(payload.size() + max_selection_bytes + 1, 0xFF);
+    EXPECT_FALSE(decode_command(Frame{0x82, payload}).has_value());
 }
 
 TEST(ProtocolMessages, RunRepetitionsOutsideTheAllowedRangeAreRejected) {
-    EXPECT_THROW(encode_run(0, ""), std::invalid_argument);
-    EXPECT_THROW(encode_run(1001, ""), std::invalid_argument);
+    EXPECT_THROW(encode_run(0), std::invalid_argument);
+    EXPECT_THROW(encode_run(1001), std::invalid_argument);
     EXPECT_FALSE(decode_command(Frame{0x82, {0xE9, 0x03, 0}}).has_value());  // 1001
 }
 

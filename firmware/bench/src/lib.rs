@@ -7,13 +7,16 @@
 //!
 //! Board-facing API (what a board's `main.rs` uses): `Fixture::<Boundary, Platform>::new(
 //! boundary)` once, `all::<Counter, Boundary, Platform>()` (usually inferred) with `COUNT`
-//! entries, the `Platform` trait, and a linker-script line aliasing `rig_irq_<C_IRQ>` to
+//! entries (counted from the table, never by hand; `CATALOGUE` is the same table for the host),
+//! the `Platform` trait, and a linker-script line aliasing `rig_irq_<C_IRQ>` to
 //! `rig_c_irq_handler`. Changed from the first version: `Fixture` and `all` gained the
 //! `Platform` parameter, and benchmark bodies return `Option<u32>`.
 #![no_std]
 #![forbid(unsafe_code)]
 
 pub mod apps;
+#[macro_use]
+pub mod catalogue;
 pub mod cell;
 pub mod counter;
 pub mod ctx;
@@ -29,82 +32,32 @@ pub use platform::{HostTrigger, Platform};
 use kernel::harness::{Benchmark, Counter, Overhead};
 use kernel::process::UserspaceKernelBoundary;
 
-/// Number of benchmarks in `all`.
-pub const COUNT: usize = 62;
-
-/// Table rows: `name, parameter => body` with overhead subtracted.
-macro_rules! table {
-    ($($name:literal, $parameter:expr => $body:expr;)*) => {
-        [
-            Benchmark { name: "counter/overhead", parameter: 0, overhead: Overhead::Keep, body: counter::overhead },
-            $(Benchmark { name: $name, parameter: $parameter, overhead: Overhead::Subtract, body: $body },)*
-        ]
-    };
-}
-
-/// Every benchmark, in the order they run.
-pub fn all<C: Counter, B: UserspaceKernelBoundary, P: Platform>() -> [Benchmark<C, Fixture<B, P>>; COUNT] {
-    table! {
-        "syscall/null", 0 => ctx::null;
-        "ctx/process_switch", 0 => ctx::process_switch;
-        "ctx/upcall", 0 => ctx::upcall;
-        "ctx/fault_recovery", 0 => ctx::fault_recovery;
-        "syscall/null_mpu", 0 => ctx::null_mpu;
-        "ctx/process_switch_mpu", 0 => ctx::process_switch_mpu;
-        "syscall_c/null", 0 => ctx::null_c;
-        "ctx_c/process_switch", 0 => ctx::process_switch_c;
-        "cell/copy", 4 => cell::copy::<C, B, P, 4>;
-        "cell/copy", 16 => cell::copy::<C, B, P, 16>;
-        "cell/copy", 64 => cell::copy::<C, B, P, 64>;
-        "cell/copy", 256 => cell::copy::<C, B, P, 256>;
-        "cell/copy", 1024 => cell::copy::<C, B, P, 1024>;
-        "cell/takecell_map", 4 => cell::takecell_map::<C, B, P, 4>;
-        "cell/takecell_map", 16 => cell::takecell_map::<C, B, P, 16>;
-        "cell/takecell_map", 64 => cell::takecell_map::<C, B, P, 64>;
-        "cell/takecell_map", 256 => cell::takecell_map::<C, B, P, 256>;
-        "cell/takecell_map", 1024 => cell::takecell_map::<C, B, P, 1024>;
-        "cell/mapcell_map", 4 => cell::mapcell_map::<C, B, P, 4>;
-        "cell/mapcell_map", 16 => cell::mapcell_map::<C, B, P, 16>;
-        "cell/mapcell_map", 64 => cell::mapcell_map::<C, B, P, 64>;
-        "cell/mapcell_map", 256 => cell::mapcell_map::<C, B, P, 256>;
-        "cell/mapcell_map", 1024 => cell::mapcell_map::<C, B, P, 1024>;
-        "cell/raw_mut", 4 => cell::raw_mut::<C, B, P, 4>;
-        "cell/raw_mut", 16 => cell::raw_mut::<C, B, P, 16>;
-        "cell/raw_mut", 64 => cell::raw_mut::<C, B, P, 64>;
-        "cell/raw_mut", 256 => cell::raw_mut::<C, B, P, 256>;
-        "cell/raw_mut", 1024 => cell::raw_mut::<C, B, P, 1024>;
-        "cell_c/struct_copy", 4 => cell::c_struct_copy::<C, B, P, 4>;
-        "cell_c/struct_copy", 16 => cell::c_struct_copy::<C, B, P, 16>;
-        "cell_c/struct_copy", 64 => cell::c_struct_copy::<C, B, P, 64>;
-        "cell_c/struct_copy", 256 => cell::c_struct_copy::<C, B, P, 256>;
-        "cell_c/struct_copy", 1024 => cell::c_struct_copy::<C, B, P, 1024>;
-        "cell_c/pointer", 4 => cell::c_pointer::<C, B, P, 4>;
-        "cell_c/pointer", 16 => cell::c_pointer::<C, B, P, 16>;
-        "cell_c/pointer", 64 => cell::c_pointer::<C, B, P, 64>;
-        "cell_c/pointer", 256 => cell::c_pointer::<C, B, P, 256>;
-        "cell_c/pointer", 1024 => cell::c_pointer::<C, B, P, 1024>;
-        "mmio/raw_write_read", 0 => mmio::raw_write_read;
-        "mmio/raw_modify", 0 => mmio::raw_modify;
-        "mmio/typed_modify", 0 => mmio::typed_modify;
-        "mmio_c/raw_modify", 0 => mmio::c_raw_modify;
-        "irq/sw_to_handler", 0 => irq::sw_to_handler;
-        "irq/sw_to_bottom_half", 0 => irq::sw_to_bottom_half;
-        "irq_c/sw_to_handler", 0 => irq::c_sw_to_handler;
-        "irq/host_to_bottom_half", 0 => irq::host_to_bottom_half;
-        "alloc/grant", 4 => memory::grant::<C, B, P, 4>;
-        "alloc/grant", 16 => memory::grant::<C, B, P, 16>;
-        "alloc/grant", 64 => memory::grant::<C, B, P, 64>;
-        "alloc/grant", 256 => memory::grant::<C, B, P, 256>;
-        "alloc/grant", 1024 => memory::grant::<C, B, P, 1024>;
-        "userbuf/copy_in", 4 => memory::copy_in::<C, B, P, 4>;
-        "userbuf/copy_in", 16 => memory::copy_in::<C, B, P, 16>;
-        "userbuf/copy_in", 64 => memory::copy_in::<C, B, P, 64>;
-        "userbuf/copy_in", 256 => memory::copy_in::<C, B, P, 256>;
-        "userbuf/copy_in", 1024 => memory::copy_in::<C, B, P, 1024>;
-        "userbuf/copy_out", 4 => memory::copy_out::<C, B, P, 4>;
-        "userbuf/copy_out", 16 => memory::copy_out::<C, B, P, 16>;
-        "userbuf/copy_out", 64 => memory::copy_out::<C, B, P, 64>;
-        "userbuf/copy_out", 256 => memory::copy_out::<C, B, P, 256>;
-        "userbuf/copy_out", 1024 => memory::copy_out::<C, B, P, 1024>;
-    }
+// The table: one row per benchmark (or per size), in run order. To add a benchmark, write its
+// body in a module and add its row here (docs/benchmarks.md).
+benchmarks! {
+    "syscall/null" => ctx::null, "null syscall round trip: kernel step into a process, its svc, back (MPU off)";
+    "ctx/process_switch" => ctx::process_switch, "process-to-process switch: the scheduler picks the other of two yielding processes (MPU off)";
+    "ctx/upcall" => ctx::upcall, "upcall round trip: queue it, switch in, the empty upcall returns into yield, back to the kernel";
+    "ctx/fault_recovery" => ctx::fault_recovery, "a process's privileged access faults; the handler returns to the kernel, which stops the process";
+    "syscall/null_mpu" => ctx::null_mpu, "syscall/null with an isolated process re-entered: the MPU is left as it is";
+    "ctx/process_switch_mpu" => ctx::process_switch_mpu, "ctx/process_switch between two isolated processes: every switch rewrites the MPU";
+    "syscall_c/null" => ctx::null_c, "syscall/null with the kernel's step written in C (baseline_c/kernel.c)";
+    "ctx_c/process_switch" => ctx::process_switch_c, "ctx/process_switch with the step and round robin written in C";
+    "cell/copy" [4, 16, 64, 256, 1024] => cell::copy, "change one byte of an N-byte payload in a Cell: copy it out and back";
+    "cell/takecell_map" [4, 16, 64, 256, 1024] => cell::takecell_map, "change one byte of an N-byte payload in place through TakeCell::map";
+    "cell/mapcell_map" [4, 16, 64, 256, 1024] => cell::mapcell_map, "change one byte of an N-byte payload in place through MapCell::map";
+    "cell/raw_mut" [4, 16, 64, 256, 1024] => cell::raw_mut, "change one byte of an N-byte payload through a plain &mut (the floor)";
+    "cell_c/struct_copy" [4, 16, 64, 256, 1024] => cell::c_struct_copy, "C twin of cell/copy: copy an N-byte struct out, change a byte, copy it back";
+    "cell_c/pointer" [4, 16, 64, 256, 1024] => cell::c_pointer, "C twin of cell/raw_mut: change one byte through a pointer";
+    "mmio/raw_write_read" => mmio::raw_write_read, "volatile write then read of a device register";
+    "mmio/raw_modify" => mmio::raw_modify, "read-modify-write of a register field with raw volatile accesses";
+    "mmio/typed_modify" => mmio::typed_modify, "the same read-modify-write through the kernel's typed register API";
+    "mmio_c/raw_modify" => mmio::c_raw_modify, "C twin of mmio/raw_modify";
+    "irq/sw_to_handler" => irq::sw_to_handler, "software-pended interrupt: pend to the first instruction of its handler";
+    "irq/sw_to_bottom_half" => irq::sw_to_bottom_half, "software-pended interrupt: pend to the kernel's deferred bottom half";
+    "irq_c/sw_to_handler" => irq::c_sw_to_handler, "C twin of irq/sw_to_handler";
+    "irq/host_to_bottom_half" => irq::host_to_bottom_half, "interrupt raised by the host (TRIGGER): top half to bottom half";
+    "alloc/grant" [4, 16, 64, 256, 1024] => memory::grant, "allocate N zeroed bytes from a process's grant area";
+    "userbuf/copy_in" [4, 16, 64, 256, 1024] => memory::copy_in, "look up a process's allowed buffer, bounds-check and copy N bytes into the kernel";
+    "userbuf/copy_out" [4, 16, 64, 256, 1024] => memory::copy_out, "copy N bytes from the kernel into a process's allowed buffer, bounds-checked";
 }

@@ -43,9 +43,15 @@ impl<U: ByteSink, C: Counter, B: UserspaceKernelBoundary, P: Platform> Board<U, 
         self.report_dropped_bytes();
         match command {
             Ok(Command::Ping) => messages::pong(&mut self.uart),
-            Ok(Command::Run { repetitions, filter }) => {
+            Ok(Command::Run { selection, .. }) if selection.names_rows_past(bench::COUNT) => {
+                // A selection computed from another image's table: running it would run other
+                // benchmarks than the host asked for.
+                log(&mut self.uart, format_args!("RUN selects rows past this image's {} benchmarks", bench::COUNT));
+                messages::done(&mut self.uart, 0, 1);
+            }
+            Ok(Command::Run { repetitions, selection }) => {
                 let (sampler, fixture) = (&self.sampler, &mut self.fixture);
-                harness::run(&self.benchmarks, repetitions, &filter, sampler, fixture, self.samples, &mut self.uart);
+                harness::run(&self.benchmarks, repetitions, &selection, sampler, fixture, self.samples, &mut self.uart);
             }
             Err(DecodeError::UnknownType(kind)) => log(&mut self.uart, format_args!("ignored frame type {kind:#04x}")),
             Err(DecodeError::BadPayload(kind)) => {

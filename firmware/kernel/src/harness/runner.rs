@@ -9,7 +9,7 @@
 use core::fmt::Write as _;
 
 use super::counter::{Counter, Sampler};
-use crate::protocol::decoder::Filter;
+use crate::protocol::decoder::Selection;
 use crate::protocol::frame::ByteSink;
 use crate::protocol::messages;
 
@@ -35,7 +35,7 @@ pub struct Benchmark<C: Counter, F> {
     pub body: fn(&Sampler<C>, &mut F) -> Option<u32>,
 }
 
-/// Runs every benchmark `filter` selects with `repetitions` samples each (capped at
+/// Runs every benchmark `selection` selects (by row index) with `repetitions` samples each (capped at
 /// `samples.len()`), sends its RESULT frame(s), then DONE; returns the RESULT count.
 ///
 /// A first run of each body is discarded: it warms whatever is cold (QEMU's translation cache,
@@ -45,7 +45,7 @@ pub struct Benchmark<C: Counter, F> {
 pub fn run<C: Counter, F>(
     benchmarks: &[Benchmark<C, F>],
     repetitions: u16,
-    filter: &Filter,
+    selection: &Selection,
     sampler: &Sampler<C>,
     fixture: &mut F,
     samples: &mut [u32],
@@ -53,7 +53,7 @@ pub fn run<C: Counter, F>(
 ) -> u16 {
     let count = usize::from(repetitions).min(samples.len());
     let mut frames: u16 = 0;
-    for benchmark in benchmarks.iter().filter(|b| filter.matches(b.name)) {
+    for (_, benchmark) in benchmarks.iter().enumerate().filter(|(i, _)| selection.includes(*i)) {
         let overhead = match benchmark.overhead {
             Overhead::Subtract => sampler.overhead(),
             Overhead::Keep => 0,
@@ -84,7 +84,7 @@ pub fn run<C: Counter, F>(
 mod tests {
     use super::{Benchmark, Overhead, run};
     use crate::harness::counter::{Counter, Sampler};
-    use crate::protocol::decoder::Filter;
+    use crate::protocol::decoder::Selection;
     use crate::protocol::messages::Unit;
 
     /// A counter frozen at one value.
@@ -122,10 +122,10 @@ mod tests {
     }
 
     #[test]
-    fn the_filter_selects_and_done_counts_results() {
+    fn the_selection_picks_rows_and_done_counts_results() {
         let mut out = Vec::new();
         let mut samples = [0u32; 8];
-        let n = run(&benches(), 3, &Filter::new(b"cell/"), &sampler(), &mut (), &mut samples, &mut out);
+        let n = run(&benches(), 3, &Selection::new(&[0b10]).unwrap(), &sampler(), &mut (), &mut samples, &mut out);
         assert_eq!(n, 1);
         // RESULT: header 5, name 10, param 4, overhead 4, n 2, 3 samples 12, crc 2 = 39 bytes.
         assert_eq!(out[2], 0x02);
@@ -139,7 +139,7 @@ mod tests {
     fn long_runs_are_split_over_several_results() {
         let mut out = Vec::new();
         let mut samples = [0u32; 1000];
-        let n = run(&benches(), 1000, &Filter::new(b""), &sampler(), &mut (), &mut samples, &mut out);
+        let n = run(&benches(), 1000, &Selection::ALL, &sampler(), &mut (), &mut samples, &mut out);
         // counter/overhead: 512 - 17 - 10 = 485 / 4 = 121 per frame -> 9 frames;
         // cell/copy: 123 per frame -> 9 frames.
         assert_eq!(n, 18);
@@ -151,7 +151,7 @@ mod tests {
         let mut samples = [0u32; 8];
         let benches = [Benchmark { name: "irq/host", parameter: 0, overhead: Overhead::Subtract, body: limited }];
         // Warm-up takes one, then two samples, then none.
-        let n = run(&benches, 5, &Filter::new(b""), &sampler(), &mut 3, &mut samples, &mut out);
+        let n = run(&benches, 5, &Selection::ALL, &sampler(), &mut 3, &mut samples, &mut out);
         assert_eq!(n, 1);
         assert_eq!(out[2], 0x05);
         let text = "irq/host: 2 of 5 samples taken";
@@ -160,7 +160,7 @@ mod tests {
         assert_eq!(out[result + 2], 0x02);
         // None at all: a LOG, no RESULT.
         out.clear();
-        let n = run(&benches, 5, &Filter::new(b""), &sampler(), &mut 0, &mut samples, &mut out);
+        let n = run(&benches, 5, &Selection::ALL, &sampler(), &mut 0, &mut samples, &mut out);
         assert_eq!((n, out[2]), (0, 0x05));
     }
 }

@@ -17,30 +17,47 @@ pub trait ByteSource {
 /// Largest repetition count RUN may ask for.
 pub const MAX_REPETITIONS: u16 = 1000;
 
-/// A benchmark-name prefix from RUN (empty matches everything).
+/// Largest selection RUN may carry, in bytes (one bit per benchmark: up to 512 benchmarks).
+pub const MAX_SELECTION_BYTES: usize = 64;
+
+/// Which benchmarks a RUN asks for, by their row in the benchmark table: bit `i % 8` of byte
+/// `i / 8` selects row `i`. Empty selects every row. The host computes it from the catalogue it
+/// read in the image and its regular expression (docs/protocol.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Filter {
-    bytes: [u8; 255],
+pub struct Selection {
+    bits: [u8; MAX_SELECTION_BYTES],
     len: u8,
 }
 
-impl Filter {
-    /// A filter from raw bytes (at most 255 are kept).
-    pub fn new(prefix: &[u8]) -> Self {
-        let len = prefix.len().min(255);
-        let mut bytes = [0; 255];
-        bytes[..len].copy_from_slice(&prefix[..len]);
-        Self { bytes, len: len as u8 }
+impl Selection {
+    /// Every benchmark.
+    pub const ALL: Self = Self { bits: [0; MAX_SELECTION_BYTES], len: 0 };
+
+    /// A selection from RUN's bytes, or `None` when it is longer than `MAX_SELECTION_BYTES`.
+    pub fn new(bits: &[u8]) -> Option<Self> {
+        if bits.len() > MAX_SELECTION_BYTES {
+            return None;
+        }
+        let mut selection = Self::ALL;
+        selection.bits[..bits.len()].copy_from_slice(bits);
+        selection.len = bits.len() as u8;
+        Some(selection)
     }
 
-    /// The prefix.
+    /// The selection's bytes (empty = all).
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..usize::from(self.len)]
+        &self.bits[..usize::from(self.len)]
     }
 
-    /// Whether benchmark `name` is selected.
-    pub fn matches(&self, name: &str) -> bool {
-        name.as_bytes().starts_with(self.as_bytes())
+    /// Whether table row `index` is selected.
+    pub fn includes(&self, index: usize) -> bool {
+        self.len == 0 || self.as_bytes().get(index / 8).is_some_and(|byte| byte & (1 << (index % 8)) != 0)
+    }
+
+    /// Whether the selection names a row at or past `rows` (a table the host did not read from
+    /// this image): the firmware refuses such a RUN rather than run a different set.
+    pub fn names_rows_past(&self, rows: usize) -> bool {
+        (rows..usize::from(self.len) * 8).any(|index| self.includes(index))
     }
 }
 
@@ -49,12 +66,12 @@ impl Filter {
 pub enum Command {
     /// Answer with PONG.
     Ping,
-    /// Run every benchmark `filter` selects, `repetitions` samples each.
+    /// Run every benchmark `selection` selects, `repetitions` samples each.
     Run {
         /// Samples per benchmark, 1..=1000.
         repetitions: u16,
-        /// Benchmark-name prefix.
-        filter: Filter,
+        /// Rows of the benchmark table.
+        selection: Selection,
     },
 }
 
@@ -176,12 +193,13 @@ fn parse(message: u8, payload: &[u8]) -> Result<Command, DecodeError> {
     match message {
         kind::PING if payload.is_empty() => Ok(Command::Ping),
         kind::RUN => match payload {
-            [r0, r1, len, filter @ ..] if filter.len() == usize::from(*len) => {
+            [r0, r1, len, bits @ ..] if bits.len() == usize::from(*len) => {
                 let repetitions = u16::from_le_bytes([*r0, *r1]);
-                if (1..=MAX_REPETITIONS).contains(&repetitions) {
-                    Ok(Command::Run { repetitions, filter: Filter::new(filter) })
-                } else {
-                    Err(DecodeError::BadPayload(message))
+                match Selection::new(bits) {
+                    Some(selection) if (1..=MAX_REPETITIONS).contains(&repetitions) => {
+                        Ok(Command::Run { repetitions, selection })
+                    }
+                    _ => Err(DecodeError::BadPayload(message)),
                 }
             }
             _ => Err(DecodeError::BadPayload(message)),

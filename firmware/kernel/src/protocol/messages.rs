@@ -123,9 +123,9 @@ mod tests {
             toolchain: "t",
         };
         super::hello(&mut out, &h);
-        // Protocol version 3, unit instructions, 25 MHz, the sample buffer, then the strings.
+        // Protocol version 4, unit instructions, 25 MHz, the sample buffer, then the strings.
         let payload = [
-            3, 2, 0x40, 0x78, 0x7D, 0x01, 0x00, 0x10, 0x00, 0x20, 0xA0, 0x0F, 0x00, 0x00, 5, b'0', b'.', b'1', b'.',
+            4, 2, 0x40, 0x78, 0x7D, 0x01, 0x00, 0x10, 0x00, 0x20, 0xA0, 0x0F, 0x00, 0x00, 5, b'0', b'.', b'1', b'.',
             b'0', 1, b'b', 1, b'c', 1, b't',
         ];
         let mut expected = vec![0xA5, 0x5A, 0x01, payload.len() as u8, 0];
@@ -134,7 +134,7 @@ mod tests {
         expected.extend_from_slice(&crc.to_le_bytes());
         assert_eq!(out, expected);
         // Pinned independently of the encoder's own CRC code (Python's binascii.crc_hqx, CCITT from 0xFFFF).
-        assert_eq!(&out[out.len() - 2..], &[0xD8, 0x55]);
+        assert_eq!(&out[out.len() - 2..], &[0x9C, 0x20]);
     }
 
     #[test]

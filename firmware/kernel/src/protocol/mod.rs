@@ -24,8 +24,9 @@ pub const HEADER_LEN: usize = 5;
 pub const CRC_LEN: usize = 2;
 /// Largest whole frame.
 pub const MAX_FRAME: usize = HEADER_LEN + MAX_PAYLOAD + CRC_LEN;
-/// Protocol version announced in HELLO (2: TRIGGER names the interrupt line).
-pub const PROTOCOL_VERSION: u8 = 3;
+/// Protocol version announced in HELLO (2: TRIGGER names the interrupt line; 3: HELLO names the
+/// sample buffer; 4: RUN selects benchmarks by table row, not by name prefix).
+pub const PROTOCOL_VERSION: u8 = 4;
 
 /// Message types (the protocol's table, both directions).
 pub mod kind {

@@ -1,16 +1,17 @@
 //! Host tests of the command decoder: valid frames, garbage, bad CRC, oversize, truncation.
 
-use super::{Command, CommandDecoder, DecodeError, Filter};
+use super::{Command, CommandDecoder, DecodeError, MAX_SELECTION_BYTES, Selection};
 use crate::protocol::{Frame, kind};
 
 fn frame(message: u8, payload: &[u8]) -> Vec<u8> {
     Frame::new(message).raw(payload).bytes().unwrap().to_vec()
 }
 
-fn run_frame(repetitions: u16, filter: &str) -> Vec<u8> {
+/// A RUN frame whose selection bytes are `selection`'s (any bytes: the decoder only carries them).
+fn run_frame(repetitions: u16, selection: &str) -> Vec<u8> {
     let mut p = repetitions.to_le_bytes().to_vec();
-    p.push(filter.len() as u8);
-    p.extend_from_slice(filter.as_bytes());
+    p.push(selection.len() as u8);
+    p.extend_from_slice(selection.as_bytes());
     frame(kind::RUN, &p)
 }
 
@@ -26,8 +27,8 @@ fn decode_all(bytes: &[u8]) -> (Vec<Result<Command, DecodeError>>, u32) {
     (out, d.dropped())
 }
 
-fn run(repetitions: u16, filter: &str) -> Result<Command, DecodeError> {
-    Ok(Command::Run { repetitions, filter: Filter::new(filter.as_bytes()) })
+fn run(repetitions: u16, selection: &str) -> Result<Command, DecodeError> {
+    Ok(Command::Run { repetitions, selection: Selection::new(selection.as_bytes()).unwrap() })
 }
 
 #[test]
@@ -36,12 +37,25 @@ fn a_ping_decodes() {
 }
 
 #[test]
-fn a_run_decodes_with_its_filter() {
-    let (out, dropped) = decode_all(&run_frame(15, "cell/"));
-    assert_eq!((out, dropped), (vec![run(15, "cell/")], 0));
-    let Ok(Command::Run { filter, .. }) = run(1, "cell/") else { unreachable!() };
-    assert!(filter.matches("cell/copy") && !filter.matches("syscall/null"));
-    assert!(Filter::new(b"").matches("anything"));
+fn a_run_decodes_with_its_selection() {
+    // Rows 0 and 9 (byte 0 bit 0, byte 1 bit 1).
+    let (out, dropped) = decode_all(&run_frame(15, "\u{1}\u{2}"));
+    assert_eq!((out, dropped), (vec![run(15, "\u{1}\u{2}")], 0));
+    let Ok(Command::Run { selection, .. }) = run(1, "\u{1}\u{2}") else { unreachable!() };
+    let rows: Vec<usize> = (0..20).filter(|&i| selection.includes(i)).collect();
+    assert_eq!(rows, vec![0, 9]);
+    assert!(!selection.names_rows_past(10) && selection.names_rows_past(9));
+    // Empty selects every row, and names none past the table.
+    assert!(Selection::ALL.includes(0) && Selection::ALL.includes(500) && !Selection::ALL.names_rows_past(1));
+}
+
+#[test]
+fn a_selection_longer_than_the_limit_is_a_bad_payload() {
+    let long = "x".repeat(MAX_SELECTION_BYTES + 1);
+    let (out, _) = decode_all(&run_frame(1, &long));
+    assert_eq!(out, vec![Err(DecodeError::BadPayload(kind::RUN))]);
+    let (out, _) = decode_all(&run_frame(1, &"x".repeat(MAX_SELECTION_BYTES)));
+    assert!(matches!(out[..], [Ok(Command::Run { .. })]));
 }
 
 #[test]
