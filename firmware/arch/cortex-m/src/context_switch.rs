@@ -260,7 +260,7 @@ fn memory_protection_fault(pc: u32, protection: &Protection) -> (u32, FaultAcces
     let in_code = match protection {
         Protection::On { code, .. } => {
             let (start, end) = code.enabled_range();
-            u64::from(pc) >= start && u64::from(pc) + 4 <= end && pc.is_multiple_of(2)
+            u64::from(pc) >= start && u64::from(pc) + 4 <= end && pc & 1 == 0
         }
         _ => false,
     };
