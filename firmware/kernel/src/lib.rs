@@ -6,8 +6,8 @@
 //! out once), `userspace_buffers` (an allowed range of process memory viewed as bytes) and
 //! `cells::map_cell` (a value lent out in place). Every other module *forbids* it (so no file in
 //! it can allow it again): the scheduler, syscalls, grants, interrupts' bottom halves, memory
-//! protection, the protocol and the harness are safe code. `cmake/firmware_lint.cmake`'s
-//! `lint.unsafe_modules` test fails when an `allow(unsafe_code)` appears anywhere else.
+//! protection, the protocol and the harness are safe code. The `lint.unsafe_modules` test
+//! (`cmake/check_unsafe_modules.cmake`) fails when an `allow(unsafe_code)` appears anywhere else.
 #![cfg_attr(not(test), no_std)]
 #![deny(unsafe_code)]
 
