@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace rig::report;
 
 namespace {
@@ -50,6 +52,31 @@ unsafe extern "C" { fn c_copy(); }
     EXPECT_EQ(f.trusted, TrustedKind::other);
 }
 
+// How a chip's `mmio` creates its base addresses since `StaticRef::peripheral` is `unsafe`: each
+// `const` initialiser is one unsafe block, a `const unsafe fn` is an unsafe fn, and the lint
+// attributes that confine `unsafe_code` are not unsafe code.
+TEST(UnsafeInventory, CountsBaseAddressConstantsAndLintAttributesNot) {
+    const char* src = R"(
+#![allow(unsafe_code)]
+/// UART0's register block.
+// SAFETY: the chip's UART0, no bus master.
+pub const UART0_BASE: StaticRef<UartRegisters> = unsafe { StaticRef::peripheral(0x4000_4000) };
+pub(crate) const PORT_A: StaticRef<PortRegisters> = unsafe { StaticRef::peripheral(0x400E_1000) };
+pub const unsafe fn peripheral(address: usize) -> Self {
+    Self { pointer: address as *const T }
+}
+#[forbid(unsafe_code)]
+pub mod uart;
+)";
+    const auto f = scan_rust_source(src, "chips/sam4l/src/mmio.rs");
+    EXPECT_EQ(f.trusted, TrustedKind::mmio);
+    EXPECT_EQ(n(f, LanguageKind::block), 2u);
+    EXPECT_EQ(n(f, LanguageKind::function), 1u);
+    EXPECT_EQ(f.total(), 3u);
+    EXPECT_EQ(f.attributes, 0u);
+    EXPECT_EQ(f.unsafe_lines, 5u);  // the two constants' lines and the fn's three
+}
+
 TEST(UnsafeInventory, AttributesByPathComponent) {
     EXPECT_EQ(trusted_kind_of("kernel/src/cells/take_cell.rs"), TrustedKind::cells);
     EXPECT_EQ(trusted_kind_of("arch/cortex-m/src/context_switch.rs"), TrustedKind::context_switch);
@@ -71,4 +98,17 @@ TEST(UnsafeInventory, ScansTheRealFirmware) {
     std::size_t sum = 0;
     for (auto t : trusted_kinds) sum += inv->count(t);
     EXPECT_EQ(sum, inv->total());
+    // The rule the lint tests enforce: unsafe code only in modules named after a trusted kind,
+    // the C baseline's FFI calls the one listed exception.
+    for (const auto& use : inv->uses) {
+        if (use.trusted == TrustedKind::other)
+            EXPECT_EQ(use.file, "baseline_c/src/c_baseline.rs") << use.file << ":" << use.line;
+    }
+    // Every chip creates its base addresses in its own `mmio` (issue 15).
+    for (const char* chip : {"chips/mps2/src/mmio.rs", "chips/nrf52/src/mmio.rs", "chips/sam4l/src/mmio.rs"}) {
+        const auto file = std::find_if(inv->files.begin(), inv->files.end(),
+                                       [&](const FileInventory& f) { return f.file == chip; });
+        ASSERT_NE(file, inv->files.end()) << chip;
+        EXPECT_GT(file->counts[static_cast<std::size_t>(LanguageKind::block)], 0u) << chip;
+    }
 }

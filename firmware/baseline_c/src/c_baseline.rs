@@ -194,17 +194,18 @@ pub struct CProcess {
 impl CProcess {
     /// Process `id` of the C kernel, which will start at `entry` on the top of `memory`.
     pub fn new<const WORDS: usize>(id: u32, memory: &'static mut [u32; WORDS], entry: extern "C" fn() -> !) -> Self {
-        const { assert!(WORDS >= 8 && WORDS % 2 == 0 && WORDS <= u32::MAX as usize) };
-        assert!(memory.as_ptr() as usize % 8 == 0, "a process stack must be 8-byte aligned (AAPCS)");
+        const { assert!(WORDS >= 8 && WORDS.is_multiple_of(2) && WORDS <= u32::MAX as usize) };
+        assert!((memory.as_ptr() as usize).is_multiple_of(8), "a process stack must be 8-byte aligned (AAPCS)");
         let mut process = core::mem::MaybeUninit::<CProcess>::uninit();
         // SAFETY: `rig_c_process_init` writes every field of the `repr(C)` struct it is given
         // (a whole-struct assignment) and the last frame's eight words of `memory`, which is
-        // exclusively ours for the program's life; afterwards the process is fully initialised
-        // and satisfies the invariant (frame inside memory, PC at `entry`).
+        // exclusively ours for the program's life.
         unsafe {
-            rig_c_process_init(process.as_mut_ptr(), id, memory.as_mut_ptr(), WORDS as u32, entry as usize as u32);
-            process.assume_init()
-        }
+            rig_c_process_init(process.as_mut_ptr(), id, memory.as_mut_ptr(), WORDS as u32, entry as usize as u32)
+        };
+        // SAFETY: the call above initialised every field, and the process satisfies the
+        // invariant (frame inside memory, PC at `entry`).
+        unsafe { process.assume_init() }
     }
 
     /// Confines the process with the MPU to `code` and its own memory, as `Process::isolate`

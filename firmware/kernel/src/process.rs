@@ -202,7 +202,7 @@ impl<'a> Process<'a> {
         region: &'a mut ProcessRegion<WORDS, GRANT>,
         entry: extern "C" fn() -> !,
     ) -> Self {
-        const { assert!(WORDS >= FRAME_WORDS && WORDS % 2 == 0) };
+        const { assert!(WORDS >= FRAME_WORDS && WORDS.is_multiple_of(2)) };
         let mut process = Self {
             id,
             memory: &mut region.memory,
@@ -321,7 +321,7 @@ impl<'a> Process<'a> {
     pub fn set_stack_pointer(&mut self, sp: *const u32) -> Result<(), ProcessFault> {
         let offset = (sp as usize).wrapping_sub(self.memory.as_ptr() as usize);
         let index = offset / 4;
-        if offset % 4 != 0 || index + FRAME_WORDS > self.memory.len() {
+        if !offset.is_multiple_of(4) || index + FRAME_WORDS > self.memory.len() {
             return Err(ProcessFault::StackPointer);
         }
         self.frame = index;

@@ -36,7 +36,10 @@ mod tests {
     use crate::process::{Process, ProcessFault, ProcessRegion};
 
     extern "C" fn app() -> ! {
-        loop {}
+        // Never called on the host: only its address goes into the frame.
+        loop {
+            core::hint::spin_loop();
+        }
     }
 
     #[test]

@@ -260,15 +260,20 @@ fn memory_protection_fault(pc: u32, protection: &Protection) -> (u32, FaultAcces
     let in_code = match protection {
         Protection::On { code, .. } => {
             let (start, end) = code.enabled_range();
-            u64::from(pc) >= start && u64::from(pc) + 4 <= end && pc % 2 == 0
+            u64::from(pc) >= start && u64::from(pc) + 4 <= end && pc & 1 == 0
         }
         _ => false,
     };
-    // SAFETY: `pc` is halfword-aligned and its four bytes lie in the process's code region,
-    // which is readable flash for the whole program; the kernel reads it privileged.
-    let instruction = in_code.then(|| unsafe {
+    let instruction = in_code.then(|| {
         let at = pc as usize as *const u16;
-        [at.read_volatile(), at.add(1).read_volatile()]
+        // SAFETY: `pc` is halfword-aligned and its four bytes lie in the process's code region,
+        // which is readable flash for the whole program; the kernel reads it privileged.
+        let first = unsafe { at.read_volatile() };
+        // SAFETY: `pc + 2` is still inside that region (`pc + 4 <= end`), so the offset stays
+        // within one allocation.
+        let next = unsafe { at.add(1) };
+        // SAFETY: as for `first`: halfword-aligned, readable flash in the code region.
+        [first, unsafe { next.read_volatile() }]
     });
     let access = fault_access(status, instruction);
     let address = match access {

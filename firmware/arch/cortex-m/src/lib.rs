@@ -1,6 +1,7 @@
 //! ARMv7-M (Cortex-M3/M4) core support for kernel-rig, one small file per core block.
 //!
-//! `unsafe_code` is denied here except in the modules named after the paper's trusted kinds:
+//! `unsafe_code` is denied at the root and forbidden in every module except the ones named after
+//! the paper's trusted kinds:
 //! `exception_handlers` (vector table, reset, faults, the interrupt entry), `context_switch`
 //! (entering and leaving processes) and `mmio` (the System Control Space base addresses). The
 //! drivers (`systick`, `nvic`, `scb`, `mpu`) and the interrupt top half's bookkeeping (`interrupts`)
@@ -13,14 +14,23 @@
 #![no_std]
 #![deny(unsafe_code)]
 
+// Trusted kinds: the modules that allow `unsafe_code`.
 pub mod context_switch;
-pub mod dwt;
 pub mod exception_handlers;
-pub mod interrupts;
 mod mmio;
+
+// Safe drivers and bookkeeping over the typed registers.
+#[forbid(unsafe_code)]
+pub mod dwt;
+#[forbid(unsafe_code)]
+pub mod interrupts;
+#[forbid(unsafe_code)]
 pub mod mpu;
+#[forbid(unsafe_code)]
 pub mod nvic;
+#[forbid(unsafe_code)]
 pub mod scb;
+#[forbid(unsafe_code)]
 pub mod systick;
 
 pub use context_switch::CortexM;

@@ -49,8 +49,8 @@ pub struct TimerRegisters {
 const _: () = assert!(core::mem::offset_of!(TimerRegisters, reload) == 0x08);
 const _: () = assert!(core::mem::offset_of!(TimerRegisters, intstatus) == 0x0C);
 
-/// TIMER0's register block.
-pub const TIMER0_BASE: StaticRef<TimerRegisters> = StaticRef::peripheral(0x4000_0000);
+/// TIMER0's register block (created in `mmio`).
+pub use crate::mmio::TIMER0_BASE;
 /// TIMER0's interrupt line.
 pub const TIMER0_IRQ: u32 = 8;
 /// TIMER1's interrupt line.

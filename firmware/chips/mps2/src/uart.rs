@@ -76,8 +76,8 @@ const _: () = assert!(core::mem::offset_of!(UartRegisters, ctrl) == 0x08);
 const _: () = assert!(core::mem::offset_of!(UartRegisters, intstatus) == 0x0C);
 const _: () = assert!(core::mem::offset_of!(UartRegisters, bauddiv) == 0x10);
 
-/// UART0's register block.
-pub const UART0_BASE: StaticRef<UartRegisters> = StaticRef::peripheral(0x4000_4000);
+/// UART0's register block (created in `mmio`).
+pub use crate::mmio::UART0_BASE;
 
 /// UART0's receive interrupt line (QEMU mps2-an386).
 pub const UART0_RX_IRQ: u32 = 0;

@@ -38,8 +38,8 @@ pub struct ApprotectRegisters {
 
 const _: () = assert!(core::mem::offset_of!(ApprotectRegisters, disable) == 0x558 - 0x550);
 
-/// APPROTECT's registers (peripheral ID 0, shared with CLOCK and POWER).
-pub const APPROTECT_BASE: StaticRef<ApprotectRegisters> = StaticRef::peripheral(0x4000_0550);
+/// APPROTECT's registers (peripheral ID 0, shared with CLOCK and POWER), created in `mmio`.
+pub use crate::mmio::APPROTECT_BASE;
 
 /// SwDisable: the value the PS gives for APPROTECT.DISABLE.
 const SW_DISABLE: u32 = 0x5A;

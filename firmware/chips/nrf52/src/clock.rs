@@ -48,8 +48,8 @@ pub struct ClockRegisters {
 const _: () = assert!(core::mem::offset_of!(ClockRegisters, events_hfclkstarted) == 0x100);
 const _: () = assert!(core::mem::offset_of!(ClockRegisters, hfclkstat) == 0x40C);
 
-/// CLOCK's register block.
-pub const CLOCK_BASE: StaticRef<ClockRegisters> = StaticRef::peripheral(0x4000_0000);
+/// CLOCK's register block, created in `mmio`.
+pub use crate::mmio::CLOCK_BASE;
 
 /// The clock controller.
 pub struct Clock {

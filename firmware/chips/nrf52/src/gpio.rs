@@ -5,7 +5,7 @@
 //! correctly while the UARTE is off (before start-up, in a panic's reconfiguration).
 
 use kernel::register_bitfields;
-use kernel::registers::{ReadWrite, StaticRef, WriteOnly, Writeable};
+use kernel::registers::{ReadWrite, WriteOnly, Writeable};
 
 register_bitfields![
     /// One bit per pin.
@@ -46,8 +46,8 @@ const _: () = assert!(core::mem::offset_of!(GpioRegisters, outset) == 0x508);
 const _: () = assert!(core::mem::offset_of!(GpioRegisters, dirset) == 0x518);
 const _: () = assert!(core::mem::offset_of!(GpioRegisters, pin_cnf) == 0x700);
 
-/// Port P0's register block (the same address on nRF52832 and nRF52840).
-pub const P0_BASE: StaticRef<GpioRegisters> = StaticRef::peripheral(0x5000_0000);
+/// Port P0's register block (the same address on nRF52832 and nRF52840), created in `mmio`.
+pub use crate::mmio::P0_BASE;
 
 /// A pin of port P0 (P0.00 … P0.31).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

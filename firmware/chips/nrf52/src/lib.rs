@@ -1,20 +1,25 @@
 //! Nordic nRF52832/nRF52840 peripherals, as kernel-rig's nRF52 DK boards use them.
 //!
 //! Both chips share the peripherals driven here at the same addresses; they differ in memory
-//! size, which is the board's linker script's business, not this crate's. CLOCK, GPIO and
-//! APPROTECT are reached through kernel's checked `StaticRef::peripheral`; `unsafe_code` is
-//! denied everywhere but `mmio`, which holds the two kinds of base address the safe
-//! constructor cannot vouch for: UARTE0 (its EasyDMA writes RAM) and FICR/UICR (outside the
-//! Peripheral region).
+//! size, which is the board's linker script's business, not this crate's. `unsafe_code` is
+//! forbidden everywhere but `mmio`, which creates every base address with the reason it holds:
+//! CLOCK, GPIO, TIMER1 and APPROTECT (plain peripherals), UARTE0 (its EasyDMA writes RAM) and
+//! FICR/UICR (outside the Peripheral region).
 #![no_std]
 #![deny(unsafe_code)]
 
+#[forbid(unsafe_code)]
 pub mod approtect;
+#[forbid(unsafe_code)]
 pub mod clock;
+#[forbid(unsafe_code)]
 pub mod ficr;
+#[forbid(unsafe_code)]
 pub mod gpio;
 mod mmio;
+#[forbid(unsafe_code)]
 pub mod timer;
+#[forbid(unsafe_code)]
 pub mod uarte;
 
 /// CPU clock: HFCLK, 64 MHz on every nRF52 (nRF52840/nRF52832 PS, "CLOCK — Clock control").

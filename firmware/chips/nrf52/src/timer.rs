@@ -5,7 +5,7 @@
 //! time a genuine peripheral-bus access without disturbing anything.
 
 use kernel::register_bitfields;
-use kernel::registers::{ReadWrite, StaticRef};
+use kernel::registers::ReadWrite;
 
 register_bitfields![
     /// PRESCALER: f_TIMER = 16 MHz / 2^PRESCALER.
@@ -25,8 +25,8 @@ pub struct TimerRegisters {
 
 const _: () = assert!(core::mem::offset_of!(TimerRegisters, prescaler) == 0x510);
 
-/// TIMER1's register block.
-pub const TIMER1_BASE: StaticRef<TimerRegisters> = StaticRef::peripheral(0x4000_9000);
+/// TIMER1's register block, created in `mmio`.
+pub use crate::mmio::TIMER1_BASE;
 
 /// TIMER1's PRESCALER register (TIMER1 stays stopped).
 pub fn timer1_prescaler() -> &'static ReadWrite<PRESCALER::Register> {

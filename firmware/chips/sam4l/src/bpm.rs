@@ -55,8 +55,7 @@ pub struct BpmRegisters {
 const _: () = assert!(core::mem::offset_of!(BpmRegisters, sr) == 0x14);
 const _: () = assert!(core::mem::offset_of!(BpmRegisters, pmcon) == 0x1C);
 
-/// BPM's register block.
-pub const BPM_BASE: StaticRef<BpmRegisters> = StaticRef::peripheral(0x400F_0000);
+use crate::mmio::BPM_BASE;
 
 /// Power scaling modes (PMCON.PS).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

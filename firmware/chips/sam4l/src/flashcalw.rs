@@ -51,8 +51,7 @@ pub struct FlashcalwRegisters {
 
 const _: () = assert!(core::mem::offset_of!(FlashcalwRegisters, fsr) == 0x08);
 
-/// FLASHCALW's register block.
-pub const FLASHCALW_BASE: StaticRef<FlashcalwRegisters> = StaticRef::peripheral(0x400A_0000);
+use crate::mmio::FLASHCALW_BASE;
 
 /// FCMD key.
 const FCMD_KEY: u32 = 0xA5;

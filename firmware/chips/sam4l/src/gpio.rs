@@ -46,9 +46,7 @@ pub struct PortRegisters {
 const _: () = assert!(core::mem::offset_of!(PortRegisters, pmr2) == 0x30);
 const _: () = assert!(core::mem::offset_of!(PortRegisters, imr0) == 0xA0);
 
-const PORT_A: StaticRef<PortRegisters> = StaticRef::peripheral(0x400E_1000);
-const PORT_B: StaticRef<PortRegisters> = StaticRef::peripheral(0x400E_1200);
-const PORT_C: StaticRef<PortRegisters> = StaticRef::peripheral(0x400E_1400);
+use crate::mmio::{PORT_A, PORT_B, PORT_C};
 
 /// Peripheral functions (the datasheet's letters).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,17 +4,27 @@
 //! BPM (power scaling), FLASHCALW (wait states, high-speed read mode), SCIF (OSC0, PLL0),
 //! PM (main clock, peripheral clock masks), GPIO (pin multiplexing) and USART. `clocks`
 //! composes them into the one start-up sequence to 48 MHz. Every block lies in the Peripheral
-//! region and none can write memory on its own (the PDCA is not used), so the whole crate is
-//! safe code over `StaticRef::peripheral`.
+//! region and none can write memory on its own (the PDCA is not used); the base addresses are
+//! created in `mmio`, the one module that allows `unsafe_code`, each with the reason it is
+//! safe to reach (FLASHCALW, which could erase flash, only through its HSEN-only driver). The
+//! drivers forbid `unsafe_code`.
 #![no_std]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
+#[forbid(unsafe_code)]
 pub mod bpm;
+#[forbid(unsafe_code)]
 pub mod clocks;
+#[forbid(unsafe_code)]
 pub mod flashcalw;
+#[forbid(unsafe_code)]
 pub mod gpio;
+mod mmio;
+#[forbid(unsafe_code)]
 pub mod pm;
+#[forbid(unsafe_code)]
 pub mod scif;
+#[forbid(unsafe_code)]
 pub mod usart;
 
 /// Key every SAM4L "UNLOCK" register wants in bits 31:24 before a protected write.

@@ -61,8 +61,7 @@ const _: () = assert!(core::mem::offset_of!(PmRegisters, pbamask) == 0x28);
 const _: () = assert!(core::mem::offset_of!(PmRegisters, unlock) == 0x58);
 const _: () = assert!(core::mem::offset_of!(PmRegisters, sr) == 0xD4);
 
-/// PM's register block.
-pub const PM_BASE: StaticRef<PmRegisters> = StaticRef::peripheral(0x400E_0000);
+use crate::mmio::PM_BASE;
 
 /// Main clock sources (MCCTRL.MCSEL).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -79,8 +79,7 @@ const _: () = assert!(core::mem::offset_of!(ScifRegisters, pclksr) == 0x14);
 const _: () = assert!(core::mem::offset_of!(ScifRegisters, oscctrl0) == 0x20);
 const _: () = assert!(core::mem::offset_of!(ScifRegisters, pll0) == 0x24);
 
-/// SCIF's register block.
-pub const SCIF_BASE: StaticRef<ScifRegisters> = StaticRef::peripheral(0x400E_0800);
+use crate::mmio::SCIF_BASE;
 
 /// OSCCTRL0.GAIN for a 12 MHz crystal: the value Zephyr's SAM4L start-up uses for this board's
 /// crystal (gain grows with frequency; 4 is for 16 MHz and up, as Tock uses on imix).

@@ -94,14 +94,8 @@ pub struct UsartRegisters {
 const _: () = assert!(core::mem::offset_of!(UsartRegisters, csr) == 0x14);
 const _: () = assert!(core::mem::offset_of!(UsartRegisters, brgr) == 0x20);
 
-/// USART0–USART3 register blocks (datasheet "Memory map": APBA).
-pub const USART0_BASE: StaticRef<UsartRegisters> = StaticRef::peripheral(0x4002_4000);
-/// USART1.
-pub const USART1_BASE: StaticRef<UsartRegisters> = StaticRef::peripheral(0x4002_8000);
-/// USART2.
-pub const USART2_BASE: StaticRef<UsartRegisters> = StaticRef::peripheral(0x4002_C000);
-/// USART3.
-pub const USART3_BASE: StaticRef<UsartRegisters> = StaticRef::peripheral(0x4003_0000);
+/// USART0–USART3 register blocks (datasheet "Memory map": APBA), created in `mmio`.
+pub use crate::mmio::{USART0_BASE, USART1_BASE, USART2_BASE, USART3_BASE};
 
 /// CD and FP for `baud` at `clock_hz`, 16× oversampling: round(f / 2·baud) eighths.
 pub const fn divider(clock_hz: u32, baud: u32) -> (u32, u32) {

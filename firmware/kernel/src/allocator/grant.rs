@@ -16,6 +16,8 @@
 //! assert!(grants.allocate(64, 1).is_none());
 //! ```
 
+#![forbid(unsafe_code)]
+
 /// The unallocated part of one process's grant region.
 pub struct Grants<'a> {
     free: &'a mut [u8],

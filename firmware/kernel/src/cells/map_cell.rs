@@ -91,9 +91,11 @@ impl<T> MapCell<T> {
         self.state.set(State::Lent);
         // SAFETY: the state was `Full` and is now `Lent`: this is the only `&mut` to the
         // value until the state goes back, and every other method refuses a `Lent` cell, so a
-        // nested call from inside `closure` cannot create a second one. Every path that sets
-        // `Full` stores `Some` first, so the unchecked unwrap cannot see `None`.
-        let value = unsafe { (*self.value.get()).as_mut().unwrap_unchecked() };
+        // nested call from inside `closure` cannot create a second one.
+        let slot = unsafe { &mut *self.value.get() };
+        // SAFETY: every path that sets `Full` stores `Some` first, so the unchecked unwrap
+        // cannot see `None`.
+        let value = unsafe { slot.as_mut().unwrap_unchecked() };
         let result = closure(value);
         self.state.set(State::Full);
         Some(result)

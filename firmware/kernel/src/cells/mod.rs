@@ -8,7 +8,9 @@
 //! from paper to code stays visible.
 
 pub mod map_cell;
+#[forbid(unsafe_code)]
 pub mod optional_cell;
+#[forbid(unsafe_code)]
 pub mod take_cell;
 
 pub use map_cell::MapCell;

@@ -88,7 +88,7 @@ mod tests {
             let v = self.value.get();
             self.steps.set(self.steps.get() + 1);
             // Alternate between 5 and 3 down-counts so the minimum matters.
-            self.value.set(v.wrapping_sub(if self.steps.get() % 3 == 0 { 3 } else { 5 }));
+            self.value.set(v.wrapping_sub(if self.steps.get().is_multiple_of(3) { 3 } else { 5 }));
             v
         }
         fn elapsed(&self, start: u32, end: u32) -> u32 {

@@ -131,18 +131,26 @@ impl<T> StaticRef<T> {
         Self { pointer }
     }
 
-    /// A reference to a vendor peripheral at `address`, safely.
+    /// A reference to a vendor peripheral at `address`, checked to lie in the Peripheral region.
     ///
-    /// Safe because the address is checked (at compile time when used in a `const`) to lie in
-    /// the architecture's Peripheral region, 0x4000_0000..0x6000_0000, where no Rust object can
+    /// The address is checked (at compile time when used in a `const`) to lie in the
+    /// architecture's Peripheral region, 0x4000_0000..0x6000_0000, where no Rust object can
     /// live, and to be aligned for `T`. Register cells are `UnsafeCell`s accessed volatile, so
-    /// a reference there aliases nothing the compiler reasons about. Chip crates use this for
-    /// plain peripherals (UART, timers), keeping them `#![forbid(unsafe_code)]`; a peripheral
-    /// that can write memory behind the kernel's back (DMA) must use `new` and say why.
-    pub const fn peripheral(address: usize) -> Self {
+    /// a reference there aliases nothing the compiler reasons about.
+    ///
+    /// It is still `unsafe`: which peripheral sits at an address is the chip's fact, not this
+    /// function's, and a peripheral can be a DMA controller (nRF52 EasyDMA, SAM4L PDCA) or a
+    /// flash controller that writes memory behind the kernel's back. Each chip creates its base
+    /// addresses in its `mmio` module, one `// SAFETY:` line each, so the trusted code says it.
+    ///
+    /// # Safety
+    /// `address` must be the register block of a device shaped like `T` on the chip the image
+    /// runs on, and reaching it must not let safe code break the kernel's memory safety (a
+    /// device that can write memory must only be reachable through a driver that confines it).
+    pub const unsafe fn peripheral(address: usize) -> Self {
         assert!(address >= PERIPHERAL_START, "not in the Peripheral region");
         assert!(address + size_of::<T>() <= PERIPHERAL_END, "not in the Peripheral region");
-        assert!(address % align_of::<T>() == 0, "misaligned register block");
+        assert!(address.is_multiple_of(align_of::<T>()), "misaligned register block");
         Self { pointer: address as *const T }
     }
 }
@@ -167,8 +175,8 @@ impl<T> Deref for StaticRef<T> {
     type Target = T;
     #[inline(always)]
     fn deref(&self) -> &T {
-        // SAFETY: `new`'s caller, or `peripheral`'s checks, guarantee a valid register block
-        // for the whole program.
+        // SAFETY: the caller of `new` or `peripheral` guaranteed a valid register block for the
+        // whole program.
         unsafe { &*self.pointer }
     }
 }

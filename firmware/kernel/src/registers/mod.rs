@@ -7,6 +7,7 @@
 //! The field arithmetic (`field`) is safe and host-testable on an `InMemoryRegister`; only the
 //! volatile access to device memory (`mmio`) is trusted code.
 
+#[forbid(unsafe_code)]
 pub mod field;
 pub mod mmio;
 
