@@ -24,13 +24,13 @@ pub mod mmio;
 pub mod platform;
 
 pub use fixture::Fixture;
-pub use platform::{HostTrigger, Platform};
+pub use platform::{HostTrigger, PREEMPTION_SLICE_US, Platform};
 
 use kernel::harness::{Benchmark, Counter, Overhead};
 use kernel::process::UserspaceKernelBoundary;
 
 /// Number of benchmarks in `all`.
-pub const COUNT: usize = 62;
+pub const COUNT: usize = 63;
 
 /// Table rows: `name, parameter => body` with overhead subtracted.
 macro_rules! table {
@@ -49,6 +49,7 @@ pub fn all<C: Counter, B: UserspaceKernelBoundary, P: Platform>() -> [Benchmark<
         "ctx/process_switch", 0 => ctx::process_switch;
         "ctx/upcall", 0 => ctx::upcall;
         "ctx/fault_recovery", 0 => ctx::fault_recovery;
+        "ctx/preempt", 0 => ctx::preempt;
         "syscall/null_mpu", 0 => ctx::null_mpu;
         "ctx/process_switch_mpu", 0 => ctx::process_switch_mpu;
         "syscall_c/null", 0 => ctx::null_c;

@@ -135,11 +135,21 @@ pub enum State {
     Faulted(ProcessFault),
 }
 
+/// How a process came back to the kernel from `UserspaceKernelBoundary::switch_to`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Returned {
+    /// It made a syscall: its stacked frame holds the number and arguments.
+    Syscall,
+    /// An interrupt took the processor back (preemption): its stacked frame is where it was
+    /// interrupted, and entering it again resumes it there.
+    Preempted,
+}
+
 /// The architecture's half of a context switch.
 pub trait UserspaceKernelBoundary {
-    /// Runs `process` from its saved state until its next syscall or fault, then returns to
-    /// the kernel with the process's state saved again.
-    fn switch_to(&self, process: &mut Process<'_>) -> Result<(), ProcessFault>;
+    /// Runs `process` from its saved state until its next syscall, an interrupt or a fault,
+    /// then returns to the kernel with the process's state saved again.
+    fn switch_to(&self, process: &mut Process<'_>) -> Result<Returned, ProcessFault>;
 
     /// Process side: traps into the kernel with syscall `number` in r0 and returns the
     /// kernel's answer. Never runs an upcall, so it may keep r1-r3 live (the null syscall).
@@ -364,7 +374,7 @@ impl<'a> Process<'a> {
                 self.state = State::Exited(code);
                 0
             }
-            Syscall::Unknown(_) => ENOSYS,
+            Syscall::Unknown(_) | Syscall::Preempted => ENOSYS,
         };
         self.memory[self.frame + FRAME_R0] = answer;
         syscall
@@ -432,12 +442,18 @@ fn widen(address: u32, near: *const u32) -> usize {
 }
 
 /// One kernel step for `process`: deliver a due upcall, run it until its next syscall, carry
-/// that out. A fault (or a bad stack pointer) stops the process and is returned.
+/// that out. A fault (or a bad stack pointer) stops the process and is returned. An interrupt
+/// that takes the processor back first is `Syscall::Preempted`: nothing is answered, and the
+/// process, no longer at a `yield` (an upcall must not rewrite its frame), is `Ready` again.
 #[inline]
 pub fn step<B: UserspaceKernelBoundary>(boundary: &B, process: &mut Process<'_>) -> Result<Syscall, ProcessFault> {
     process.deliver_upcall();
     match boundary.switch_to(process) {
-        Ok(()) => Ok(process.handle_syscall()),
+        Ok(Returned::Syscall) => Ok(process.handle_syscall()),
+        Ok(Returned::Preempted) => {
+            process.state = State::Ready;
+            Ok(Syscall::Preempted)
+        }
         Err(fault) => {
             process.stop(fault);
             Err(fault)

@@ -15,6 +15,13 @@
 //! record and returns the fault instead of a syscall, and the kernel goes on. (So a syscall
 //! pays nothing for faults: the stack pointer check it needs anyway tells the two apart.)
 //!
+//! Preemption comes back the same way too: an interrupt taken while a process runs
+//! (`exception_handlers::irq_handler`, after its top half) records the process's stack pointer
+//! and the exception number in `BOUNDARY`, sets PSP to 0 and returns to the kernel. `switch_to`
+//! tells it from a fault by the number (an external interrupt is 16 or more) and returns
+//! `Returned::Preempted` with the process's stack pointer restored: its frame is the one the
+//! interrupt stacked, so the next entry resumes it where it was. A syscall pays nothing for it.
+//!
 //! Isolation: before entering a process the switch hands its regions to `mpu` (written only
 //! when it is not the process last entered), or turns the MPU off for a process that is not
 //! isolated. A MemManage fault comes back like any other fault and is reported with MMFAR and
@@ -30,12 +37,14 @@ use core::arch::{asm, naked_asm};
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use kernel::memory_protection::{FaultAccess, LayoutError, Region, covering, fault_access, mmfsr};
-use kernel::process::{Process, ProcessFault, Protection, UserspaceKernelBoundary};
+use kernel::process::{Process, ProcessFault, Protection, Returned, UserspaceKernelBoundary};
 
 use crate::mpu::Mpu;
 
 /// Exception number of MemManage.
 const MEM_MANAGE: u32 = 4;
+/// Exception number of the first external interrupt: a record at or above it is a preemption.
+const FIRST_INTERRUPT: u32 = 16;
 
 // SAFETY: both symbols are defined by every board's linker script around `.app_text`; they are
 // only ever used for their addresses (`&raw const`), never read, so their type does not matter.
@@ -52,10 +61,11 @@ unsafe extern "C" {
 /// them, or one would run a process under the other's regions.
 #[repr(C)]
 pub(crate) struct Boundary {
-    /// Exception number of the last process fault, 0 if none since `switch_to` last looked.
-    /// Written by `exception_handlers`' fault handler.
+    /// Exception number of the last process fault, or of the interrupt that preempted the
+    /// process (16 or more), 0 if none since `switch_to` last looked. Written by
+    /// `exception_handlers`' fault handler and, for an interrupt, `irq_handler`.
     pub(crate) fault_number: AtomicU32,
-    /// Stacked PC of that fault.
+    /// Stacked PC of that fault; for an interrupt, the process's stack pointer (its frame).
     pub(crate) fault_pc: AtomicU32,
     /// The protection domain the MPU is set up for (`mpu::Mpu::enter`, `kernel::process::domain`).
     pub(crate) entered: AtomicU32,
@@ -92,7 +102,7 @@ impl CortexM {
 
 impl UserspaceKernelBoundary for CortexM {
     #[inline(always)]
-    fn switch_to(&self, process: &mut Process<'_>) -> Result<(), ProcessFault> {
+    fn switch_to(&self, process: &mut Process<'_>) -> Result<Returned, ProcessFault> {
         // Entering a process of the domain the MPU is set up for costs one comparison.
         if let Err(error) = Mpu::new().enter(process) {
             return Err(ProcessFault::Layout(*error));
@@ -103,12 +113,12 @@ impl UserspaceKernelBoundary for CortexM {
         // that code last trapped) and whose xPSR has the Thumb bit; `registers` is a live
         // `&mut`. The process runs on its own stack and comes back only through `svc`.
         let stack_pointer = unsafe { switch_to_user(stack_pointer, registers) };
-        // After a fault the handler leaves PSP at 0, outside the process: so the fault record is
-        // read only when the stack pointer is refused, never on a syscall.
+        // After a fault or an interrupt the handler leaves PSP at 0, outside the process: so the
+        // record is read only when the stack pointer is refused, never on a syscall.
         if process.set_stack_pointer(stack_pointer).is_err() {
-            return Err(process_fault(process));
+            return not_a_syscall(process);
         }
-        Ok(())
+        Ok(Returned::Syscall)
     }
 
     #[inline(always)]
@@ -221,6 +231,20 @@ impl UserspaceKernelBoundary for CortexM {
             core::hint::spin_loop();
         }
     }
+}
+
+/// Why a process came back with a stack pointer `switch_to` refused: an interrupt preempted it
+/// (its real stack pointer is in the record: restored, and checked like any other), or
+/// `process_fault`. Inlined: the fault path pays one comparison for it.
+#[inline(always)]
+fn not_a_syscall(process: &mut Process<'_>) -> Result<Returned, ProcessFault> {
+    if BOUNDARY.fault_number.load(Ordering::Relaxed) >= FIRST_INTERRUPT {
+        BOUNDARY.fault_number.store(0, Ordering::Relaxed);
+        let stack_pointer = BOUNDARY.fault_pc.load(Ordering::Relaxed) as usize as *const u32;
+        process.set_stack_pointer(stack_pointer)?;
+        return Ok(Returned::Preempted);
+    }
+    Err(process_fault(process))
 }
 
 /// What stopped a process whose stack pointer `switch_to` refused: the fault the handler recorded
