@@ -180,8 +180,11 @@ pub fn preempt<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
     let Fixture { boundary, preempt_pair, scheduler_preempt, .. } = fixture;
     let (counter, interrupts) = (sampler.counter(), P::interrupts());
     until_yielded(boundary, &mut preempt_pair[1]);
-    // Every sample makes two choices, so the spinner (0) is always the first.
-    let spinner = scheduler_preempt.next(preempt_pair)?;
+    // The spinner (0) first: the round robin may be anywhere in its turn (the boot check ran).
+    let mut spinner = scheduler_preempt.next(preempt_pair)?;
+    if spinner != 0 {
+        spinner = scheduler_preempt.next(preempt_pair)?;
+    }
     interrupts.enable(line);
     P::start_preemption_timer();
     let spun = step(boundary, &mut preempt_pair[spinner]);
@@ -203,7 +206,7 @@ fn preemption_bottom_half<P: Platform>(line: u32) -> Option<u32> {
     P::stop_preemption_timer();
     let mut timestamp = None;
     service_pending(&interrupts, |interrupt| {
-        if interrupt.line == line {
+        if interrupt.line == line && timestamp.is_none() {
             timestamp = Some(interrupt.timestamp);
         }
     });

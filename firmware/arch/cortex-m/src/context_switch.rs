@@ -19,8 +19,9 @@
 //! (`exception_handlers::irq_handler`, after its top half) records the process's stack pointer
 //! and the exception number in `BOUNDARY`, sets PSP to 0 and returns to the kernel. `switch_to`
 //! tells it from a fault by the number (an external interrupt is 16 or more) and returns
-//! `Returned::Preempted` with the process's stack pointer restored: its frame is the one the
-//! interrupt stacked, so the next entry resumes it where it was. A syscall pays nothing for it.
+//! `ProcessFault::Preempted` with the process's real stack pointer, which `step` checks and
+//! keeps: its frame is the one the interrupt stacked, so the next entry resumes it where it was.
+//! A syscall pays nothing for it.
 //!
 //! Isolation: before entering a process the switch hands its regions to `mpu` (written only
 //! when it is not the process last entered), or turns the MPU off for a process that is not
@@ -37,7 +38,7 @@ use core::arch::{asm, naked_asm};
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use kernel::memory_protection::{FaultAccess, LayoutError, Region, covering, fault_access, mmfsr};
-use kernel::process::{Process, ProcessFault, Protection, Returned, UserspaceKernelBoundary};
+use kernel::process::{Process, ProcessFault, Protection, UserspaceKernelBoundary};
 
 use crate::mpu::Mpu;
 
@@ -102,7 +103,7 @@ impl CortexM {
 
 impl UserspaceKernelBoundary for CortexM {
     #[inline(always)]
-    fn switch_to(&self, process: &mut Process<'_>) -> Result<Returned, ProcessFault> {
+    fn switch_to(&self, process: &mut Process<'_>) -> Result<(), ProcessFault> {
         // Entering a process of the domain the MPU is set up for costs one comparison.
         if let Err(error) = Mpu::new().enter(process) {
             return Err(ProcessFault::Layout(*error));
@@ -116,9 +117,9 @@ impl UserspaceKernelBoundary for CortexM {
         // After a fault or an interrupt the handler leaves PSP at 0, outside the process: so the
         // record is read only when the stack pointer is refused, never on a syscall.
         if process.set_stack_pointer(stack_pointer).is_err() {
-            return not_a_syscall(process);
+            return Err(not_a_syscall(process));
         }
-        Ok(Returned::Syscall)
+        Ok(())
     }
 
     #[inline(always)]
@@ -234,17 +235,15 @@ impl UserspaceKernelBoundary for CortexM {
 }
 
 /// Why a process came back with a stack pointer `switch_to` refused: an interrupt preempted it
-/// (its real stack pointer is in the record: restored, and checked like any other), or
-/// `process_fault`. Inlined: the fault path pays one comparison for it.
+/// (`ProcessFault::Preempted` with its real stack pointer from the record, which `step` checks
+/// and keeps), or `process_fault`. Inlined: the fault path pays one comparison for it.
 #[inline(always)]
-fn not_a_syscall(process: &mut Process<'_>) -> Result<Returned, ProcessFault> {
+fn not_a_syscall(process: &Process<'_>) -> ProcessFault {
     if BOUNDARY.fault_number.load(Ordering::Relaxed) >= FIRST_INTERRUPT {
         BOUNDARY.fault_number.store(0, Ordering::Relaxed);
-        let stack_pointer = BOUNDARY.fault_pc.load(Ordering::Relaxed) as usize as *const u32;
-        process.set_stack_pointer(stack_pointer)?;
-        return Ok(Returned::Preempted);
+        return ProcessFault::Preempted { stack_pointer: BOUNDARY.fault_pc.load(Ordering::Relaxed) as usize };
     }
-    Err(process_fault(process))
+    process_fault(process)
 }
 
 /// What stopped a process whose stack pointer `switch_to` refused: the fault the handler recorded

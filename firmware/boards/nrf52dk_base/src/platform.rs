@@ -11,6 +11,7 @@
 
 use bench::{HostTrigger, PREEMPTION_SLICE_US, Platform};
 use cortexm::interrupts::Interrupts;
+use cortexm::nvic::Nvic;
 use kernel::protocol::messages::TriggerSource;
 use kernel::registers::{FieldValue, ReadWrite};
 use nrf52::timer::{PRESCALER, TIMER2_BASE, TIMER2_IRQ, Timer, timer1_prescaler};
@@ -67,5 +68,8 @@ impl Platform for Nrf52Platform {
 
     fn stop_preemption_timer() {
         Timer::new(TIMER2_BASE).stop();
+        // The interrupt stays asserted until cleared, so while the top half kept the line masked
+        // the NVIC latched it pending again: cleared here, or unmasking takes it a second time.
+        Nvic::new().clear_pending(TIMER2_IRQ);
     }
 }

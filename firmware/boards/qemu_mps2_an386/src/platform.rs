@@ -8,6 +8,7 @@
 
 use bench::{HostTrigger, PREEMPTION_SLICE_US, Platform};
 use cortexm::interrupts::Interrupts;
+use cortexm::nvic::Nvic;
 use kernel::protocol::messages::TriggerSource;
 use kernel::registers::{FieldValue, ReadWrite};
 use mps2::counter::CPU_HZ;
@@ -59,5 +60,8 @@ impl Platform for Mps2Platform {
 
     fn stop_preemption_timer() {
         Timer::new(TIMER0_BASE).stop();
+        // The interrupt stays asserted until cleared, so while the top half kept the line masked
+        // the NVIC latched it pending again: cleared here, or unmasking takes it a second time.
+        Nvic::new().clear_pending(TIMER0_IRQ);
     }
 }
