@@ -239,15 +239,17 @@ impl UserspaceKernelBoundary for CortexM {
 /// and keeps), or `process_fault`. Inlined: the fault path pays one comparison for it.
 #[inline(always)]
 fn not_a_syscall(process: &Process<'_>) -> ProcessFault {
-    if BOUNDARY.fault_number.load(Ordering::Relaxed) >= FIRST_INTERRUPT {
+    // One load for both tests (the compiler does not merge two loads of an atomic).
+    let number = BOUNDARY.fault_number.load(Ordering::Relaxed);
+    if number >= FIRST_INTERRUPT {
         BOUNDARY.fault_number.store(0, Ordering::Relaxed);
         return ProcessFault::Preempted { stack_pointer: BOUNDARY.fault_pc.load(Ordering::Relaxed) as usize };
     }
-    process_fault(process)
+    process_fault(process, number)
 }
 
 /// What stopped a process whose stack pointer `switch_to` refused: the fault the handler recorded
-/// (cleared here), if any. Inlined, and built here from words: returned out of line, the fault is copied
+/// (`number`, read by `not_a_syscall`; cleared here), if any. Inlined, and built here from words: returned out of line, the fault is copied
 /// through a stack temporary (byte by byte with `memcpy` before `ProcessFault` was `repr(u32)`),
 /// and the caller then re-tests whether it is a fault at all, which costs the syscall path its
 /// bounds-check elimination.
@@ -256,8 +258,7 @@ fn not_a_syscall(process: &Process<'_>) -> ProcessFault {
 /// plain load, not a swap: only the fault handler sets the record, and only while the process
 /// runs, so nothing can change it between this load and the store.
 #[inline(always)]
-fn process_fault(process: &Process<'_>) -> ProcessFault {
-    let number = BOUNDARY.fault_number.load(Ordering::Relaxed);
+fn process_fault(process: &Process<'_>, number: u32) -> ProcessFault {
     if number == 0 {
         return ProcessFault::StackPointer;
     }
