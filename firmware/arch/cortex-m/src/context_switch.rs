@@ -342,12 +342,14 @@ const RETURN_TO_KERNEL: u32 = 0xFFFF_FFF9;
 /// EXC_RETURN to thread mode, process stack, basic frame: into the process.
 const RETURN_TO_PROCESS: u32 = 0xFFFF_FFFD;
 
-/// The SVC exception handler: flips between kernel and process (see the module docs).
+/// The SVC exception handler: flips between kernel and process (see the module docs). Bit 2 of
+/// EXC_RETURN says which stack the `svc` stacked its frame on: clear, MSP, the kernel; set, PSP,
+/// a process (one `tst` where comparing with the whole RETURN_TO_KERNEL took a literal load and
+/// a `cmp`; the kernel never executes `svc` in handler mode, the other MSP case).
 #[unsafe(naked)] // SAFETY: handler-mode asm; r0 is caller-saved and restored by the unstacking.
 pub(crate) extern "C" fn svc_handler() {
     naked_asm!(
-        "ldr r0, ={to_kernel}",
-        "cmp lr, r0",
+        "tst lr, #4",
         "bne 1f",
         // From the kernel: CONTROL.nPRIV = 1, return on PSP into the process.
         "movs r0, #1",
