@@ -187,14 +187,14 @@ ClaimRow kernel_crossing_row(const Figures& f) {
         exception_entry_cycles, exception_exit_cycles);
     const double floor = exception_entry_cycles + exception_exit_cycles;
     std::vector<std::pair<std::string, double>> have;
-    for (const char* name : {"syscall/null", "ctx/process_switch", "ctx/upcall"}) {
+    for (const char* name : {"syscall/null", "ctx/process_switch", "ctx/upcall", "ctx/preempt"}) {
         if (const auto m = f.median(name)) {
             have.emplace_back(name, *m);
             row.figures.push_back(name);
             row.measured += fmt::format("{}{} {}", row.measured.empty() ? "" : "; ", name, f.value(name));
         }
     }
-    if (have.empty()) return missing(row, {"syscall/null", "ctx/process_switch", "ctx/upcall"});
+    if (have.empty()) return missing(row, {"syscall/null", "ctx/process_switch", "ctx/upcall", "ctx/preempt"});
     row.measured += " " + f.unit;
     if (f.exact()) {
         row.verdict = ClaimVerdict::not_comparable;

@@ -76,6 +76,15 @@ TEST(PaperTable, CyclesAreComparedWithTheExceptionFloor) {
     EXPECT_EQ(row(t, "unsafe is confined").verdict, ClaimVerdict::not_measured);
 }
 
+TEST(PaperTable, TheCrossingRowQuotesThePreemptionSwitch) {
+    auto run = synthetic(rig::board::CounterUnit::cycles);
+    run.measurements.push_back(Measurement{"ctx/preempt", 0, 1, {150, 150, 150}});
+    const auto t = build_paper_table(run, nullptr);
+    const auto& sys = row(t, "System call");
+    EXPECT_NE(sys.measured.find("ctx/preempt 150"), std::string::npos) << sys.measured;
+    EXPECT_NE(sys.why.find("ctx/preempt = 22 floor + 128 in software"), std::string::npos) << sys.why;
+}
+
 TEST(PaperTable, MissingBenchmarksSayNotMeasured) {
     RunReport r;
     r.info.unit = rig::board::CounterUnit::instructions;

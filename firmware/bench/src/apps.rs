@@ -55,6 +55,22 @@ pub extern "C" fn userbuf_app<B: UserspaceKernelBoundary>() -> ! {
     }
 }
 
+/// Spins without ever yielding on its own: only the preemption timer gets the processor back
+/// (`ctx/preempt`). After `SPIN_BOUND` iterations — a thousand time slices and more on every
+/// board — it gives up and exits, so a kernel that failed to preempt it reports that (an exit
+/// instead of `Syscall::Preempted`) instead of hanging.
+pub extern "C" fn spin_app<B: UserspaceKernelBoundary>() -> ! {
+    loop {
+        for i in 0..SPIN_BOUND {
+            black_box(i);
+        }
+        B::syscall3(number::EXIT, SPIN_BOUND, 0, 0);
+    }
+}
+
+/// Iterations `spin_app` spins before it gives up (each is a few instructions).
+pub const SPIN_BOUND: u32 = 1 << 24;
+
 /// Touches a privileged register: the kernel must stop it and go on.
 pub extern "C" fn fault_app<B: UserspaceKernelBoundary>() -> ! {
     B::fault()

@@ -13,6 +13,12 @@
 //!   which yields again, back to the kernel.
 //! - `ctx/fault_recovery`: switch into a process that makes a privileged access, the fault
 //!   handler returns to the kernel, the process is marked faulted. Restarted between samples.
+//! - `ctx/preempt`: a process spins without yielding; the board's preemption timer interrupts
+//!   it. From the top half's counter read (the interrupt handler's third instruction) to the
+//!   kernel's read after: the handler takes the processor back to the kernel, `step` returns
+//!   `Syscall::Preempted`, the scheduler picks the other process (a yielding one, MPU off, as in
+//!   `ctx/process_switch`), switch, it runs to its next `yield`. The timer's bottom half (stop
+//!   it, clear its interrupt) runs after the region.
 //! - `syscall/null_mpu`, `ctx/process_switch_mpu`: the first two with isolated processes. The
 //!   null syscall re-enters the same process, so the MPU is left as it is (only the check that
 //!   it holds this process's regions is added); the switch alternates between two processes,
@@ -26,7 +32,10 @@
 //! reads its own memory (allowed), then tries each forbidden access in turn.
 
 use baseline_c::c_baseline::{COutcome, c_outcome};
+use core::sync::atomic::{Ordering, compiler_fence};
+
 use kernel::harness::{Counter, Sampler};
+use kernel::interrupts::{InterruptController, service_pending};
 use kernel::syscall::number;
 use kernel::process::{Process, ProcessFault, UserspaceKernelBoundary, step};
 use kernel::syscall::Syscall;
@@ -160,6 +169,77 @@ pub fn fault_recovery<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
         (count, Err(ProcessFault::Exception { .. })) => Some(count),
         (_, other) => panic!("fault app: expected a fault, got {other:?}"),
     }
+}
+
+/// One preemption: the timer interrupts the spinning process, the kernel switches to the other.
+pub fn preempt<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
+    sampler: &Sampler<C>,
+    fixture: &mut Fixture<B, P>,
+) -> Option<u32> {
+    let line = P::PREEMPTION_IRQ?;
+    let Fixture { boundary, preempt_pair, scheduler_preempt, .. } = fixture;
+    let (counter, interrupts) = (sampler.counter(), P::interrupts());
+    until_yielded(boundary, &mut preempt_pair[1]);
+    // The spinner (0) first: the round robin may be anywhere in its turn (the boot check ran).
+    let mut spinner = scheduler_preempt.next(preempt_pair)?;
+    if spinner != 0 {
+        spinner = scheduler_preempt.next(preempt_pair)?;
+    }
+    interrupts.enable(line);
+    P::start_preemption_timer();
+    let spun = step(boundary, &mut preempt_pair[spinner]);
+    let switched = scheduler_preempt.next(preempt_pair).map(|next| step(boundary, &mut preempt_pair[next]));
+    compiler_fence(Ordering::SeqCst);
+    let end = counter.now();
+    let start = preemption_bottom_half::<P>(line);
+    match (spun, switched, start) {
+        (Ok(Syscall::Preempted), Some(Ok(Syscall::Yield)), Some(start)) => Some(counter.elapsed(start, end)),
+        other => panic!("preempt: expected the spinner preempted, the other process yielding and the timer's interrupt, got {other:?}"),
+    }
+}
+
+/// Stops the preemption timer, then runs the pending bottom halves: returns the timer's top-half
+/// timestamp if its interrupt came (its line is unmasked again, then masked: only `ctx/preempt`
+/// and the boot check let it interrupt).
+fn preemption_bottom_half<P: Platform>(line: u32) -> Option<u32> {
+    let interrupts = P::interrupts();
+    P::stop_preemption_timer();
+    let mut timestamp = None;
+    service_pending(&interrupts, |interrupt| {
+        if interrupt.line == line && timestamp.is_none() {
+            timestamp = Some(interrupt.timestamp);
+        }
+    });
+    interrupts.disable(line);
+    timestamp
+}
+
+/// Scheduler rounds the preemption check runs: spinner, partner, spinner again (resumed where
+/// the timer stopped it).
+pub const PREEMPTION_ROUNDS: usize = 3;
+
+/// The boot-time preemption check: the preemption line (`None`: the board has no preemption
+/// timer, nothing ran) and per scheduler round the process chosen and how its step ended. Each
+/// round starts the time slice, steps the chosen process, then stops the timer and runs the
+/// bottom half, as a kernel loop would.
+pub fn preemption_check<B: UserspaceKernelBoundary, P: Platform>(
+    fixture: &mut Fixture<B, P>,
+) -> Option<(u32, [(u32, Option<Result<Syscall, ProcessFault>>); PREEMPTION_ROUNDS])> {
+    let line = P::PREEMPTION_IRQ?;
+    let Fixture { boundary, preempt_pair, scheduler_preempt, .. } = fixture;
+    until_yielded(boundary, &mut preempt_pair[1]);
+    P::interrupts().enable(line);
+    let rounds = [(); PREEMPTION_ROUNDS].map(|()| {
+        let Some(next) = scheduler_preempt.next(preempt_pair) else {
+            return (u32::MAX, None);
+        };
+        P::interrupts().enable(line);
+        P::start_preemption_timer();
+        let outcome = step(boundary, &mut preempt_pair[next]);
+        preemption_bottom_half::<P>(line);
+        (preempt_pair[next].id(), Some(outcome))
+    });
+    Some((line, rounds))
 }
 
 /// Runs the fault app once and returns what stopped it: the boot-time check a board reports.

@@ -6,7 +6,9 @@
 //! the upcall app (3), the app that allows a buffer and owns the grants (4), the app that
 //! faults (5), the probe that tries forbidden accesses (6), and the isolated twins of 0, 1 and
 //! 2 (7, 8, 9) for the `*_mpu` rows; and, run by the C kernel path (`baseline_c`), process 0's
-//! app and the pair again (10, 11, 12) for the `*_c` kernel rows, not isolated, like 0, 1, 2.
+//! app and the pair again (10, 11, 12) for the `*_c` kernel rows, not isolated, like 0, 1, 2;
+//! and a process that never yields with a yielding partner (13, 14, not isolated) for
+//! `ctx/preempt` and the boot-time preemption check.
 //!
 //! Isolation: every process but 0, 1 and 2 is confined by the MPU (`Process::isolate`); those
 //! three run with the MPU off, so `syscall/null` and `ctx/process_switch` keep measuring the
@@ -65,6 +67,7 @@ static PAIR_MPU_REGIONS: StaticRegion<[AppRegion; 2]> = StaticRegion::new([app_r
 static C_NULL_REGION: StaticRegion<Aligned1K<[u32; APP_WORDS]>> = StaticRegion::new(Aligned1K([0; APP_WORDS]));
 static C_PAIR_REGIONS: StaticRegion<[Aligned1K<[u32; APP_WORDS]>; 2]> =
     StaticRegion::new([Aligned1K([0; APP_WORDS]), Aligned1K([0; APP_WORDS])]);
+static PREEMPT_REGIONS: StaticRegion<[AppRegion; 2]> = StaticRegion::new([app_region(), app_region()]);
 static KERNEL_BUFFER: StaticRegion<[u8; apps::ALLOWED_BYTES]> = StaticRegion::new([0; apps::ALLOWED_BYTES]);
 
 /// One payload size's containers for `cell/*` and `cell_c/*`.
@@ -156,6 +159,11 @@ pub struct Fixture<B: UserspaceKernelBoundary, P: Platform> {
     pub c_null_app: CProcess,
     /// Processes 11 and 12, the pair run by the C kernel path (`ctx_c/process_switch`).
     pub c_pair: CPair,
+    /// Process 13, spinning without yielding (`apps::spin_app`), and process 14, yielding: the
+    /// timer preempts 13 and the scheduler switches to 14 (`ctx/preempt`).
+    pub preempt_pair: [Process<'static>; 2],
+    /// Chooses between `preempt_pair`.
+    pub scheduler_preempt: RoundRobin,
     /// Layouts the MPU could not express, by process id (at most one per process).
     pub refused: [Option<(u32, LayoutError)>; 10],
     /// Kernel-side buffer `userbuf/*` copies to and from.
@@ -184,6 +192,7 @@ impl<B: UserspaceKernelBoundary, P: Platform> Fixture<B, P> {
         let [Aligned1K(first), Aligned1K(second)] = PAIR_REGIONS.take()?;
         let [Aligned1K(first_mpu), Aligned1K(second_mpu)] = PAIR_MPU_REGIONS.take()?;
         let [c_first, c_second] = C_PAIR_REGIONS.take()?;
+        let [Aligned1K(spinner), Aligned1K(partner)] = PREEMPT_REGIONS.take()?;
         let AllPayloads { p4, p16, p64, p256, p1024 } = AllPayloads::take_statics()?;
         let interrupts = P::interrupts();
         interrupts.enable(P::SOFTWARE_IRQ);
@@ -208,6 +217,11 @@ impl<B: UserspaceKernelBoundary, P: Platform> Fixture<B, P> {
                 CProcess::new(11, &mut c_first.0, apps::yield_app::<B>),
                 CProcess::new(12, &mut c_second.0, apps::yield_app::<B>),
             ]),
+            preempt_pair: [
+                Process::new(13, spinner, apps::spin_app::<B>),
+                Process::new(14, partner, apps::yield_app::<B>),
+            ],
+            scheduler_preempt: RoundRobin::new(),
             refused: [None; 10],
             boundary,
             kernel_buffer: KERNEL_BUFFER.take()?,

@@ -27,7 +27,7 @@ pub mod mmio;
 pub mod platform;
 
 pub use fixture::Fixture;
-pub use platform::{HostTrigger, Platform};
+pub use platform::{HostTrigger, PREEMPTION_SLICE_US, Platform};
 
 use kernel::harness::{Benchmark, Counter, Overhead};
 use kernel::process::UserspaceKernelBoundary;
@@ -39,6 +39,7 @@ benchmarks! {
     "ctx/process_switch" => ctx::process_switch, "process-to-process switch: the scheduler picks the other of two yielding processes (MPU off)";
     "ctx/upcall" => ctx::upcall, "upcall round trip: queue it, switch in, the empty upcall returns into yield, back to the kernel";
     "ctx/fault_recovery" => ctx::fault_recovery, "a process's privileged access faults; the handler returns to the kernel, which stops the process";
+    "ctx/preempt" => ctx::preempt, "timer preemption: the timer interrupt takes a spinning process back, the kernel switches into another process";
     "syscall/null_mpu" => ctx::null_mpu, "syscall/null with an isolated process re-entered: the MPU is left as it is";
     "ctx/process_switch_mpu" => ctx::process_switch_mpu, "ctx/process_switch between two isolated processes: every switch rewrites the MPU";
     "syscall_c/null" => ctx::null_c, "syscall/null with the kernel's step written in C (baseline_c/kernel.c)";

@@ -55,4 +55,18 @@ pub trait Platform: 'static {
     fn acknowledge_host_trigger();
     /// Undoes `arm_host_trigger`.
     fn disarm_host_trigger();
+
+    /// The preemption timer's interrupt line (its vector the kernel's top half, which preempts
+    /// the running process); `None` when the board has no timer on a line the top half serves
+    /// (`ctx/preempt` then reports no samples and the boot check says so).
+    const PREEMPTION_IRQ: Option<u32>;
+    /// Starts the preemption timer: one interrupt a time slice (`PREEMPTION_SLICE_US`) from now.
+    fn start_preemption_timer();
+    /// The preemption timer's device work, from its bottom half: stop it, clear its interrupt.
+    fn stop_preemption_timer();
 }
+
+/// The time slice the preemption timer counts, in microseconds: far longer than the kernel's
+/// way into a process (a few hundred instructions), so the interrupt always finds the process
+/// running, and short enough to keep a benchmark sample quick.
+pub const PREEMPTION_SLICE_US: u32 = 100;

@@ -1,7 +1,8 @@
 //! Round-robin scheduling: the next process that can run, after the one that ran last.
 //!
-//! Cooperative, as the benchmarks need it: a process runs until its next syscall (there is
-//! no timer preemption, SysTick being the counter), and `yield` hands the processor on.
+//! A process runs until its next syscall, or until an interrupt (the board's preemption timer,
+//! never the counter) takes the processor back (`Syscall::Preempted`); `yield` hands the
+//! processor on. A preempted process is runnable and comes round again in turn.
 //! Exited and faulted processes are skipped for good.
 
 use crate::process::Process;

@@ -72,6 +72,10 @@ pub enum Syscall {
     Exit(u32),
     /// Anything else.
     Unknown(u32),
+    /// Not a syscall: an interrupt (the preemption timer) took the processor back while the
+    /// process ran. `step` reports it where it reports the syscall; nothing was answered and the
+    /// process resumes where it was. `decode` never returns it.
+    Preempted,
 }
 
 impl Syscall {

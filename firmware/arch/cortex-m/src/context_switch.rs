@@ -15,6 +15,14 @@
 //! record and returns the fault instead of a syscall, and the kernel goes on. (So a syscall
 //! pays nothing for faults: the stack pointer check it needs anyway tells the two apart.)
 //!
+//! Preemption comes back the same way too: an interrupt taken while a process runs
+//! (`exception_handlers::irq_handler`, after its top half) records the process's stack pointer
+//! and the exception number in `BOUNDARY`, sets PSP to 0 and returns to the kernel. `switch_to`
+//! tells it from a fault by the number (an external interrupt is 16 or more) and returns
+//! `ProcessFault::Preempted` with the process's real stack pointer, which `step` checks and
+//! keeps: its frame is the one the interrupt stacked, so the next entry resumes it where it was.
+//! A syscall pays nothing for it.
+//!
 //! Isolation: before entering a process the switch hands its regions to `mpu` (written only
 //! when it is not the process last entered), or turns the MPU off for a process that is not
 //! isolated. A MemManage fault comes back like any other fault and is reported with MMFAR and
@@ -36,6 +44,8 @@ use crate::mpu::Mpu;
 
 /// Exception number of MemManage.
 const MEM_MANAGE: u32 = 4;
+/// Exception number of the first external interrupt: a record at or above it is a preemption.
+const FIRST_INTERRUPT: u32 = 16;
 
 // SAFETY: both symbols are defined by every board's linker script around `.app_text`; they are
 // only ever used for their addresses (`&raw const`), never read, so their type does not matter.
@@ -52,10 +62,11 @@ unsafe extern "C" {
 /// them, or one would run a process under the other's regions.
 #[repr(C)]
 pub(crate) struct Boundary {
-    /// Exception number of the last process fault, 0 if none since `switch_to` last looked.
-    /// Written by `exception_handlers`' fault handler.
+    /// Exception number of the last process fault, or of the interrupt that preempted the
+    /// process (16 or more), 0 if none since `switch_to` last looked. Written by
+    /// `exception_handlers`' fault handler and, for an interrupt, `irq_handler`.
     pub(crate) fault_number: AtomicU32,
-    /// Stacked PC of that fault.
+    /// Stacked PC of that fault; for an interrupt, the process's stack pointer (its frame).
     pub(crate) fault_pc: AtomicU32,
     /// The protection domain the MPU is set up for (`mpu::Mpu::enter`, `kernel::process::domain`).
     pub(crate) entered: AtomicU32,
@@ -103,10 +114,10 @@ impl UserspaceKernelBoundary for CortexM {
         // that code last trapped) and whose xPSR has the Thumb bit; `registers` is a live
         // `&mut`. The process runs on its own stack and comes back only through `svc`.
         let stack_pointer = unsafe { switch_to_user(stack_pointer, registers) };
-        // After a fault the handler leaves PSP at 0, outside the process: so the fault record is
-        // read only when the stack pointer is refused, never on a syscall.
+        // After a fault or an interrupt the handler leaves PSP at 0, outside the process: so the
+        // record is read only when the stack pointer is refused, never on a syscall.
         if process.set_stack_pointer(stack_pointer).is_err() {
-            return Err(process_fault(process));
+            return Err(not_a_syscall(process));
         }
         Ok(())
     }
@@ -223,8 +234,22 @@ impl UserspaceKernelBoundary for CortexM {
     }
 }
 
+/// Why a process came back with a stack pointer `switch_to` refused: an interrupt preempted it
+/// (`ProcessFault::Preempted` with its real stack pointer from the record, which `step` checks
+/// and keeps), or `process_fault`. Inlined: the fault path pays one comparison for it.
+#[inline(always)]
+fn not_a_syscall(process: &Process<'_>) -> ProcessFault {
+    // One load for both tests (the compiler does not merge two loads of an atomic).
+    let number = BOUNDARY.fault_number.load(Ordering::Relaxed);
+    if number >= FIRST_INTERRUPT {
+        BOUNDARY.fault_number.store(0, Ordering::Relaxed);
+        return ProcessFault::Preempted { stack_pointer: BOUNDARY.fault_pc.load(Ordering::Relaxed) as usize };
+    }
+    process_fault(process, number)
+}
+
 /// What stopped a process whose stack pointer `switch_to` refused: the fault the handler recorded
-/// (cleared here), if any. Inlined, and built here from words: returned out of line, the fault is copied
+/// (`number`, read by `not_a_syscall`; cleared here), if any. Inlined, and built here from words: returned out of line, the fault is copied
 /// through a stack temporary (byte by byte with `memcpy` before `ProcessFault` was `repr(u32)`),
 /// and the caller then re-tests whether it is a fault at all, which costs the syscall path its
 /// bounds-check elimination.
@@ -233,8 +258,7 @@ impl UserspaceKernelBoundary for CortexM {
 /// plain load, not a swap: only the fault handler sets the record, and only while the process
 /// runs, so nothing can change it between this load and the store.
 #[inline(always)]
-fn process_fault(process: &Process<'_>) -> ProcessFault {
-    let number = BOUNDARY.fault_number.load(Ordering::Relaxed);
+fn process_fault(process: &Process<'_>, number: u32) -> ProcessFault {
     if number == 0 {
         return ProcessFault::StackPointer;
     }
@@ -323,12 +347,14 @@ const RETURN_TO_KERNEL: u32 = 0xFFFF_FFF9;
 /// EXC_RETURN to thread mode, process stack, basic frame: into the process.
 const RETURN_TO_PROCESS: u32 = 0xFFFF_FFFD;
 
-/// The SVC exception handler: flips between kernel and process (see the module docs).
+/// The SVC exception handler: flips between kernel and process (see the module docs). Bit 2 of
+/// EXC_RETURN says which stack the `svc` stacked its frame on: clear, MSP, the kernel; set, PSP,
+/// a process (one `tst` where comparing with the whole RETURN_TO_KERNEL took a literal load and
+/// a `cmp`; the kernel never executes `svc` in handler mode, the other MSP case).
 #[unsafe(naked)] // SAFETY: handler-mode asm; r0 is caller-saved and restored by the unstacking.
 pub(crate) extern "C" fn svc_handler() {
     naked_asm!(
-        "ldr r0, ={to_kernel}",
-        "cmp lr, r0",
+        "tst lr, #4",
         "bne 1f",
         // From the kernel: CONTROL.nPRIV = 1, return on PSP into the process.
         "movs r0, #1",

@@ -5,9 +5,9 @@
 //! every exception the kernel does not expect goes to `fault_handler`: a fault a process took
 //! (on PSP) is recorded and returns to the kernel (see `context_switch`); one the kernel took
 //! calls the board's `rig_fault(pc, ipsr)` so it can send a PANIC frame. External interrupts
-//! go to `irq_handler`, the top half (see `interrupts`). The board relies on nothing else a
-//! loader does: the table at address 0 gives the initial SP and PC, as after a reset through
-//! a debugger.
+//! go to `irq_handler`, the top half (see `interrupts`), which also preempts a running
+//! process. The board relies on nothing else a loader does: the table at address 0 gives the
+//! initial SP and PC, as after a reset through a debugger.
 //!
 //! Each external interrupt's vector is a weak symbol `rig_irq_<n>` that defaults to
 //! `irq_handler`; a board's linker script may point one line elsewhere (the C baseline's
@@ -140,8 +140,13 @@ extern "C" fn fault_handler() -> ! {
 }
 
 /// External interrupts: the top half. Its third instruction reads the counter (two loads
-/// find it), then `interrupts::top_half(timestamp, ipsr)` records the interrupt; that
-/// function's return is the exception return.
+/// find it), then `interrupts::top_half(timestamp, ipsr)` records the interrupt. If the kernel
+/// was interrupted, that function's return is the exception return. If a process was (bit 2
+/// of EXC_RETURN: its frame is on PSP), the interrupt preempts it: after the top half the
+/// handler records the process's stack pointer and the exception number for `context_switch`,
+/// sets PSP to 0 and returns to the kernel exactly as the fault handler does, so the kernel
+/// gets the processor back from a process that never yields. The kernel's path pays the
+/// `tst`/`bne` for it; the counter read stays the third instruction.
 #[unsafe(naked)] // SAFETY: asm only; `TIMESTAMP_ADDRESS` always holds a readable register.
 extern "C" fn irq_handler() {
     naked_asm!(
@@ -149,10 +154,29 @@ extern "C" fn irq_handler() {
         "ldr r0, [r0]",
         "ldr r0, [r0]",
         "mrs r1, ipsr",
+        "tst lr, #4",
+        "bne 1f",
         "b {top_half}",
+        // A process was running: the top half (MSP is 8-byte aligned at exception entry, as
+        // the call needs; lr is rebuilt below), then back to the kernel.
+        "1:",
+        "bl {top_half}",
+        "ldr r1, ={boundary}",
+        "mrs r0, psp",
+        "str r0, [r1, #4]", // fault_pc: the process's stack pointer, its frame
+        "mrs r0, ipsr",
+        "str r0, [r1]", // fault_number: the interrupt's exception number, 16 or more
+        "movs r0, #0",
+        "msr psp, r0",
+        "msr CONTROL, r0",
+        "isb",
+        "ldr lr, ={to_kernel}",
+        "bx lr",
         ".ltorg",
         timestamp = sym TIMESTAMP_ADDRESS,
         top_half = sym top_half,
+        boundary = sym BOUNDARY,
+        to_kernel = const 0xFFFF_FFF9u32,
     )
 }
 

@@ -13,6 +13,8 @@ use kernel::protocol::messages;
 use kernel::protocol::{ByteSink, ByteSource, Command, CommandDecoder, DecodeError};
 use kernel::syscall::Syscall;
 
+use core::fmt::Write as _;
+
 use crate::fatal::MessageBuffer;
 
 /// Most samples one RUN may ask for (protocol: repetitions 1..=1000).
@@ -140,6 +142,37 @@ fn check_memory_isolation<B: UserspaceKernelBoundary, P: Platform>(
     log(uart, format_args!("isolation: {REENTRIES} re-entries into process 7 wrote the MPU {writes} times"));
 }
 
+/// LOGs what the boot-time preemption check saw (`bench::ctx::preemption_check`): a process
+/// that never yields is preempted by the board's timer, the other process runs, then the first
+/// resumes and is preempted again.
+fn check_preemption<B: UserspaceKernelBoundary, P: Platform>(uart: &mut impl ByteSink, fixture: &mut Fixture<B, P>) {
+    let Some((line, rounds)) = bench::ctx::preemption_check(fixture) else {
+        log(uart, format_args!("preemption: no preemption timer on this board; ctx/preempt reports no samples"));
+        return;
+    };
+    let expected = [Syscall::Preempted, Syscall::Yield, Syscall::Preempted];
+    let mut text = MessageBuffer::new();
+    let mut as_expected = true;
+    for (i, ((id, outcome), want)) in rounds.iter().zip(expected).enumerate() {
+        let separator = if i == 0 { "" } else { ", " };
+        let _ = match outcome {
+            Some(Ok(Syscall::Preempted)) => write!(text, "{separator}process {id} preempted"),
+            Some(Ok(Syscall::Yield)) => write!(text, "{separator}process {id} yielded"),
+            other => write!(text, "{separator}process {id}: {other:?}"),
+        };
+        as_expected &= *outcome == Some(Ok(want));
+    }
+    let verdict = if as_expected { "kernel continues" } else { "NOT as expected" };
+    log(
+        uart,
+        format_args!(
+            "preemption (timer line {line}, {} us slice): {}; {verdict}",
+            bench::PREEMPTION_SLICE_US,
+            text.as_str()
+        ),
+    );
+}
+
 /// A fault address as the LOG prints it, saying where it came from (MMFAR; for a fetch, which
 /// does not set MMFAR, the stacked PC), or that the core did not record one (0).
 struct Address(u32, FaultAccess);
@@ -165,6 +198,7 @@ pub fn serve<P: Platform, U: ByteSink + ByteSource, C: Counter, B: UserspaceKern
     let mut fixture = Fixture::<B, P>::new(boundary).expect("fixture created once");
     check_fault_isolation(&mut uart, &mut fixture);
     check_memory_isolation(&mut uart, &mut fixture);
+    check_preemption(&mut uart, &mut fixture);
     let mut board = Board {
         uart,
         decoder: CommandDecoder::new(),

@@ -6,14 +6,15 @@
 //! is SWI2/EGU2 (line 22), just as unused: TRIGGER names it with source `NvicPending` and the
 //! host sets its NVIC pending bit over SWD while the core runs. No EGU event is involved and
 //! the NVIC clears the pending bit when the top half is entered, so there is nothing to
-//! acknowledge or disarm. Untested on a real DK here (none is attached to the machine this was
+//! acknowledge or disarm. TIMER2 (line 10) is the preemption timer, one-shot at 1 MHz. Untested on a real DK here (none is attached to the machine this was
 //! written on).
 
-use bench::{HostTrigger, Platform};
+use bench::{HostTrigger, PREEMPTION_SLICE_US, Platform};
 use cortexm::interrupts::Interrupts;
+use cortexm::nvic::Nvic;
 use kernel::protocol::messages::TriggerSource;
 use kernel::registers::{FieldValue, ReadWrite};
-use nrf52::timer::{PRESCALER, timer1_prescaler};
+use nrf52::timer::{PRESCALER, TIMER2_BASE, TIMER2_IRQ, Timer, timer1_prescaler};
 use nrf52::uarte::Uarte;
 use nrf52::{SWI0_EGU0_IRQ, SWI1_EGU1_IRQ, SWI2_EGU2_IRQ};
 
@@ -58,4 +59,17 @@ impl Platform for Nrf52Platform {
     }
 
     fn disarm_host_trigger() {}
+
+    const PREEMPTION_IRQ: Option<u32> = Some(TIMER2_IRQ);
+
+    fn start_preemption_timer() {
+        Timer::new(TIMER2_BASE).start_one_shot(PREEMPTION_SLICE_US);
+    }
+
+    fn stop_preemption_timer() {
+        Timer::new(TIMER2_BASE).stop();
+        // The interrupt stays asserted until cleared, so while the top half kept the line masked
+        // the NVIC latched it pending again: cleared here, or unmasking takes it a second time.
+        Nvic::new().clear_pending(TIMER2_IRQ);
+    }
 }

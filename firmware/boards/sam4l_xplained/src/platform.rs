@@ -5,7 +5,10 @@
 //! (C handler, see `layout.ld`), unused because the PDCA is. The host-triggered interrupt is
 //! PDCA channel 13's line, just as unused: TRIGGER names it with source `NvicPending` and the
 //! host sets its NVIC pending bit over SWD while the core runs; the NVIC clears that bit when
-//! the top half is entered, so there is no device work to acknowledge. Untested on a real
+//! the top half is entered, so there is no device work to acknowledge. No preemption timer:
+//! the SAM4L's timers interrupt on lines the kernel's top half does not serve (TC00 is NVIC
+//! line 55, AST ALARM 39: SAM4L datasheet, "Interrupt Request Signal Map"), while `cortexm`'s
+//! vector table and pending word cover lines 0-31. Untested on a real
 //! board here (none is attached to the machine this was written on).
 
 use bench::{HostTrigger, Platform};
@@ -49,4 +52,10 @@ impl Platform for Sam4lPlatform {
     }
 
     fn disarm_host_trigger() {}
+
+    const PREEMPTION_IRQ: Option<u32> = None;
+
+    fn start_preemption_timer() {}
+
+    fn stop_preemption_timer() {}
 }

@@ -1,9 +1,11 @@
 //! CMSDK APB timer (Arm DDI 0479C §4.4), as on MPS2 TIMER0/1 at 0x4000_0000 / 0x4000_1000.
 //!
-//! kernel-rig does not time anything with it (SysTick is the counter); it is here because its
-//! registers are real, harmless read/write device registers while the timer is stopped: the
-//! `mmio/*` benchmarks modify TIMER0's CTRL, and TIMER1's unused interrupt line is the one the
-//! `irq/sw_*` benchmarks pend from software.
+//! kernel-rig does not count with it (SysTick is the counter). TIMER0 is the kernel's preemption
+//! timer (`start`: an interrupt on line 8 when the count reaches zero; QEMU's `hw/arm/mps2.c`
+//! wires TIMER0 at 0x4000_0000 to IRQ 8 and TIMER1 at 0x4000_1000 to IRQ 9, both clocked at the
+//! 25 MHz SYSCLK), and while it is stopped its registers are real, harmless read/write device
+//! registers: the `mmio/*` benchmarks modify TIMER0's CTRL. TIMER1's unused interrupt line is
+//! the one the `irq/sw_*` benchmarks pend from software.
 
 use kernel::register_bitfields;
 use kernel::registers::{ReadWrite, StaticRef, Writeable};
@@ -74,6 +76,16 @@ impl Timer {
     pub fn stop(&self) {
         self.registers.ctrl.write(CTRL::ENABLE::CLEAR + CTRL::INTEN::Disabled);
         self.registers.intstatus.write(INTSTATUS::INT::SET);
+    }
+
+    /// Counts down from `ticks` (of PCLK: 25 MHz on MPS2), interrupting when the count reaches
+    /// zero and reloading `ticks` (DDI 0479C §4.4: VALUE decrements while CTRL.ENABLE is set,
+    /// INTSTATUS is set at zero and the counter reloads from RELOAD).
+    pub fn start(&self, ticks: u32) {
+        self.stop();
+        self.registers.reload.write(COUNT::COUNT.val(ticks));
+        self.registers.value.write(COUNT::COUNT.val(ticks));
+        self.registers.ctrl.write(CTRL::ENABLE::SET + CTRL::INTEN::Enabled);
     }
 
     /// CTRL, for the `mmio/*` benchmarks: any value is harmless while ENABLE stays clear.

@@ -35,6 +35,11 @@ pub const APPROTECT_BASE: StaticRef<ApprotectRegisters> = unsafe { StaticRef::pe
 // PPI events, no bus master.
 pub const TIMER1_BASE: StaticRef<TimerRegisters> = unsafe { StaticRef::peripheral(0x4000_9000) };
 
+/// TIMER2's register block: the kernel's preemption timer.
+// SAFETY: TIMER2 is ID 10 at 0x4000_A000 on nRF52832 and nRF52840 (PS "TIMER", instantiation
+// table); a counter with compare registers and PPI events, no bus master.
+pub const TIMER2_BASE: StaticRef<TimerRegisters> = unsafe { StaticRef::peripheral(0x4000_A000) };
+
 /// Port P0's register block.
 // SAFETY: GPIO port P0 at 0x5000_0000 on both chips (PS "GPIO — General purpose input/output");
 // pin configuration and levels, no bus master.
