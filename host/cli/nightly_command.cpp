@@ -1,10 +1,12 @@
 #include "host/cli/nightly_command.hpp"
 
 #include "host/cli/board_folders.hpp"
+#include "host/cli/board_hold.hpp"
 #include "host/cli/paths.hpp"
 #include "host/cli/run_command.hpp"
 #include "host/cli/signals.hpp"
 #include "host/nightly/nightly.hpp"
+#include "host/daemon/api.hpp"
 
 #include <fmt/format.h>
 #include <memory>
@@ -27,6 +29,8 @@ struct NightlyArgs {
     double alpha = 0.001;
     bool dry_run = false;
     bool allow_dirty = false;
+    bool via_rigd = false;
+    std::string socket = daemon::default_client_socket().string();
 };
 
 int nightly_main(const NightlyArgs& args) {
@@ -56,6 +60,25 @@ int nightly_main(const NightlyArgs& args) {
         fmt::print("{}\n", line);
         std::fflush(stdout);
     };
+    if (args.via_rigd) {
+        // Each board's run waits its turn in the bench's rigd (a `hold`, queued like a job) and
+        // keeps the board until it is stored. A bench without a rigd owning the board is an
+        // error here, not a silent direct use: the shared queue is the point of the option.
+        const std::filesystem::path socket = args.socket;
+        o.claim_board = [socket](const board::Board& b) -> Result<std::shared_ptr<void>> {
+            const auto note = [](const std::string& line) {
+                fmt::print("{}\n", line);
+                std::fflush(stdout);
+            };
+            auto held = BoardHold::acquire(b.name, socket, &cancel_requested(), note);
+            if (!held) return held.error();
+            if (!held->through_rigd())
+                return make_error(ErrorKind::io,
+                                  fmt::format("--via-rigd: no rigd at {} owns board {} (start it: rigd --boards {})",
+                                              socket.string(), b.name, b.name));
+            return std::shared_ptr<void>(std::make_shared<BoardHold>(std::move(*held)));
+        };
+    }
     auto thresholds = results::load_thresholds(args.thresholds);
     if (!thresholds) {
         fmt::print(stderr, "rig nightly: {}\n", thresholds.error().message);
@@ -114,6 +137,9 @@ void add_nightly_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("--dry-run", args->dry_run, "Only list what would be built and measured");
     cmd->add_flag("--allow-dirty", args->allow_dirty,
                   "Let runs of a dirty tree (commit '<hash>-dirty') be the baseline and points of the step series");
+    cmd->add_flag("--via-rigd", args->via_rigd,
+                  "Run each board through the bench's rigd: hold it there (queued behind its jobs) while it runs");
+    cmd->add_option("--socket", args->socket, "rigd's socket (with --via-rigd)")->capture_default_str();
     cmd->callback([args, &exit_code] { exit_code = nightly_main(*args); });
 }
 

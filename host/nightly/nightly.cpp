@@ -295,6 +295,14 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
             fs::create_directories(logs, ec);
             const fs::path log = logs / ("nightly-" + commit + ".log");
             fs::remove(log, ec);
+            std::shared_ptr<void> claim;  // held until this board's run is stored
+            if (o.claim_board) {
+                auto claimed = o.claim_board(*b);
+                // No board, no later commit either: stop here, so that `--since-last` resumes at
+                // this commit rather than after it.
+                if (!claimed) return claimed.error().context(fmt::format("{} {}", where, b->name));
+                claim = std::move(*claimed);
+            }
             session::RunOptions ro;
             ro.repetitions = o.repetitions;
             ro.cancel = o.cancel;
