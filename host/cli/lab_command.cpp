@@ -65,8 +65,12 @@ int lab_master(const LabArgs& args) {
         return exit_bad_input;
     const auto check = util::run_program({"buildbot", "checkconfig", dir.string()}, std::chrono::seconds(180));
     if (!check.ok) {
-        fmt::print(stderr, "rig lab: the lab file {} does not make a valid master ({}):\n{}{}\n", args.lab,
-                   check.status, check.out, check.err);
+        // Buildbot prints a Python traceback first; its summary follows "Configuration Errors:".
+        std::string said = check.out + check.err;
+        if (const auto summary = said.find("Configuration Errors:"); summary != std::string::npos)
+            said.erase(0, summary);
+        fmt::print(stderr, "rig lab: the lab file {} does not make a valid master ({}):\n{}\n", args.lab,
+                   check.status, said);
         return exit_bad_input;
     }
     fmt::print("master ready in {} (lab file {}); start it with: buildbot start {}\n", dir.string(),
