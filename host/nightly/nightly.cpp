@@ -262,7 +262,19 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
         const fs::path wt = o.worktrees / commit;
         fs::create_directories(o.worktrees, ec);
         const fs::path build_log = o.worktrees / (commit + ".build.log");
+        // A worktree left by an earlier night is reused, but made whole first: a nightly killed
+        // during `git worktree add` (a bench that went down) leaves its .git file and a partial
+        // checkout, whose build then failed for ever. `reset --hard` restores what is missing and
+        // leaves intact files (and their times, which cargo reads) alone; a worktree it cannot
+        // repair (a lock file left by the killed git) is removed and added again.
+        if (fs::exists(wt / ".git", ec) &&
+            !git(o, {"-C", fs::absolute(wt).string(), "reset", "--quiet", "--hard", full})) {
+            say(o, fmt::format("{}: the worktree {} is broken (an interrupted night?): making it again", where,
+                               wt.string()));
+            fs::remove_all(wt, ec);
+        }
         if (!fs::exists(wt / ".git", ec)) {
+            fs::remove_all(wt, ec);  // a folder git made before it was stopped
             say(o, fmt::format("{}: git worktree add {}", where, wt.string()));
             auto added = git(o, {"worktree", "add", "--detach", "--force", fs::absolute(wt).string(), full});
             if (!added) {

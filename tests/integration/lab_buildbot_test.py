@@ -284,7 +284,7 @@ socket = "{scratch / bench / 'rigd.sock'}"
     log("master and both workers up")
 
     # ---- Night 1: the 3 commits on both boards; bench A goes down building the second ------------
-    sendchange(f"range:{base}..main")
+    sendchange(f"range:{base}..HEAD")
     a_tree = scratch / "bench-a" / "worker" / "qemu_lab_a" / "build" / "worktrees" / commits[1]
     wait_for(f"bench A to start building {commits[1]}", lambda: a_tree.exists(), 300, step=0.05)
     kill_tree("worker-bench-a")
