@@ -276,7 +276,10 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
         if (!fs::exists(wt / ".git", ec)) {
             fs::remove_all(wt, ec);  // a folder git made before it was stopped
             say(o, fmt::format("{}: git worktree add {}", where, wt.string()));
-            auto added = git(o, {"worktree", "add", "--detach", "--force", fs::absolute(wt).string(), full});
+            // Forced twice: a `worktree add` killed half-way leaves its path registered and locked
+            // ("missing but locked worktree"), which one --force does not override.
+            auto added =
+                git(o, {"worktree", "add", "--detach", "--force", "--force", fs::absolute(wt).string(), full});
             if (!added) {
                 fail_all(added.error().message);
                 continue;
