@@ -317,6 +317,13 @@ socket = "{scratch / bench / 'rigd.sock'}"
     check(a_second["results"] == SUCCESS, f"bench A's rerun: {a_second['results']} ({a_second['state_string']})")
     check(b_second["results"] == SUCCESS, f"bench B's rerun: {b_second['results']} ({b_second['state_string']})")
     log("night 2 done")
+    with master_db() as db:
+        for content, compressed in db.execute(
+                "SELECT lc.content, lc.compressed FROM logchunks lc JOIN logs l ON l.id = lc.logid"
+                " JOIN steps s ON s.id = l.stepid WHERE s.name = 'nightly' AND s.buildid = ?", (a_second["id"],)):
+            for line in log_text(content, compressed).splitlines():
+                if "worktree" in line or "FAILED" in line:
+                    log("bench A's rerun said: " + line[1:])
 
     # ---- What was stored ---------------------------------------------------------------------------
     expected = {(board, c) for board in benches.values() for c in commits}
