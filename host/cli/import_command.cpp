@@ -23,6 +23,7 @@ constexpr std::chrono::seconds git_timeout{10};
 struct ImportArgs {
     std::vector<std::string> files;
     std::string history = (source_dir() / "results" / "history.sqlite").string();
+    std::string repo = source_dir().string();  // where the commits' dates are looked up
 };
 
 int import_files(const ImportArgs& args) {
@@ -48,7 +49,7 @@ int import_files(const ImportArgs& args) {
         const auto absolute = std::filesystem::weakly_canonical(file, ec);
         results::RunOrigin origin;
         origin.source = "import:" + (ec ? file : absolute.string());
-        origin.commit_date = git_commit_date(source_dir(), report->info.firmware_commit);
+        origin.commit_date = git_commit_date(args.repo, report->info.firmware_commit);
         auto id = history->add_run(*report, "", origin);
         if (!id) {
             fmt::print(stderr, "rig import: {}: {}\n", file, id.error().message);
@@ -87,6 +88,7 @@ void add_import_command(CLI::App& app, int& exit_code) {
         app.add_subcommand("import", "Add result files (Google Benchmark JSON written by the rig) to the history");
     cmd->add_option("files", args->files, "Result files, e.g. results/qemu_mps2_an386/<commit>.json")->required();
     cmd->add_option("--history", args->history, "History database")->capture_default_str();
+    cmd->add_option("--repo", args->repo, "The git checkout that gives the commits' dates")->capture_default_str();
     cmd->callback([args, &exit_code] { exit_code = import_files(*args); });
 }
 

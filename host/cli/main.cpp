@@ -7,6 +7,7 @@
 #include "host/cli/flash_command.hpp"
 #include "host/cli/gdb_command.hpp"
 #include "host/cli/import_command.hpp"
+#include "host/cli/lab_command.hpp"
 #include "host/cli/list_command.hpp"
 #include "host/cli/nightly_command.hpp"
 #include "host/cli/paper_command.hpp"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
     rig::cli::add_compare_command(app, exit_code);
     rig::cli::add_import_command(app, exit_code);
     rig::cli::add_nightly_command(app, exit_code);
+    rig::cli::add_lab_command(app, exit_code);
     rig::cli::add_report_command(app, exit_code);
     rig::cli::add_paper_command(app, exit_code);
     rig::cli::add_daemon_commands(app, exit_code);

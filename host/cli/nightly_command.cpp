@@ -2,12 +2,14 @@
 
 #include "host/cli/board_folders.hpp"
 #include "host/cli/out_file.hpp"
+#include "host/cli/board_hold.hpp"
 #include "host/cli/paths.hpp"
 #include "host/cli/run_command.hpp"
 #include "host/cli/signals.hpp"
 #include "host/nightly/nightly.hpp"
 #include "host/nightly/nightly_junit.hpp"
 #include "host/util/atomic_file.hpp"
+#include "host/daemon/api.hpp"
 
 #include <fmt/format.h>
 #include <memory>
@@ -31,6 +33,8 @@ struct NightlyArgs {
     bool dry_run = false;
     bool allow_dirty = false;
     OutArgs out;
+    bool via_rigd = false;
+    std::string socket = daemon::default_client_socket().string();
 };
 
 // --out: the night as JUnit XML, from the result and the history it filled.
@@ -87,6 +91,25 @@ int nightly_main(const NightlyArgs& args) {
         fmt::print("{}\n", line);
         std::fflush(stdout);
     };
+    if (args.via_rigd) {
+        // Each board's run waits its turn in the bench's rigd (a `hold`, queued like a job) and
+        // keeps the board until it is stored. A bench without a rigd owning the board is an
+        // error here, not a silent direct use: the shared queue is the point of the option.
+        const std::filesystem::path socket = args.socket;
+        o.claim_board = [socket](const board::Board& b) -> Result<std::shared_ptr<void>> {
+            const auto note = [](const std::string& line) {
+                fmt::print("{}\n", line);
+                std::fflush(stdout);
+            };
+            auto held = BoardHold::acquire(b.name, socket, &cancel_requested(), note);
+            if (!held) return held.error();
+            if (!held->through_rigd())
+                return make_error(ErrorKind::io,
+                                  fmt::format("--via-rigd: no rigd at {} owns board {} (start it: rigd --boards {})",
+                                              socket.string(), b.name, b.name));
+            return std::shared_ptr<void>(std::make_shared<BoardHold>(std::move(*held)));
+        };
+    }
     auto thresholds = results::load_thresholds(args.thresholds);
     if (!thresholds) {
         fmt::print(stderr, "rig nightly: {}\n", thresholds.error().message);
@@ -149,6 +172,9 @@ void add_nightly_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("--allow-dirty", args->allow_dirty,
                   "Let runs of a dirty tree (commit '<hash>-dirty') be the baseline and points of the step series");
     add_out_options(*cmd, args->out, "junit: JUnit XML, a case per benchmark and board, failed on a regression step");
+    cmd->add_flag("--via-rigd", args->via_rigd,
+                  "Run each board through the bench's rigd: hold it there (queued behind its jobs) while it runs");
+    cmd->add_option("--socket", args->socket, "rigd's socket (with --via-rigd)")->capture_default_str();
     cmd->callback([args, &exit_code] { exit_code = nightly_main(*args); });
 }
 

@@ -262,9 +262,24 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
         const fs::path wt = o.worktrees / commit;
         fs::create_directories(o.worktrees, ec);
         const fs::path build_log = o.worktrees / (commit + ".build.log");
+        // A worktree left by an earlier night is reused, but made whole first: a nightly killed
+        // during `git worktree add` (a bench that went down) leaves its .git file and a partial
+        // checkout, whose build then failed for ever. `reset --hard` restores what is missing and
+        // leaves intact files (and their times, which cargo reads) alone; a worktree it cannot
+        // repair (a lock file left by the killed git) is removed and added again.
+        if (fs::exists(wt / ".git", ec) &&
+            !git(o, {"-C", fs::absolute(wt).string(), "reset", "--quiet", "--hard", full})) {
+            say(o, fmt::format("{}: the worktree {} is broken (an interrupted night?): making it again", where,
+                               wt.string()));
+            fs::remove_all(wt, ec);
+        }
         if (!fs::exists(wt / ".git", ec)) {
+            fs::remove_all(wt, ec);  // a folder git made before it was stopped
             say(o, fmt::format("{}: git worktree add {}", where, wt.string()));
-            auto added = git(o, {"worktree", "add", "--detach", "--force", fs::absolute(wt).string(), full});
+            // Forced twice: a `worktree add` killed half-way leaves its path registered and locked
+            // ("missing but locked worktree"), which one --force does not override.
+            auto added =
+                git(o, {"worktree", "add", "--detach", "--force", "--force", fs::absolute(wt).string(), full});
             if (!added) {
                 fail_all(added.error().message);
                 continue;
@@ -295,6 +310,14 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
             fs::create_directories(logs, ec);
             const fs::path log = logs / ("nightly-" + commit + ".log");
             fs::remove(log, ec);
+            std::shared_ptr<void> claim;  // held until this board's run is stored
+            if (o.claim_board) {
+                auto claimed = o.claim_board(*b);
+                // No board, no later commit either: stop here, so that `--since-last` resumes at
+                // this commit rather than after it.
+                if (!claimed) return claimed.error().context(fmt::format("{} {}", where, b->name));
+                claim = std::move(*claimed);
+            }
             session::RunOptions ro;
             ro.repetitions = o.repetitions;
             ro.cancel = o.cancel;

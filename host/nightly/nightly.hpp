@@ -14,6 +14,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,11 @@ struct NightlyOptions {
     double step_alpha = 0.001;
     const std::atomic<bool>* cancel = nullptr;
     std::function<void(const std::string&)> print;  // progress lines
+    // Called just before each board's run; the run starts when it returns and the token it gives is
+    // dropped once the run is stored. `rig nightly --via-rigd` holds the board through the bench's
+    // rigd here, so that people at the bench and the nightly (or a lab's Buildbot build) share one
+    // queue and one lock per board. Empty: the board is used directly.
+    std::function<Result<std::shared_ptr<void>>(const board::Board&)> claim_board;
 };
 
 enum class Outcome { measured, skipped, failed, planned };
