@@ -5,6 +5,7 @@
 #include "host/cli/run_command.hpp"
 #include "host/cli/signals.hpp"
 #include "host/nightly/nightly.hpp"
+#include "host/nightly/progress.hpp"
 
 #include <fmt/format.h>
 #include <memory>
@@ -52,10 +53,10 @@ int nightly_main(const NightlyArgs& args) {
     o.allow_dirty = args.allow_dirty;
     o.step_alpha = args.alpha;
     o.cancel = &cancel_requested();
-    o.print = [](const std::string& line) {
-        fmt::print("{}\n", line);
-        std::fflush(stdout);
-    };
+    // Lines always; on a terminal also a status line redrawn in place (nightly/progress.hpp).
+    auto progress = std::make_shared<nightly::ProgressPrinter>(stdout, nightly::is_terminal(stdout));
+    o.print = [progress](const std::string& line) { progress->line(line); };
+    if (progress->terminal()) o.status = [progress](const std::string& text) { progress->status(text); };
     auto thresholds = results::load_thresholds(args.thresholds);
     if (!thresholds) {
         fmt::print(stderr, "rig nightly: {}\n", thresholds.error().message);
