@@ -258,20 +258,24 @@ private:
     bool closed_ = false;
 };
 
-// The crate cargo named last in a build log ("Compiling kernel v0.1.0 (…)" → "kernel").
-std::string last_compiling(const fs::path& log) {
+// What a build log says so far: how many crates cargo has started and the last one ("Compiling
+// kernel v0.1.0 (…)" → "kernel"). Cargo prints no line when a crate ends: the last one started
+// is not necessarily the one still compiling.
+struct CargoSoFar {
+    std::size_t started = 0;
+    std::string last;
+};
+CargoSoFar cargo_so_far(const fs::path& log) {
     std::ifstream in(log, std::ios::binary);
-    if (!in) return {};
-    in.seekg(0, std::ios::end);
-    const auto size = static_cast<std::streamoff>(in.tellg());
-    in.seekg(std::max<std::streamoff>(0, size - 4096));
-    std::string tail((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const auto at = tail.rfind("Compiling ");
-    if (at == std::string::npos) return {};
-    std::istringstream words(tail.substr(at + 10));
-    std::string crate;
-    words >> crate;
-    return crate;
+    CargoSoFar so_far;
+    for (std::string line; std::getline(in, line);) {
+        const auto at = line.find("Compiling ");
+        if (at == std::string::npos) continue;
+        ++so_far.started;
+        std::istringstream words(line.substr(at + 10));
+        words >> so_far.last;
+    }
+    return so_far;
 }
 
 // The night's shared state: results from every board thread, whole progress lines with the time
@@ -319,7 +323,8 @@ public:
         std::string s = clock_of(now - started_);
         if (!build_.empty()) {
             s += fmt::format(" {} {:.0f} s", build_, std::chrono::duration<double>(now - build_started_).count());
-            if (const auto crate = last_compiling(build_log_); !crate.empty()) s += ", compiling " + crate;
+            if (const auto cargo = cargo_so_far(build_log_); cargo.started)
+                s += fmt::format(", cargo started {} crate(s), the last {}", cargo.started, cargo.last);
         }
         for (const auto& [board, what] : boards_) s += " | " + board + ": " + what;
         return s;

@@ -2,7 +2,7 @@
 // What `rig nightly` shows while it works. Lines — which commit i/N is checked out, built, measured,
 // and the time since the night began — always go out whole, one at a time, even when several board
 // threads report at once. On a terminal one status line under them is redrawn in place (the step
-// under way, its elapsed time, the crate cargo is compiling); a log file or a CI console gets only
+// under way, its elapsed time, the crates cargo has started); a log file or a CI console gets only
 // the lines, so it stays quiet while a build runs.
 
 #include <chrono>

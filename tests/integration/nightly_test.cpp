@@ -175,7 +175,8 @@ TEST(Nightly, MeasuresTwoBoardsInParallelIntoOneHistory) {
     std::string twin = text.str();
     const std::string name = "name = \"qemu_mps2_an386\"";
     ASSERT_NE(twin.find(name), std::string::npos) << "the QEMU board file changed: update this test";
-    twin.replace(twin.find(name), name.size(), "name = \"qemu_twin\"");
+    // The image says it is for qemu_mps2_an386: the second file says so too (firmware_board).
+    twin.replace(twin.find(name), name.size(), "name = \"qemu_twin\"\nfirmware_board = \"qemu_mps2_an386\"");
     std::ofstream(dir / "boards/qemu_twin.toml") << twin;
 
     const auto history = dir / "history.sqlite";
