@@ -542,6 +542,14 @@ Result<std::string> render_html_report(const ReportInput& input, const ReportOpt
         for (const auto& [board, bd] : boards) latest_charts(board, bd, charts);
     }
     inventory_chart(input.inventories, o, charts);
+    // One heading per section: the latest-run charts come per board (cells, then Rust vs C), so
+    // each section's charts are gathered where the section first appears.
+    {
+        std::map<std::string, std::size_t> first;
+        for (const auto& c : charts) first.emplace(c.section, first.size());
+        std::stable_sort(charts.begin(), charts.end(),
+                         [&](const Chart& a, const Chart& b) { return first.at(a.section) < first.at(b.section); });
+    }
 
     // The sections after the summary and the contents, written first so the contents can list them.
     Headings headings;
@@ -648,7 +656,7 @@ Result<std::string> render_html_report(const ReportInput& input, const ReportOpt
                        "table{border-collapse:collapse;margin:0.5em 0}td,th{border:1px solid #ccc;padding:3px 7px;"
                        "vertical-align:top;text-align:left}.note{color:#555;font-size:90%}"
                        ".step{color:#b00}.steps{font-size:90%}tr.regression td{background:#fbe3e3}"
-                       "tr.partial td{color:#555}nav ul{margin:0.2em 0}"
+                       "tr.partial td{color:#555}nav ul{margin:0.2em 0}nav ul ul li{display:inline;margin-right:0.8em}"
                        ".holds{background:#e6f4e6}.partly{background:#fff4d6}"
                        ".does-not-hold{background:#fbe3e3}.not-comparable,.not-measured{background:#eee}\n"
                        "</style>\n<script>" +
