@@ -10,6 +10,7 @@
 #include "host/nightly/nightly_junit.hpp"
 #include "host/util/atomic_file.hpp"
 #include "host/daemon/api.hpp"
+#include "host/nightly/progress.hpp"
 
 #include <fmt/format.h>
 #include <memory>
@@ -87,20 +88,17 @@ int nightly_main(const NightlyArgs& args) {
     o.allow_dirty = args.allow_dirty;
     o.step_alpha = args.alpha;
     o.cancel = &cancel_requested();
-    o.print = [](const std::string& line) {
-        fmt::print("{}\n", line);
-        std::fflush(stdout);
-    };
+    // Lines always; on a terminal also a status line redrawn in place (nightly/progress.hpp).
+    auto progress = std::make_shared<nightly::ProgressPrinter>(stdout, nightly::is_terminal(stdout));
+    o.print = [progress](const std::string& line) { progress->line(line); };
+    if (progress->terminal()) o.status = [progress](const std::string& text) { progress->status(text); };
     if (args.via_rigd) {
         // Each board's run waits its turn in the bench's rigd (a `hold`, queued like a job) and
         // keeps the board until it is stored. A bench without a rigd owning the board is an
         // error here, not a silent direct use: the shared queue is the point of the option.
         const std::filesystem::path socket = args.socket;
-        o.claim_board = [socket](const board::Board& b) -> Result<std::shared_ptr<void>> {
-            const auto note = [](const std::string& line) {
-                fmt::print("{}\n", line);
-                std::fflush(stdout);
-            };
+        o.claim_board = [socket, progress](const board::Board& b) -> Result<std::shared_ptr<void>> {
+            const auto note = [progress](const std::string& line) { progress->line(line); };
             auto held = BoardHold::acquire(b.name, socket, &cancel_requested(), note);
             if (!held) return held.error();
             if (!held->through_rigd())

@@ -18,6 +18,7 @@ struct ReportArgs {
     std::string history = (source_dir() / "results" / "history.sqlite").string();
     std::string out = (source_dir() / "results" / "report.html").string();
     std::string worktrees = (source_dir() / "build" / "nightly" / "worktrees").string();
+    std::string thresholds = (source_dir() / "config" / "compare_thresholds.toml").string();
     std::string commit_url;
     std::string chart_js = "/usr/share/javascript/chart.js/chart.min.js";
 };
@@ -90,6 +91,13 @@ int report_main(const ReportArgs& args) {
     report::ReportOptions options;
     options.commit_url = args.commit_url;
     options.chart_js = args.chart_js;
+    // The summary calls a step a regression by the same per-family thresholds as `rig nightly`.
+    auto thresholds = results::load_thresholds(args.thresholds);
+    if (!thresholds) {
+        fmt::print(stderr, "rig report: {}\n", thresholds.error().message);
+        return exit_bad_input;
+    }
+    options.thresholds = *thresholds;
     auto html = report::render_html_report(input, options);
     if (!html) {
         fmt::print(stderr, "rig report: {}\n", html.error().message);
@@ -113,6 +121,8 @@ void add_report_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--history", args->history, "History database")->capture_default_str();
     cmd->add_option("-o,--out", args->out, "HTML file to write")->capture_default_str();
     cmd->add_option("--worktrees", args->worktrees, "Nightly worktrees (unsafe inventory per commit)")
+        ->capture_default_str();
+    cmd->add_option("--thresholds", args->thresholds, "Per-family thresholds a regression step must pass")
         ->capture_default_str();
     cmd->add_option("--commit-url", args->commit_url, "Link target for commits, {} = the hash (default: no links)");
     cmd->add_option("--chart-js", args->chart_js, "Chart.js to inline (Debian libjs-chart.js)")->capture_default_str();

@@ -1,6 +1,7 @@
 #include "host/nightly/nightly.hpp"
 
 #include "host/board/board.hpp"
+#include "host/nightly/progress.hpp"
 #include "host/results/history.hpp"
 #include "host/results/run_identity.hpp"
 #include "host/results/run_recorder.hpp"
@@ -8,10 +9,16 @@
 #include "host/util/child_process.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
+#include <condition_variable>
+#include <deque>
 #include <fstream>
+#include <iterator>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -55,19 +62,38 @@ std::string short_of(const std::string& full) { return full.substr(0, 12); }
 
 // git with its output read through a pipe (never a file: it must not mix with the build logs,
 // and a predictable file in /tmp could be planted by another user).
-Result<std::string> git(const NightlyOptions& o, std::vector<std::string> args) {
-    std::vector<std::string> argv{"git", "-C", o.repo.string()};
+Result<std::string> git_in(const NightlyOptions& o, const fs::path& dir, std::vector<std::string> args) {
+    std::vector<std::string> argv{"git", "-C", dir.string()};
     argv.insert(argv.end(), args.begin(), args.end());
     auto c = util::run_program(argv, std::chrono::seconds(120), o.cancel);
     if (c.status == "cancelled") return make_error(ErrorKind::cancelled, "nightly: cancelled");
     if (!c.ok) {
         std::string cmd;
         for (const auto& a : args) cmd += " " + a;
-        return make_error(ErrorKind::io, fmt::format("git{} in {}: {}: {}", cmd, o.repo.string(), c.status,
+        return make_error(ErrorKind::io, fmt::format("git{} in {}: {}: {}", cmd, dir.string(), c.status,
                                                      trim(c.err.empty() ? c.out : c.err)));
     }
     return trim(c.out);
 }
+
+Result<std::string> git(const NightlyOptions& o, std::vector<std::string> args) { return git_in(o, o.repo, args); }
+
+// An exclusive hold on a lock file for as long as it lives: two nights sharing one worktrees
+// folder take turns in its build tree instead of checking out over each other's build.
+class FileLock {
+public:
+    explicit FileLock(const fs::path& file) : fd_(::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644)) {
+        if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+    }
+    ~FileLock() {
+        if (fd_ >= 0) ::close(fd_);  // closing releases the lock
+    }
+    FileLock(const FileLock&) = delete;
+    FileLock& operator=(const FileLock&) = delete;
+
+private:
+    int fd_;
+};
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> out;
@@ -107,47 +133,56 @@ std::vector<std::string> cargo_in(const NightlyOptions& o, const fs::path& wt, c
     return argv;
 }
 
+// Checks `full` out in the build tree, the one worktree every commit is built in
+// (<worktrees>/build-tree), made on first use. git rewrites only the files that differ from the
+// commit built before, so cargo — which judges a path package by its files' times — rebuilds only
+// the crates whose sources changed; a fresh worktree per commit made every file new and rebuilt the
+// whole workspace each time. The tree's paths also stay the same: cargo records a file outside its
+// package (a board's `build = "../board_support/image_build.rs"`) by its absolute path, and with a
+// worktree per commit the build script compiled in one commit's worktree was reused for the next.
+Result<fs::path> check_out_build_tree(const NightlyOptions& o, const std::string& full) {
+    const fs::path tree = fs::absolute(o.worktrees / "build-tree");
+    std::error_code ec;
+    if (fs::exists(tree / ".git", ec)) {
+        auto checked = git_in(o, tree, {"checkout", "--quiet", "--detach", "--force", full});
+        // Files a build or an older rig left in the tree would be read by the next build.
+        if (checked) checked = git_in(o, tree, {"clean", "-ffdxq"});
+        if (checked || checked.error().kind == ErrorKind::cancelled) return checked ? Result<fs::path>(tree) : checked.error();
+        fs::remove_all(tree, ec);  // a tree git no longer knows: made again below
+    }
+    fs::remove_all(tree, ec);  // a folder git made before it was stopped
+    // Forced twice, as for a commit's worktree: a killed `worktree add` leaves the path locked.
+    auto added = git(o, {"worktree", "add", "--detach", "--force", "--force", tree.string(), full});
+    if (!added) return added.error();
+    return tree;
+}
+
 // Builds one commit's firmware for the boards asked for, and only those, with the same cargo line
-// CMake runs (firmware/CMakeLists.txt). One cargo target folder serves every commit, so `core` and
-// `compiler_builtins` are built from the toolchain's sources once, not once per commit. The
-// workspace's own packages are cleaned from it first: cargo hashes a path package relative to its
-// workspace, so a build script compiled in another commit's worktree would otherwise be reused
-// (seen: one commit's image_build.rs named the next commit's image). Each image is copied out
-// beside the worktree before the next commit's build replaces it.
+// CMake runs (firmware/CMakeLists.txt), in the build tree. One cargo target folder serves every
+// commit, so `core` and `compiler_builtins` are built from the toolchain's sources once, not once
+// per commit, and a crate no commit since has touched is not built again. Each image is copied to
+// the commit's own worktree (<wt>/images) before the next commit's build replaces it.
 Result<std::map<std::string, fs::path>> build_firmware(const NightlyOptions& o, const fs::path& wt,
-                                                        const std::string& commit,
+                                                        const std::string& full,
                                                         const std::vector<const board::Board*>& boards,
                                                         const fs::path& log) {
-    const fs::path target_dir = fs::absolute(o.worktrees / "cargo-target");
-    const auto failed = [&](const util::Captured& c, const std::string& what) -> Error {
-        if (c.status == "cancelled") return make_error(ErrorKind::cancelled, "nightly: cancelled");
-        return make_error(ErrorKind::io, fmt::format("{} {} (see {})", what, c.status, log.string()));
-    };
-    const auto metadata = util::run_program(
-        cargo_in(o, wt, target_dir, commit, {"metadata", "--no-deps", "--format-version", "1", "--offline"}),
-        std::chrono::seconds(120), o.cancel);
-    std::vector<std::string> clean{"clean", "--release", "--target", std::string(firmware_target)};
-    try {
-        // Named: a range-for over parse(...).at(...) would walk a temporary freed before the body
-        // (ASan's heap-use-after-free in the sanitizer pass).
-        const auto workspace = nlohmann::json::parse(metadata.out);
-        for (const auto& package : workspace.at("packages"))
-            clean.insert(clean.end(), {"-p", package.at("name").get<std::string>()});
-    } catch (const nlohmann::json::exception& e) {
-        return make_error(ErrorKind::io, fmt::format("cargo metadata in {}: {}: {}{}", (wt / "firmware").string(),
-                                                     metadata.status, e.what(), metadata.err.substr(0, 400)));
-    }
-    if (const auto cleaned = util::run_captured(cargo_in(o, wt, target_dir, commit, clean), log,
-                                                std::chrono::seconds(120), o.cancel);
-        !cleaned.ok)
-        return failed(cleaned, "cargo clean of the previous commit's packages");
-    auto argv = cargo_in(o, wt, target_dir, commit,
+    const std::string commit = short_of(full);
+    // Not "cargo-target", which older rigs filled from a worktree per commit: a build script compiled
+    // there names files of those worktrees (see check_out_build_tree) and must not be reused.
+    const fs::path target_dir = fs::absolute(o.worktrees / "build-target");
+    const FileLock lock(o.worktrees / "build-tree.lock");
+    auto tree = check_out_build_tree(o, full);
+    if (!tree) return tree.error();
+    auto argv = cargo_in(o, *tree, target_dir, commit,
                          {"build", "--release", "--locked", "--target", std::string(firmware_target), "-Zbuild-std=core"});
     std::set<std::string> packages;
     for (const auto* b : boards) packages.insert(b->firmware_package);
     for (const auto& p : packages) argv.insert(argv.end(), {"-p", p});
     const auto built = util::run_captured(argv, log, std::chrono::seconds(1800), o.cancel);
-    if (!built.ok) return failed(built, "firmware build");
+    if (!built.ok) {
+        if (built.status == "cancelled") return make_error(ErrorKind::cancelled, "nightly: cancelled");
+        return make_error(ErrorKind::io, fmt::format("firmware build {} (see {})", built.status, log.string()));
+    }
     std::map<std::string, fs::path> images;
     std::error_code ec;
     fs::create_directories(wt / "images", ec);
@@ -182,6 +217,200 @@ Result<std::string> resolve_range(const NightlyOptions& o, const results::Histor
     }
     if (best.empty()) return std::string("HEAD");  // nothing measured yet: the branch tip alone
     return best + "..HEAD";
+}
+
+// A commit built and ready to be measured on one board.
+struct Job {
+    std::size_t index = 0;  // into the range
+    std::string commit, commit_date, where;
+    fs::path image;
+};
+
+// One board's queue of built commits, in commit order: the board's thread measures commit i while
+// the main thread builds commit i + 1, and boards never wait for each other.
+class BoardLane {
+public:
+    void push(Job job) {
+        {
+            std::lock_guard lock(mutex_);
+            jobs_.push_back(std::move(job));
+        }
+        ready_.notify_one();
+    }
+    void close() {
+        {
+            std::lock_guard lock(mutex_);
+            closed_ = true;
+        }
+        ready_.notify_one();
+    }
+    std::optional<Job> pop() {
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [&] { return closed_ || !jobs_.empty(); });
+        if (jobs_.empty()) return std::nullopt;
+        Job job = std::move(jobs_.front());
+        jobs_.pop_front();
+        return job;
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable ready_;
+    std::deque<Job> jobs_;
+    bool closed_ = false;
+};
+
+// What a build log says so far: how many crates cargo has started and the last one ("Compiling
+// kernel v0.1.0 (…)" → "kernel"). Cargo prints no line when a crate ends: the last one started
+// is not necessarily the one still compiling.
+struct CargoSoFar {
+    std::size_t started = 0;
+    std::string last;
+};
+CargoSoFar cargo_so_far(const fs::path& log) {
+    std::ifstream in(log, std::ios::binary);
+    CargoSoFar so_far;
+    for (std::string line; std::getline(in, line);) {
+        const auto at = line.find("Compiling ");
+        if (at == std::string::npos) continue;
+        ++so_far.started;
+        std::istringstream words(line.substr(at + 10));
+        words >> so_far.last;
+    }
+    return so_far;
+}
+
+// The night's shared state: results from every board thread, whole progress lines with the time
+// since the start, and (on a terminal) the status line a ticker thread redraws.
+class Night {
+public:
+    explicit Night(const NightlyOptions& o) : o_(o), started_(std::chrono::steady_clock::now()) {}
+
+    void say(const std::string& line) {
+        if (!o_.print) return;
+        std::lock_guard lock(print_mutex_);
+        o_.print(clock_of(std::chrono::steady_clock::now() - started_) + " " + line);
+    }
+    void add(std::size_t index, std::size_t board, CommitResult r) {
+        std::lock_guard lock(results_mutex_);
+        results_.push_back({{index, board}, std::move(r)});
+    }
+    // Ordered by commit, then board, whatever order the threads finished in.
+    std::vector<CommitResult> results() {
+        std::lock_guard lock(results_mutex_);
+        std::stable_sort(results_.begin(), results_.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::vector<CommitResult> out;
+        for (auto& [key, r] : results_) out.push_back(r);
+        return out;
+    }
+
+    // What the status line shows: the build under way and each board's run.
+    void building(const std::string& what, const fs::path& log) {
+        std::lock_guard lock(live_mutex_);
+        build_ = what;
+        build_log_ = log;
+        build_started_ = std::chrono::steady_clock::now();
+    }
+    void measuring(const std::string& board, const std::string& what) {
+        std::lock_guard lock(live_mutex_);
+        if (what.empty())
+            boards_.erase(board);
+        else
+            boards_[board] = what;
+    }
+    std::string status() {
+        std::lock_guard lock(live_mutex_);
+        const auto now = std::chrono::steady_clock::now();
+        std::string s = clock_of(now - started_);
+        if (!build_.empty()) {
+            s += fmt::format(" {} {:.0f} s", build_, std::chrono::duration<double>(now - build_started_).count());
+            if (const auto cargo = cargo_so_far(build_log_); cargo.started)
+                s += fmt::format(", cargo started {} crate(s), the last {}", cargo.started, cargo.last);
+        }
+        for (const auto& [board, what] : boards_) s += " | " + board + ": " + what;
+        return s;
+    }
+    std::chrono::steady_clock::time_point started() const { return started_; }
+
+private:
+    const NightlyOptions& o_;
+    const std::chrono::steady_clock::time_point started_;
+    std::mutex print_mutex_, results_mutex_, live_mutex_;
+    std::vector<std::pair<std::pair<std::size_t, std::size_t>, CommitResult>> results_;
+    std::string build_;
+    fs::path build_log_;
+    std::chrono::steady_clock::time_point build_started_;
+    std::map<std::string, std::string> boards_;
+};
+
+// One board's run of one built commit, recorded in the history (record_run: one writer at a time
+// in this process, BEGIN IMMEDIATE and SQLite's busy wait against other processes).
+// `board_lost`: the board could not be claimed (--via-rigd), so no later commit is measured on it
+// either; `--since-last` then resumes at this commit rather than after it.
+CommitResult measure(const NightlyOptions& o, Night& night, const board::Board& b, const Job& job, bool& board_lost) {
+    const auto& commit = job.commit;
+    const auto& where = job.where;
+    std::error_code ec;
+    if (!fs::exists(job.image, ec)) {
+        night.say(fmt::format("{} {}: FAILED: no image {}", where, b.name, job.image.string()));
+        return {commit, b.name, Outcome::failed, "this commit's build made no image " + job.image.string()};
+    }
+    const fs::path logs = o.results_dir / b.name / "logs";
+    fs::create_directories(logs, ec);
+    const fs::path log = logs / ("nightly-" + commit + ".log");
+    fs::remove(log, ec);
+    std::shared_ptr<void> claim;  // held until this board's run is stored
+    if (o.claim_board) {
+        auto claimed = o.claim_board(b);
+        if (!claimed) {
+            night.say(fmt::format("{} {}: FAILED: {}", where, b.name, claimed.error().message));
+            board_lost = true;
+            return {commit, b.name, Outcome::failed, claimed.error().message};
+        }
+        claim = std::move(*claimed);
+    }
+    session::RunOptions ro;
+    ro.repetitions = o.repetitions;
+    ro.cancel = o.cancel;
+    std::size_t arrived = 0;
+    session::Progress progress;
+    progress.result = [&](const results::Measurement&) {
+        night.measuring(b.name, fmt::format("{} {} results", commit, ++arrived));
+    };
+    night.say(fmt::format("{} {}: measuring ({} repetitions)", where, b.name, o.repetitions));
+    night.measuring(b.name, commit + " starting");
+    const auto started = std::chrono::steady_clock::now();
+    auto report = session::run_on_board(b, job.image, ro, log, progress);
+    night.measuring(b.name, "");
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!report) {
+        night.say(fmt::format("{} {}: FAILED after {:.1f} s: {} (log: {})", where, b.name, seconds,
+                              report.error().message, log.string()));
+        return {commit, b.name, Outcome::failed, report.error().message};
+    }
+    // Filed under the commit the host checked out, never under what the image says.
+    std::string note;
+    if (report->info.firmware_commit != commit)
+        note = fmt::format(" (the image calls itself {}; filed under the checked-out {})", report->info.firmware_commit,
+                           commit);
+    report->info.firmware_commit = commit;
+    results::RecordOptions record;
+    record.results_dir = o.results_dir;
+    record.history = o.history;
+    record.log_file = log;
+    record.source = "nightly";
+    record.commit_date = job.commit_date;
+    const auto recorded = results::record_run(*report, record);
+    if (!recorded.ok()) {
+        const auto& error = recorded.file_error ? *recorded.file_error : *recorded.history_error;
+        night.say(fmt::format("{} {}: FAILED to store: {}", where, b.name, error.message));
+        return {commit, b.name, Outcome::failed, "not stored: " + error.message};
+    }
+    night.say(fmt::format("{} {}: measured in {:.1f} s, {} benchmarks, run {} in the history{}", where, b.name,
+                          seconds, report->measurements.size(), report->info.run_id, note));
+    return {commit, b.name, Outcome::measured,
+            fmt::format("run {} (history row {})", report->info.run_id, recorded.history_run) + note};
 }
 
 }  // namespace
@@ -219,42 +448,84 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
 
     NightlyResult result;
     for (const auto& c : commits) result.commits.push_back(short_of(c));
-    say(o, fmt::format("nightly: {} commit(s) in {} on {} board(s)", commits.size(), *range, boards.size()));
+    Night night(o);
+    std::string names;
+    for (const auto& b : boards) names += (names.empty() ? "" : ", ") + b.name;
+    night.say(fmt::format("nightly: {} commit(s) in {} on {} board(s): {}", commits.size(), *range, boards.size(),
+                          names));
+
+    // One thread per board measures what the main thread builds; a terminal also gets a ticker.
+    std::vector<BoardLane> lanes(boards.size());
+    std::vector<std::thread> workers;
+    if (!o.dry_run)
+        for (std::size_t k = 0; k < boards.size(); ++k)
+            workers.emplace_back([&, k] {
+                bool board_lost = false;
+                while (auto job = lanes[k].pop()) {
+                    if (o.cancel && o.cancel->load()) continue;  // drained: nothing more is measured
+                    if (board_lost) {
+                        night.add(job->index, k,
+                                  {job->commit, boards[k].name, Outcome::failed,
+                                   "not measured: the board could not be claimed for an earlier commit"});
+                        continue;
+                    }
+                    night.add(job->index, k, measure(o, night, boards[k], *job, board_lost));
+                }
+            });
+    std::atomic<bool> night_over{false};
+    std::thread ticker;
+    if (o.status && !o.dry_run)
+        ticker = std::thread([&] {
+            while (!night_over.load()) {
+                o.status(night.status());
+                std::this_thread::sleep_for(std::chrono::milliseconds(500));
+            }
+        });
+    const auto finish = [&] {
+        for (auto& lane : lanes) lane.close();
+        for (auto& w : workers) w.join();
+        night_over = true;
+        if (ticker.joinable()) ticker.join();
+        result.results = night.results();
+    };
 
     std::error_code ec;
+    std::size_t built = 0;
+    double build_seconds = 0;
     for (std::size_t i = 0; i < commits.size(); ++i) {
-        if (o.cancel && o.cancel->load()) return make_error(ErrorKind::cancelled, "nightly: cancelled");
+        if (o.cancel && o.cancel->load()) break;
         const auto& full = commits[i];
         const auto commit = short_of(full);
         const auto where = fmt::format("[{}/{}] {}", i + 1, commits.size(), commit);
 
         // Skipped only when a complete run with at least the asked repetitions is stored: a
         // filtered or shorter run does not stand for the commit.
-        std::vector<const board::Board*> todo;
-        for (const auto& b : boards) {
+        std::vector<std::size_t> todo;
+        for (std::size_t k = 0; k < boards.size(); ++k) {
+            const auto& b = boards[k];
             auto stored = history->resolve_commit(b.name, commit);
             auto complete = stored && *stored ? history->has_complete_run(b.name, **stored, o.repetitions)
                                               : Result<bool>(false);
             if (complete && *complete) {
-                result.results.push_back({commit, b.name, Outcome::skipped, "already in the history"});
-                say(o, fmt::format("{} {}: skipped (a complete run with >= {} repetitions is in the history)", where,
-                                   b.name, o.repetitions));
+                night.add(i, k, {commit, b.name, Outcome::skipped, "already in the history"});
+                night.say(fmt::format("{} {}: skipped (a complete run with >= {} repetitions is in the history)",
+                                      where, b.name, o.repetitions));
             } else {
-                todo.push_back(&b);
+                todo.push_back(k);
             }
         }
         if (todo.empty()) continue;
         if (o.dry_run) {
-            for (const auto* b : todo) {
-                result.results.push_back({commit, b->name, Outcome::planned, "dry run"});
-                say(o, fmt::format("{} {}: would be built and measured", where, b->name));
+            for (auto k : todo) {
+                night.add(i, k, {commit, boards[k].name, Outcome::planned, "dry run"});
+                night.say(fmt::format("{} {}: would be built and measured", where, boards[k].name));
             }
             continue;
         }
         auto fail_all = [&](const std::string& why) {
-            for (const auto* b : todo) {
-                result.results.push_back({commit, b->name, Outcome::failed, why});
-                say(o, fmt::format("{} {}: FAILED: {}", where, b->name, why));
+            for (auto k : todo) {
+                night.add(i, k, {commit, boards[k].name, Outcome::failed, why});
+                night.say(fmt::format("{} {}: FAILED: {}", where, boards[k].name, why));
             }
         };
 
@@ -262,100 +533,63 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
         const fs::path wt = o.worktrees / commit;
         fs::create_directories(o.worktrees, ec);
         const fs::path build_log = o.worktrees / (commit + ".build.log");
+        const auto commit_started = std::chrono::steady_clock::now();
         // A worktree left by an earlier night is reused, but made whole first: a nightly killed
         // during `git worktree add` (a bench that went down) leaves its .git file and a partial
         // checkout, whose build then failed for ever. `reset --hard` restores what is missing and
-        // leaves intact files (and their times, which cargo reads) alone; a worktree it cannot
-        // repair (a lock file left by the killed git) is removed and added again.
+        // leaves intact files alone; a worktree it cannot repair (a lock file left by the killed
+        // git) is removed and added again.
         if (fs::exists(wt / ".git", ec) &&
             !git(o, {"-C", fs::absolute(wt).string(), "reset", "--quiet", "--hard", full})) {
-            say(o, fmt::format("{}: the worktree {} is broken (an interrupted night?): making it again", where,
-                               wt.string()));
+            night.say(fmt::format("{}: the worktree {} is broken (an interrupted night?): making it again", where,
+                                  wt.string()));
             fs::remove_all(wt, ec);
         }
         if (!fs::exists(wt / ".git", ec)) {
             fs::remove_all(wt, ec);  // a folder git made before it was stopped
-            say(o, fmt::format("{}: git worktree add {}", where, wt.string()));
+            night.say(fmt::format("{}: checking out (git worktree add {})", where, wt.string()));
+            night.building(where + " checking out", {});
             // Forced twice: a `worktree add` killed half-way leaves its path registered and locked
             // ("missing but locked worktree"), which one --force does not override.
             auto added =
                 git(o, {"worktree", "add", "--detach", "--force", "--force", fs::absolute(wt).string(), full});
             if (!added) {
+                night.building("", {});
                 fail_all(added.error().message);
                 continue;
             }
         }
-        say(o, fmt::format("{}: building its firmware for {} (log: {})", where, packages_of(todo),
-                           build_log.string()));
-        const auto build_started = std::chrono::steady_clock::now();
-        auto images = build_firmware(o, wt, commit, todo, build_log);
+        std::vector<const board::Board*> todo_boards;
+        for (auto k : todo) todo_boards.push_back(&boards[k]);
+        night.say(fmt::format("{}: building its firmware for {} (log: {})", where, packages_of(todo_boards),
+                              build_log.string()));
+        night.building(where + " building", build_log);
+        auto images = build_firmware(o, wt, full, todo_boards, build_log);
+        night.building("", {});
         if (!images) {
+            if (images.error().kind == ErrorKind::cancelled) break;
             fail_all(images.error().message);
             continue;
         }
-        say(o, fmt::format("{}: firmware built in {:.1f} s", where,
-                           std::chrono::duration<double>(std::chrono::steady_clock::now() - build_started).count()));
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - commit_started).count();
+        build_seconds += seconds;
+        ++built;
+        // What is left, at the mean cost of the commits built so far (the skipped ones cost nothing).
+        const auto left = commits.size() - i - 1;
+        night.say(fmt::format("{}: firmware built in {:.1f} s{}", where, seconds,
+                              left ? fmt::format(" (at most {} commit(s) left, about {} at this pace)", left,
+                                                 clock_of(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                     std::chrono::duration<double>(build_seconds / built * left))))
+                                   : std::string()));
         auto date = git(o, {"show", "-s", "--format=%cI", full});
-        const std::string commit_date = date ? *date : "";
-
-        for (const auto* b : todo) {
-            const fs::path image = images->at(b->firmware_package);
-            if (!fs::exists(image, ec)) {
-                result.results.push_back(
-                    {commit, b->name, Outcome::failed, "this commit's build made no image " + image.string()});
-                say(o, fmt::format("{} {}: FAILED: no image {}", where, b->name, image.string()));
-                continue;
-            }
-            const fs::path logs = o.results_dir / b->name / "logs";
-            fs::create_directories(logs, ec);
-            const fs::path log = logs / ("nightly-" + commit + ".log");
-            fs::remove(log, ec);
-            std::shared_ptr<void> claim;  // held until this board's run is stored
-            if (o.claim_board) {
-                auto claimed = o.claim_board(*b);
-                // No board, no later commit either: stop here, so that `--since-last` resumes at
-                // this commit rather than after it.
-                if (!claimed) return claimed.error().context(fmt::format("{} {}", where, b->name));
-                claim = std::move(*claimed);
-            }
-            session::RunOptions ro;
-            ro.repetitions = o.repetitions;
-            ro.cancel = o.cancel;
-            say(o, fmt::format("{} {}: running ({} repetitions)", where, b->name, o.repetitions));
-            auto report = session::run_on_board(*b, image, ro, log);
-            if (!report) {
-                result.results.push_back({commit, b->name, Outcome::failed, report.error().message});
-                say(o,
-                    fmt::format("{} {}: FAILED: {} (log: {})", where, b->name, report.error().message, log.string()));
-                if (report.error().kind == ErrorKind::cancelled) return report.error();
-                continue;
-            }
-            // Filed under the commit the host checked out, never under what the image says.
-            std::string note;
-            if (report->info.firmware_commit != commit)
-                note = fmt::format(" (the image calls itself {}; filed under the checked-out {})",
-                                   report->info.firmware_commit, commit);
-            report->info.firmware_commit = commit;
-            results::RecordOptions record;
-            record.results_dir = o.results_dir;
-            record.history = o.history;
-            record.log_file = log;
-            record.source = "nightly";
-            record.commit_date = commit_date;
-            const auto recorded = results::record_run(*report, record);
-            if (!recorded.ok()) {
-                const auto& error = recorded.file_error ? *recorded.file_error : *recorded.history_error;
-                result.results.push_back({commit, b->name, Outcome::failed, "not stored: " + error.message});
-                say(o, fmt::format("{} {}: FAILED to store: {}", where, b->name, error.message));
-                continue;
-            }
-            result.results.push_back(
-                {commit, b->name, Outcome::measured,
-                 fmt::format("run {} (history row {})", report->info.run_id, recorded.history_run) + note});
-            say(o, fmt::format("{} {}: measured, {} benchmarks, run {} in the history{}", where, b->name,
-                               report->measurements.size(), report->info.run_id, note));
-        }
+        for (auto k : todo)
+            lanes[k].push({i, commit, date ? *date : "", where, images->at(boards[k].firmware_package)});
     }
+    finish();
+    if (o.status) o.status("");
+    if (o.cancel && o.cancel->load()) return make_error(ErrorKind::cancelled, "nightly: cancelled");
+    night.say(fmt::format("nightly: {} commit(s) done", commits.size()));
 
     // Step detection over every benchmark's whole series, per board.
     const std::set<std::string> in_range(result.commits.begin(), result.commits.end());

@@ -1,9 +1,11 @@
 #pragma once
 // `rig nightly`'s loop: every commit of a range, oldest first, on every chosen board — checked out
-// in its own git worktree, its firmware built by its own CMake, run, stored in the history — then
-// step detection over each benchmark's series, naming the commit that changed it. Resumable:
-// commits that already have a complete run with the asked repetitions are skipped, so a rerun
-// continues where one stopped. Runs are filed under the commit checked out (results/run_recorder).
+// in its own git worktree, its firmware built for the chosen boards, run, stored in the history —
+// then step detection over each benchmark's series, naming the commit that changed it. The main
+// thread builds the commits in order; one thread per board measures each built commit, so boards
+// run in parallel with each other and with the next commit's build. Resumable: commits that
+// already have a complete run with the asked repetitions are skipped, so a rerun continues where
+// one stopped. Runs are filed under the commit checked out (results/run_recorder).
 
 #include "host/board/board.hpp"
 #include "host/results/step_detection.hpp"
@@ -41,7 +43,12 @@ struct NightlyOptions {
     results::ThresholdConfig thresholds;  // per family; a step past them in the slower direction is a regression
     double step_alpha = 0.001;
     const std::atomic<bool>* cancel = nullptr;
-    std::function<void(const std::string&)> print;  // progress lines
+    // Progress lines ("0:42 [3/10] 1a2b3c4d5e6f: firmware built in 11.8 s"), whole, one call each,
+    // never two at once (the board threads' calls are serialised).
+    std::function<void(const std::string&)> print;
+    // A status line redrawn in place about twice a second while work runs (the build under way and
+    // its elapsed time, each board's run); "" at the end. Empty: none (output that is not a terminal).
+    std::function<void(const std::string&)> status;
     // Called just before each board's run; the run starts when it returns and the token it gives is
     // dropped once the run is stored. `rig nightly --via-rigd` holds the board through the bench's
     // rigd here, so that people at the bench and the nightly (or a lab's Buildbot build) share one

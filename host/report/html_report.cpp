@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <tuple>
 #include <sstream>
 
 namespace rig::report {
@@ -27,12 +29,42 @@ std::string commit_link(const ReportOptions& o, const std::string& commit) {
     return url;
 }
 
-// A Chart.js config as data; the page's script adds the callbacks (links, tooltips).
+// A Chart.js config as data; the page's script adds the callbacks (links, tooltips). Charts of one
+// group (a board's benchmark family) are drawn small, side by side, as one grid.
 struct Chart {
-    std::string id, section, title, note;
+    std::string id, section, group, title, note;
+    bool small = false;
     json config;
     std::vector<std::string> notes;
 };
+
+// An id for an anchor: letters, digits, '-' and '_' only, so a board or family name can never
+// break out of the attribute.
+std::string anchor_of(std::string_view text) {
+    std::string id;
+    for (char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (std::isalnum(u) || c == '_')
+            id += static_cast<char>(std::tolower(u));
+        else if (!id.empty() && id.back() != '-')
+            id += '-';
+    }
+    while (!id.empty() && id.back() == '-') id.pop_back();
+    return id.empty() ? "section" : id;
+}
+
+// One entry of the table of contents; the page's headings are written with the same ids.
+struct TocEntry {
+    int level = 2;
+    std::string id, title;
+};
+
+// The step options for one benchmark: the family's thresholds when a threshold file was given.
+results::StepOptions step_options_for(const ReportOptions& o, std::string_view full_name) {
+    auto so = o.steps;
+    if (o.thresholds) so.thresholds = o.thresholds->for_benchmark(full_name);
+    return so;
+}
 
 json axis(const std::string& title, const std::string& type = {}) {
     json a = {{"title", {{"display", true}, {"text", title}}}};
@@ -72,8 +104,10 @@ void trend_charts(const results::History& h, const std::string& board, const Boa
             for (const auto& [unit, datasets] : by_unit) {
                 Chart c;
                 c.id = fmt::format("trend-{}", charts.size());
-                c.section = "Trends on " + board + " — " + family;
-                c.title = fmt::format("{} on {} ({})", name, board, board::to_string(unit));
+                c.section = "Trends on " + board;
+                c.group = family;
+                c.small = true;
+                c.title = fmt::format("{} ({})", name, board::to_string(unit));
                 // Commits in date order, over all datasets.
                 std::vector<std::pair<std::string, std::string>> order;  // (date, commit)
                 std::set<std::string> seen;
@@ -90,7 +124,7 @@ void trend_charts(const results::History& h, const std::string& board, const Boa
                 json ds = json::array();
                 std::size_t colour = 0;
                 for (const auto& [full, pts] : datasets) {
-                    const auto steps = results::detect_steps(pts, o.steps);
+                    const auto steps = results::detect_steps(pts, step_options_for(o, full));
                     std::set<std::string> step_commits;
                     for (const auto& s : steps) {
                         step_commits.insert(s.commit);
@@ -112,14 +146,16 @@ void trend_charts(const results::History& h, const std::string& board, const Boa
                                   {"tension", 0}});
                     ++colour;
                 }
+                // Small: a compact legend (one entry per payload size) leaves room for the plot.
                 c.config = {{"type", "line"},
                             {"data", {{"labels", labels}, {"datasets", ds}}},
                             {"links", links},
                             {"options",
-                             {{"scales",
+                             {{"plugins",
+                               {{"legend", {{"labels", {{"boxWidth", 10}, {"font", {{"size", 10}}}}}}}}},
+                              {"scales",
                                {{"x", axis("commit (oldest → newest)")},
                                 {"y", axis(fmt::format("median {} per call", board::to_string(unit)))}}}}}};
-                c.note = "▲ marks the commit where a step was detected; click a point to open its commit.";
                 charts.push_back(std::move(c));
             }
         }
@@ -259,6 +295,158 @@ std::string inventory_table(const CommitInventory& ci) {
     return out + "</tbody></table>\n";
 }
 
+// Every step in the history, per board and benchmark, over each whole series (as `rig nightly`
+// looks for them), for the summary.
+struct FoundStep {
+    std::string board, benchmark, date;  // date: of the commit that caused it (its run's start if unknown)
+    results::Step step;
+    bool regression = false;  // slower and past the family's thresholds
+};
+
+Result<std::vector<FoundStep>> find_steps(const results::History& h, const std::map<std::string, BoardData>& boards,
+                                          const ReportOptions& o) {
+    std::vector<FoundStep> found;
+    for (const auto& [board, bd] : boards)
+        for (const auto& [name, params] : bd.names)
+            for (auto param : params) {
+                const std::string full = param ? fmt::format("{}/{}", name, param) : name;
+                auto series = h.series(board, full);
+                if (!series) return series.error().context("report");
+                for (const auto& s : results::detect_steps(*series, step_options_for(o, full))) {
+                    const auto& p = (*series)[s.index];
+                    found.push_back(
+                        {board, full, p.commit_date.empty() ? p.started_at : p.commit_date, s, s.slower() && s.past_thresholds});
+                }
+            }
+    // Regressions first, then the other steps; newest commit first within each.
+    std::stable_sort(found.begin(), found.end(), [](const FoundStep& a, const FoundStep& b) {
+        if (a.regression != b.regression) return a.regression;
+        if (a.date != b.date) return a.date > b.date;
+        return std::tie(a.board, a.benchmark) < std::tie(b.board, b.benchmark);
+    });
+    return found;
+}
+
+std::string commit_cell(const ReportOptions& o, const std::string& commit) {
+    const auto link = commit_link(o, commit);
+    const auto hash = "<code>" + html_escape(commit) + "</code>";
+    return link.empty() ? hash : "<a href=\"" + html_escape(link) + "\">" + hash + "</a>";
+}
+
+std::string summary_section(const std::map<std::string, BoardData>& boards, const std::vector<FoundStep>& steps,
+                            const ReportOptions& o) {
+    std::string out = "<section id=\"summary\">\n<h2>Summary</h2>\n";
+    out += "<h3 id=\"latest-runs\">Latest complete run per board</h3>\n";
+    if (boards.empty()) {
+        out += "<p>The history holds no run yet (<code>rig run</code>, <code>rig nightly</code> and "
+               "<code>rig import</code> fill it).</p>\n";
+    } else {
+        out += "<table class=\"latest\"><thead><tr><th>board</th><th>commit</th><th>commit date</th><th>run started"
+               "</th><th>run id</th><th>benchmarks</th><th>repetitions</th><th>unit</th></tr></thead><tbody>\n";
+        for (const auto& [board, bd] : boards) {
+            // Runs are oldest first; a filtered run is a look at a few benchmarks, not the board's state.
+            const auto it = std::find_if(bd.runs.rbegin(), bd.runs.rend(),
+                                         [](const results::RunSummary& r) { return r.complete; });
+            if (it == bd.runs.rend()) {
+                out += fmt::format(
+                    "<tr><td>{}</td><td colspan=\"7\" class=\"partly\">no complete run ({} filtered run(s))</td></tr>\n",
+                    html_escape(board), bd.runs.size());
+                continue;
+            }
+            out += fmt::format(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td>"
+                "<td>{}</td></tr>\n",
+                html_escape(board), commit_cell(o, it->commit), html_escape(it->commit_date),
+                html_escape(it->started_at), html_escape(it->run_uid), it->benchmarks, it->repetitions,
+                board::to_string(it->unit));
+        }
+        out += "</tbody></table>\n";
+    }
+    const auto regressions =
+        std::count_if(steps.begin(), steps.end(), [](const FoundStep& f) { return f.regression; });
+    out += "<h3 id=\"changes\">What changed</h3>\n";
+    if (steps.empty()) {
+        out += "<p>No step in any benchmark's series.</p>\n";
+        return out + "</section>\n";
+    }
+    out += fmt::format(
+        "<p>{} regression(s) (slower, past the family's thresholds) and {} other step(s), found over each "
+        "benchmark's whole series per board; each row names the commit that introduced the change.</p>\n",
+        regressions, steps.size() - regressions);
+    out += "<table class=\"changes\"><thead><tr><th>kind</th><th>board</th><th>benchmark</th><th>commit</th>"
+           "<th>before it</th><th>change</th></tr></thead><tbody>\n";
+    for (const auto& f : steps) {
+        const auto& s = f.step;
+        const char* kind = f.regression ? "regression" : s.slower() ? "slower" : "faster";
+        std::string change = fmt::format("{:+g} {} ({:g} → {:g}, {:+.1f} %", s.change, board::to_string(s.unit),
+                                         s.before, s.after, s.change_percent);
+        if (s.p_value) change += fmt::format(", p = {:.2g}", *s.p_value);
+        if (!s.past_thresholds) change += ", within thresholds";
+        out += fmt::format(
+            "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", kind, kind,
+            html_escape(f.board), html_escape(f.benchmark), commit_cell(o, s.commit),
+            commit_cell(o, s.previous_commit), html_escape(change + ")"));
+    }
+    return out + "</tbody></table>\n</section>\n";
+}
+
+std::string contents_section(const std::vector<TocEntry>& toc) {
+    std::string out = "<nav id=\"contents\">\n<h2>Contents</h2>\n<ul>\n";
+    out += "<li><a href=\"#summary\">Summary</a><ul><li><a href=\"#latest-runs\">Latest complete run per board</a>"
+           "</li><li><a href=\"#changes\">What changed</a></li></ul></li>\n";
+    for (std::size_t i = 0; i < toc.size(); ++i) {
+        const auto& e = toc[i];
+        out += fmt::format("<li><a href=\"#{}\">{}</a>", e.id, html_escape(e.title));
+        if (e.level == 2 && i + 1 < toc.size() && toc[i + 1].level == 3) {
+            out += "<ul>";
+            while (i + 1 < toc.size() && toc[i + 1].level == 3) {
+                ++i;
+                out += fmt::format("<li><a href=\"#{}\">{}</a></li>", toc[i].id, html_escape(toc[i].title));
+            }
+            out += "</ul>";
+        }
+        out += "</li>\n";
+    }
+    return out + "</ul>\n</nav>\n";
+}
+
+// Headings with ids that are unique on the page, recorded for the table of contents.
+class Headings {
+public:
+    std::string add(int level, const std::string& title, const std::string& wanted_id) {
+        std::string id = anchor_of(wanted_id);
+        for (int n = 2; !ids_.insert(id).second; ++n) id = fmt::format("{}-{}", anchor_of(wanted_id), n);
+        toc_.push_back({level, id, title});
+        return fmt::format("<h{0} id=\"{1}\">{2}</h{0}>\n", level, id, html_escape(title));
+    }
+    const std::vector<TocEntry>& toc() const { return toc_; }
+
+private:
+    std::set<std::string> ids_{"summary", "latest-runs", "changes", "contents", "js-errors"};
+    std::vector<TocEntry> toc_;
+};
+
+// Runs before Chart.js: an error anywhere on the page (Chart.js itself included) is shown at the top
+// instead of leaving empty chart boxes unexplained, and counted on <html data-js-errors>.
+const char* error_script = R"JS(
+(function () {
+  const root = document.documentElement;
+  root.setAttribute('data-js-errors', '0');
+  window.addEventListener('error', function (e) {
+    const n = Number(root.getAttribute('data-js-errors')) + 1;
+    root.setAttribute('data-js-errors', String(n));
+    const text = (e && e.message) ? e.message : String(e);
+    const show = function () {
+      const box = document.getElementById('js-errors');
+      if (!box) return;
+      box.hidden = false;
+      box.textContent += (box.textContent ? ' | ' : 'A script on this page failed, charts may be missing: ') + text;
+    };
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', show); else show();
+  });
+})();
+)JS";
+
 const char* page_script = R"JS(
 (function () {
   const charts = JSON.parse(document.getElementById('rig-charts').textContent);
@@ -281,7 +469,9 @@ const char* page_script = R"JS(
     cfg.options.animation = false;
     cfg.options.responsive = true;
     cfg.options.maintainAspectRatio = false;
-    cfg.options.plugins = { title: { display: true, text: spec.title } };
+    cfg.options.plugins = Object.assign({}, cfg.options.plugins || {}, {
+      title: { display: true, text: spec.title }
+    });
     cfg.options.plugins.tooltip = { callbacks: { afterLabel(ctx) {
       const raw = ctx.raw || {};
       return raw.n !== undefined ? 'samples: ' + raw.n : '';
@@ -329,6 +519,7 @@ Result<std::string> render_html_report(const ReportInput& input, const ReportOpt
 
     std::vector<Chart> charts;
     std::map<std::string, BoardData> boards;
+    std::vector<FoundStep> steps;
     if (input.history) {
         const auto& h = *input.history;
         auto runs = h.runs();
@@ -344,44 +535,75 @@ Result<std::string> render_html_report(const ReportInput& input, const ReportOpt
                 if (r.complete || !bd.latest || !bd.latest->info.complete) bd.latest = std::move(*run);
             }
         }
+        auto found = find_steps(h, boards, o);
+        if (!found) return found.error();
+        steps = std::move(*found);
         for (const auto& [board, bd] : boards) trend_charts(h, board, bd, o, charts);
         for (const auto& [board, bd] : boards) latest_charts(board, bd, charts);
     }
     inventory_chart(input.inventories, o, charts);
-
-    std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>" +
-                       html_escape(o.title) +
-                       "</title>\n<style>\n"
-                       "body{font-family:sans-serif;margin:1.5em;max-width:1400px}"
-                       ".chart{position:relative;height:340px;margin:1em 0 0.3em 0}"
-                       "table{border-collapse:collapse;margin:0.5em 0}td,th{border:1px solid #ccc;padding:3px 7px;"
-                       "vertical-align:top;text-align:left}.note{color:#555;font-size:90%}"
-                       ".step{color:#b00}.holds{background:#e6f4e6}.partly{background:#fff4d6}"
-                       ".does-not-hold{background:#fbe3e3}.not-comparable,.not-measured{background:#eee}\n"
-                       "</style>\n<script>" +
-                       escape_script(chart_js.str()) + "</script>\n</head>\n<body data-charts-rendered=\"0\">\n";
-    html += "<h1>" + html_escape(o.title) + "</h1>\n";
-    html +=
-        "<p class=\"note\">Units are on every axis. QEMU counts instructions (exact, deterministic); real boards "
-        "count cycles. The two are never drawn in one chart. Plots: Chart.js, inlined (works offline).</p>\n";
-    if (!input.paper.empty()) {
-        html += "<h2>The paper's claims</h2>\n";
-        for (const auto& t : input.paper) html += "<h3>" + html_escape(t.board) + "</h3>\n" + paper_html_table(t);
+    // One heading per section: the latest-run charts come per board (cells, then Rust vs C), so
+    // each section's charts are gathered where the section first appears.
+    {
+        std::map<std::string, std::size_t> first;
+        for (const auto& c : charts) first.emplace(c.section, first.size());
+        std::stable_sort(charts.begin(), charts.end(),
+                         [&](const Chart& a, const Chart& b) { return first.at(a.section) < first.at(b.section); });
     }
-    std::string section;
+
+    // The sections after the summary and the contents, written first so the contents can list them.
+    Headings headings;
+    std::string body;
+    if (!input.paper.empty()) {
+        body += headings.add(2, "The paper's claims", "paper");
+        for (const auto& t : input.paper)
+            body += headings.add(3, t.board, "paper-" + t.board) + paper_html_table(t);
+    }
+    std::string section, group;
+    std::vector<std::string> group_notes;
+    bool in_grid = false;
+    const auto close_grid = [&] {
+        if (!in_grid) return;
+        body += "</div>\n";
+        if (!group_notes.empty()) {
+            body += "<ul class=\"steps\">\n";
+            for (const auto& n : group_notes) body += "<li class=\"step\">" + html_escape(n) + "</li>\n";
+            body += "</ul>\n";
+        }
+        group_notes.clear();
+        in_grid = false;
+    };
     json specs = json::array();
     for (const auto& c : charts) {
         if (c.section != section) {
+            close_grid();
             section = c.section;
-            html += "<h2>" + html_escape(section) + "</h2>\n";
+            group.clear();
+            body += headings.add(2, section, section);
+            if (c.small)
+                body += "<p class=\"note\">One small chart per benchmark, one line per payload size. ▲ marks the "
+                        "commit where a step was detected; click a point to open its commit.</p>\n";
         }
-        html += fmt::format("<div class=\"chart\"><canvas id=\"{}\" role=\"img\" aria-label=\"{}\"></canvas></div>\n",
-                            c.id, html_escape(c.title));
-        if (!c.note.empty()) html += "<p class=\"note\">" + html_escape(c.note) + "</p>\n";
-        for (const auto& n : c.notes) html += "<p class=\"step\">" + html_escape(n) + "</p>\n";
+        if (c.small && c.group != group) {
+            close_grid();
+            group = c.group;
+            body += headings.add(3, group, section + "-" + group);
+            body += "<div class=\"grid\">\n";
+            in_grid = true;
+        }
+        body += fmt::format("<div class=\"chart{}\"><canvas id=\"{}\" role=\"img\" aria-label=\"{}\"></canvas></div>\n",
+                            c.small ? " small" : "", c.id, html_escape(c.title));
+        if (c.small) {
+            group_notes.insert(group_notes.end(), c.notes.begin(), c.notes.end());
+        } else {
+            if (!c.note.empty()) body += "<p class=\"note\">" + html_escape(c.note) + "</p>\n";
+            for (const auto& n : c.notes) body += "<p class=\"step\">" + html_escape(n) + "</p>\n";
+        }
         specs.push_back({{"id", c.id}, {"title", c.title}, {"config", c.config}});
     }
-    if (!input.inventories.empty()) html += "<h3>Latest inventory</h3>\n" + inventory_table(input.inventories.back());
+    close_grid();
+    if (!input.inventories.empty())
+        body += headings.add(3, "Latest inventory", "latest-inventory") + inventory_table(input.inventories.back());
 
     // What each board's latest run checked after collecting: a warning there (a clock that does
     // not match the board file, a read-back that could not be done) belongs on the page.
@@ -399,30 +621,55 @@ Result<std::string> render_html_report(const ReportInput& input, const ReportOpt
                               i.uart_garbage_bytes);
     }
     if (!checks.empty())
-        html +=
-            "<h2>Checks of each board's latest run</h2>\n<table><thead><tr><th>board</th><th>commit</th><th>RAM "
-            "cross-check</th><th>counter check</th><th>UART garbage bytes</th></tr></thead><tbody>\n" +
-            checks + "</tbody></table>\n";
+        body += headings.add(2, "Checks of each board's latest run", "checks") +
+                "<table><thead><tr><th>board</th><th>commit</th><th>RAM cross-check</th><th>counter check</th>"
+                "<th>UART garbage bytes</th></tr></thead><tbody>\n" +
+                checks + "</tbody></table>\n";
 
-    // Every commit, with its link when a URL template was given.
-    std::set<std::string> listed;
+    // Every run, newest first per board, with what identifies and qualifies it.
     std::string rows;
     for (const auto& [board, bd] : boards)
-        for (auto it = bd.runs.rbegin(); it != bd.runs.rend(); ++it) {
-            const auto link = commit_link(o, it->commit);
-            const auto hash = html_escape(it->commit);
-            rows +=
-                fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(board),
-                            link.empty() ? "<code>" + hash + "</code>"
-                                         : "<a href=\"" + html_escape(link) + "\"><code>" + hash + "</code></a>",
-                            html_escape(it->commit_date), html_escape(it->started_at), board::to_string(it->unit));
-        }
+        for (auto it = bd.runs.rbegin(); it != bd.runs.rend(); ++it)
+            rows += fmt::format(
+                "<tr{}><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                "<td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                it->complete ? "" : " class=\"partial\"", html_escape(board), html_escape(it->run_uid),
+                commit_cell(o, it->commit), html_escape(it->commit_date), html_escape(it->started_at),
+                it->repetitions, it->benchmarks,
+                it->filter.empty() ? "<span class=\"note\">whole suite</span>"
+                                   : "<code>" + html_escape(it->filter) + "</code>",
+                board::to_string(it->unit), html_escape(it->source));
     if (!rows.empty())
-        html +=
-            "<h2>Runs</h2>\n<table><thead><tr><th>board</th><th>commit</th><th>commit date</th><th>run started"
-            "</th><th>unit</th></tr></thead><tbody>\n" +
-            rows + "</tbody></table>\n";
+        body += headings.add(2, "Runs", "runs") +
+                "<table class=\"runs\"><thead><tr><th>board</th><th>run id</th><th>commit</th><th>commit date</th>"
+                "<th>run started</th><th>repetitions</th><th>benchmarks</th><th>filter</th><th>unit</th>"
+                "<th>source</th></tr></thead><tbody>\n" +
+                rows + "</tbody></table>\n";
 
+    std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>" +
+                       html_escape(o.title) +
+                       "</title>\n<style>\n"
+                       "body{font-family:sans-serif;margin:1.5em;max-width:1400px}"
+                       ".chart{position:relative;height:340px;margin:1em 0 0.3em 0}"
+                       ".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:10px}"
+                       ".chart.small{height:230px;margin:0}"
+                       "table{border-collapse:collapse;margin:0.5em 0}td,th{border:1px solid #ccc;padding:3px 7px;"
+                       "vertical-align:top;text-align:left}.note{color:#555;font-size:90%}"
+                       ".step{color:#b00}.steps{font-size:90%}tr.regression td{background:#fbe3e3}"
+                       "tr.partial td{color:#555}nav ul{margin:0.2em 0}nav ul ul li{display:inline;margin-right:0.8em}"
+                       ".holds{background:#e6f4e6}.partly{background:#fff4d6}"
+                       ".does-not-hold{background:#fbe3e3}.not-comparable,.not-measured{background:#eee}\n"
+                       "</style>\n<script>" +
+                       std::string(error_script) + "</script>\n<script>" + escape_script(chart_js.str()) +
+                       "</script>\n</head>\n<body data-charts-rendered=\"0\">\n";
+    html += "<h1>" + html_escape(o.title) + "</h1>\n";
+    html += "<p id=\"js-errors\" class=\"partly\" hidden></p>\n";
+    html +=
+        "<p class=\"note\">Units are on every axis. QEMU counts instructions (exact, deterministic); real boards "
+        "count cycles. The two are never drawn in one chart. Plots: Chart.js, inlined (works offline).</p>\n";
+    html += summary_section(boards, steps, o);
+    html += contents_section(headings.toc());
+    html += body;
     html += "<script type=\"application/json\" id=\"rig-charts\">" + escape_script(specs.dump()) + "</script>\n";
     html += "<script>" + std::string(page_script) + "</script>\n</body></html>\n";
     return html;

@@ -1,12 +1,16 @@
 #pragma once
-// `rig report`'s page: one static HTML file, readable offline (Chart.js is inlined), with per board
-// and benchmark the trend across commits (steps marked, points linked to their commit), the
-// cell curves over payload size, Rust-vs-C bars, the unsafe inventory over time and the paper table.
+// `rig report`'s page: one static HTML file, readable offline (Chart.js is inlined). It opens with
+// what a reader wants first — each board's latest complete run and the steps found in the history,
+// regressions first, each named by the commit that caused it — then a table of contents; then per
+// board and benchmark family a grid of small trend charts (steps marked, points linked to their
+// commit), the cell curves over payload size, Rust-vs-C bars, the unsafe inventory over time, the
+// paper table, and every run (id, repetitions, filter, unit).
 
 #include "host/report/paper.hpp"
 #include "host/report/unsafe_inventory.hpp"
 #include "host/results/history.hpp"
 #include "host/results/step_detection.hpp"
+#include "host/results/thresholds.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -18,7 +22,8 @@ namespace rig::report {
 struct ReportOptions {
     std::string commit_url;  // "https://host/repo/commit/{}": points link there; empty: hashes shown, no links
     std::filesystem::path chart_js = "/usr/share/javascript/chart.js/chart.min.js";  // Debian's libjs-chart.js
-    results::StepOptions steps;
+    results::StepOptions steps;  // thresholds: replaced per family when `thresholds` is given
+    std::optional<results::ThresholdConfig> thresholds;  // config/compare_thresholds.toml, as `rig nightly`
     std::string title = "kernel-rig nightly report";
 };
 

@@ -157,3 +157,77 @@ TEST(Nightly, MeasuresACommitInItsWorktreeAndSkipsItOnRerun) {
 }
 
 }  // namespace
+
+// Two boards at once: the QEMU board and a second board file for the same image under another
+// name, found through RIG_BOARDS_PATH. One commit is built once and measured on both boards in
+// parallel (both runs start before either ends), and both runs land whole in the one history —
+// the two board threads record at the same time.
+TEST(Nightly, MeasuresTwoBoardsInParallelIntoOneHistory) {
+    ASSERT_TRUE(rig::util::program_available("git")) << "git is not installed: apt-get install git";
+    ASSERT_TRUE(fs::exists(rig_binary)) << rig_binary << " was not built";
+    const fs::path dir = fs::temp_directory_path() / ("rig-nightly-parallel-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir / "boards");
+    const fs::path repo = dir / "repo";
+    run_ok({"git", "clone", "--quiet", RIG_SOURCE_DIR, repo.string()}, dir / "git.log");
+    std::stringstream text;
+    text << std::ifstream(fs::path(RIG_SOURCE_DIR) / "boards/qemu_mps2_an386.toml").rdbuf();
+    std::string twin = text.str();
+    const std::string name = "name = \"qemu_mps2_an386\"";
+    ASSERT_NE(twin.find(name), std::string::npos) << "the QEMU board file changed: update this test";
+    // The image says it is for qemu_mps2_an386: the second file says so too (firmware_board).
+    twin.replace(twin.find(name), name.size(), "name = \"qemu_twin\"\nfirmware_board = \"qemu_mps2_an386\"");
+    std::ofstream(dir / "boards/qemu_twin.toml") << twin;
+
+    const auto history = dir / "history.sqlite";
+    auto night = rig::util::run_captured(
+        {"env", "RIG_BOARDS_PATH=" + (dir / "boards").string(), rig_binary.string(), "nightly", "--repo",
+         repo.string(), "--range", "HEAD^..HEAD", "--boards", "qemu_mps2_an386,qemu_twin", "--worktrees",
+         (dir / "worktrees").string(), "--history", history.string(), "--results-dir", (dir / "results").string(),
+         "-r", "3"},
+        dir / "night.log", std::chrono::seconds(1800));
+    ASSERT_TRUE(night.ok) << night.status << night.output;
+    const auto& out = night.output;
+    EXPECT_NE(out.find("2 measured, 0 skipped (already stored), 0 failed"), std::string::npos) << out;
+    // Progress: which commit of how many is built, with the time since the start.
+    EXPECT_NE(out.find("0:00 nightly: 1 commit(s) in HEAD^..HEAD on 2 board(s): qemu_mps2_an386, qemu_twin"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find("[1/1] "), std::string::npos) << out;
+    EXPECT_NE(out.find(": firmware built in "), std::string::npos) << out;
+    EXPECT_EQ(out.find("\r"), std::string::npos) << "no status line when the output is not a terminal";
+    // Built once, for the one firmware package both boards use.
+    std::size_t builds = 0;
+    for (auto at = out.find(": building its firmware for qemu_mps2_an386 ("); at != std::string::npos;
+         at = out.find(": building its firmware for", at + 1))
+        ++builds;
+    EXPECT_EQ(builds, 1u) << out;
+    // In parallel: both boards started before either finished.
+    const auto started_a = out.find("qemu_mps2_an386: measuring"), started_b = out.find("qemu_twin: measuring");
+    const auto first_done = std::min(out.find("qemu_mps2_an386: measured in"), out.find("qemu_twin: measured in"));
+    ASSERT_NE(started_a, std::string::npos) << out;
+    ASSERT_NE(started_b, std::string::npos) << out;
+    ASSERT_NE(first_done, std::string::npos) << out;
+    EXPECT_LT(std::max(started_a, started_b), first_done) << out;
+
+    // Both runs are in the history, whole, each under its own board and id.
+    auto h = rig::results::History::open(history);
+    ASSERT_TRUE(h) << h.error().message;
+    auto runs = h->runs();
+    ASSERT_TRUE(runs) << runs.error().message;
+    ASSERT_EQ(runs->size(), 2u);
+    EXPECT_NE(runs->at(0).board, runs->at(1).board);
+    EXPECT_NE(runs->at(0).run_uid, runs->at(1).run_uid);
+    EXPECT_EQ(runs->at(0).commit, runs->at(1).commit);
+    for (const auto& r : *runs) {
+        EXPECT_TRUE(r.complete) << r.board;
+        EXPECT_EQ(r.repetitions, 3u) << r.board;
+        EXPECT_GT(r.benchmarks, 20u) << r.board;
+        EXPECT_EQ(r.benchmarks, runs->at(0).benchmarks) << "the same image measured the same benchmarks";
+        auto run = h->load_run(r.id);
+        ASSERT_TRUE(run) << run.error().message;
+        for (const auto& m : run->measurements) EXPECT_EQ(m.samples.size(), 3u) << r.board << " " << m.full_name();
+        EXPECT_TRUE(fs::exists(dir / "results" / r.board / (r.commit + ".json"))) << r.board;
+    }
+    fs::remove_all(dir);
+}

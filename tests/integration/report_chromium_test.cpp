@@ -1,8 +1,11 @@
 // `rig report` end to end: a history of synthetic runs over three fake commits (instructions on the
-// QEMU board with a step, cycles on an nRF52 board) plus one real QEMU run, written as HTML by the
-// real `rig`, opened in headless Chromium (Debian's `chromium`): the page must draw every chart
-// (the page counts Chart.js render callbacks into <body data-charts-rendered>) and the screenshot
-// must be a real picture.
+// QEMU board with a step, cycles on an nRF52 board, then a filtered nRF52 run of a fourth commit)
+// plus one real QEMU run, written as HTML by the real `rig`, opened in headless Chromium (Debian's
+// `chromium`). The summary must name each board's latest complete run and the seeded regression
+// with the commit that caused it; every link of the contents must land on a heading; the runs
+// table must carry run id, repetitions, filter and unit; the page must draw every chart (it counts
+// Chart.js render callbacks into <body data-charts-rendered>) without a script error (counted into
+// <html data-js-errors>), and the screenshot must be a real picture.
 #include "host/results/history.hpp"
 #include "host/session/run_session.hpp"
 #include "host/util/child_process.hpp"
@@ -85,6 +88,13 @@ TEST(ReportChromium, EveryChartRendersInHeadlessChromium) {
                 h->add_run(synthetic("nrf52dk", rig::board::CounterUnit::cycles, commits[i], i), "", {"test", date});
             ASSERT_TRUE(n) << n.error().message;
         }
+        // A filtered run of a later commit: not the board's latest complete run.
+        auto partial = synthetic("nrf52dk", rig::board::CounterUnit::cycles, "ddddddddddd4", 3);
+        partial.info.complete = false;
+        partial.info.filter = "cell/";
+        std::erase_if(partial.measurements, [](const Measurement& m) { return !m.name.starts_with("cell/"); });
+        auto p = h->add_run(partial, "", {"test", "2026-01-04T12:00:00+00:00"});
+        ASSERT_TRUE(p) << p.error().message;
         // One real run, the latest on the QEMU board.
         ASSERT_TRUE(fs::exists(firmware_image)) << firmware_image << " was not built";
         auto board = rig::board::find_board("qemu_mps2_an386", fs::path(RIG_SOURCE_DIR) / "boards");
@@ -95,6 +105,24 @@ TEST(ReportChromium, EveryChartRendersInHeadlessChromium) {
         ASSERT_TRUE(real) << real.error().message;
         auto stored = h->add_run(*real, "", {"test", "2026-01-04T12:00:00+00:00"});
         ASSERT_TRUE(stored) << stored.error().message;
+    }
+
+    // The run ids the summary and the runs table must show.
+    std::string real_commit, real_run_id, nrf_run_id, partial_run_id;
+    {
+        auto h = rig::results::History::open(history_file);
+        ASSERT_TRUE(h) << h.error().message;
+        auto runs = h->runs();
+        ASSERT_TRUE(runs) << runs.error().message;
+        for (const auto& r : *runs) {
+            if (r.board == "qemu_mps2_an386" && r.source == "test" && r.commit_date.starts_with("2026-01-04"))
+                real_commit = r.commit, real_run_id = r.run_uid;
+            if (r.board == "nrf52dk" && r.commit == "ccccccccccc3") nrf_run_id = r.run_uid;
+            if (r.board == "nrf52dk" && r.commit == "ddddddddddd4") partial_run_id = r.run_uid;
+        }
+        ASSERT_FALSE(real_run_id.empty());
+        ASSERT_FALSE(nrf_run_id.empty());
+        ASSERT_FALSE(partial_run_id.empty());
     }
 
     const fs::path html = dir / "report.html";
@@ -109,10 +137,58 @@ TEST(ReportChromium, EveryChartRendersInHeadlessChromium) {
     EXPECT_NE(page.find("https://example.invalid/commit/bbbbbbbbbbb2"), std::string::npos);
     EXPECT_NE(page.find("<table class=\"paper\">"), std::string::npos);
     // The real run's after-checks are on the page; the synthetic nrf52dk runs recorded none.
-    EXPECT_NE(page.find("<h2>Checks of each board's latest run</h2>"), std::string::npos);
+    EXPECT_NE(page.find("<h2 id=\"checks\">Checks of each board&#39;s latest run</h2>"), std::string::npos);
     EXPECT_NE(page.find("samples read from RAM at 0x"), std::string::npos);
     EXPECT_NE(page.find("not applicable: the counter is QEMU&#39;s instruction count"), std::string::npos);
     EXPECT_NE(page.find("not recorded"), std::string::npos);
+
+    // The summary opens the page: each board's latest complete run, then the seeded regression
+    // with the commit that caused it (and the one before it), regressions before other steps.
+    const auto summary_at = page.find("<section id=\"summary\">");
+    ASSERT_NE(summary_at, std::string::npos);
+    EXPECT_LT(summary_at, page.find("<nav id=\"contents\">")) << "the summary comes before the contents";
+    EXPECT_LT(summary_at, page.find("<canvas ")) << "the summary comes before the charts";
+    const auto summary = page.substr(summary_at, page.find("</section>", summary_at) - summary_at);
+    const std::string link = "<a href=\"https://example.invalid/commit/";
+    EXPECT_NE(summary.find("<tr><td>nrf52dk</td><td>" + link + "ccccccccccc3\"><code>ccccccccccc3</code></a></td>"
+                           "<td>2026-01-03T12:00:00+00:00</td><td>2026-01-03T00:00:00Z</td><td><code>" +
+                           nrf_run_id + "</code></td><td>29</td><td>5</td><td>cycles</td></tr>"),
+              std::string::npos)
+        << "nrf52dk's latest complete run, not the later filtered one:\n"
+        << summary;
+    EXPECT_EQ(summary.find(partial_run_id), std::string::npos) << summary;
+    // The real run's commit may read "<hash>-dirty"; its link names the commit without the suffix.
+    const auto real_base = real_commit.substr(0, real_commit.find("-dirty"));
+    EXPECT_NE(summary.find("<tr><td>qemu_mps2_an386</td><td>" + link + real_base + "\"><code>" + real_commit +
+                           "</code></a></td>"),
+              std::string::npos)
+        << summary;
+    EXPECT_NE(summary.find("<code>" + real_run_id + "</code>"), std::string::npos) << summary;
+    const std::string regression = "<tr class=\"regression\"><td>regression</td><td>qemu_mps2_an386</td><td>cell/copy/64"
+                                   "</td><td>" + link + "ccccccccccc3\"><code>ccccccccccc3</code></a></td><td>" + link +
+                                   "bbbbbbbbbbb2\"><code>bbbbbbbbbbb2</code></a></td><td>+12 instructions (212 → 224";
+    const auto regression_at = summary.find(regression);
+    EXPECT_NE(regression_at, std::string::npos) << summary;
+    const auto other_step = summary.find("<tr class=\"faster\">") != std::string::npos
+                                ? summary.find("<tr class=\"faster\">")
+                                : summary.find("<tr class=\"slower\">");
+    if (other_step != std::string::npos) {
+        EXPECT_LT(regression_at, other_step) << "regressions first";
+    }
+
+    // The runs table: run id, repetitions, filter and unit for every run, the filtered one too.
+    EXPECT_NE(page.find("<table class=\"runs\"><thead><tr><th>board</th><th>run id</th><th>commit</th><th>commit "
+                        "date</th><th>run started</th><th>repetitions</th><th>benchmarks</th><th>filter</th><th>unit"
+                        "</th><th>source</th></tr></thead>"),
+              std::string::npos);
+    EXPECT_NE(page.find("<tr class=\"partial\"><td>nrf52dk</td><td><code>" + partial_run_id + "</code></td><td>" + link +
+                        "ddddddddddd4\"><code>ddddddddddd4</code></a></td><td>2026-01-04T12:00:00+00:00</td><td>"
+                        "2026-01-04T00:00:00Z</td><td>5</td><td>20</td><td><code>cell/</code></td><td>cycles</td>"),
+              std::string::npos);
+    // Small multiples: the trend charts of a family share one grid.
+    EXPECT_NE(page.find("<h3 id=\"trends-on-qemu_mps2_an386-cell\">cell</h3>\n<div class=\"grid\">"),
+              std::string::npos);
+
     std::size_t canvases = 0;
     for (auto at = page.find("<canvas "); at != std::string::npos; at = page.find("<canvas ", at + 1)) ++canvases;
     ASSERT_GT(canvases, 10u);
@@ -127,6 +203,8 @@ TEST(ReportChromium, EveryChartRendersInHeadlessChromium) {
                                             "--disable-component-update",
                                             "--disable-sync",
                                             "--user-data-dir=" + (dir / "profile").string(),
+                                            "--enable-logging=stderr",
+                                            "--v=0",
                                             "--virtual-time-budget=10000",
                                             "--window-size=1280,2000"};
     auto dom_argv = chromium;
@@ -138,6 +216,38 @@ TEST(ReportChromium, EveryChartRendersInHeadlessChromium) {
     ASSERT_TRUE(std::regex_search(dom.output, m, std::regex("data-charts-rendered=\"(\\d+)\"")))
         << dom.output.substr(0, 2000);
     EXPECT_EQ(std::stoul(m[1]), canvases) << "every chart's render callback ran";
+    // No script error: the page's own count, and Chromium's console log on stderr.
+    EXPECT_NE(dom.output.find("data-js-errors=\"0\""), std::string::npos) << dom.output.substr(0, 2000);
+    EXPECT_EQ(dom.output.find("Uncaught"), std::string::npos) << dom.output.substr(0, 4000);
+
+    // Every link of the contents lands on an element of the drawn page.
+    const auto nav_at = dom.output.find("<nav id=\"contents\">");
+    ASSERT_NE(nav_at, std::string::npos);
+    const auto nav = dom.output.substr(nav_at, dom.output.find("</nav>", nav_at) - nav_at);
+    std::size_t links = 0;
+    const std::regex href("href=\"#([^\"]+)\"");
+    for (std::sregex_iterator it(nav.begin(), nav.end(), href), end; it != end; ++it) {
+        ++links;
+        EXPECT_NE(dom.output.find("id=\"" + (*it)[1].str() + "\""), std::string::npos)
+            << "the contents link to #" << (*it)[1] << ", which is no element's id";
+    }
+    EXPECT_GE(links, 10u) << nav;
+    for (const char* id : {"#summary", "#changes", "#runs", "#trends-on-nrf52dk-cell", "#paper"})
+        EXPECT_NE(nav.find(std::string("href=\"") + id + "\""), std::string::npos) << id << " in\n" << nav;
+
+    // The error count does count: the same page with a failing script says so.
+    {
+        auto broken = page;
+        broken.insert(broken.rfind("</body>"), "<script>no_such_function();</script>");
+        std::ofstream(dir / "broken.html") << broken;
+        auto argv = chromium;
+        argv.push_back("--dump-dom");
+        argv.push_back("file://" + (dir / "broken.html").string());
+        auto b = rig::util::run_captured(argv, dir / "broken.txt", std::chrono::seconds(120));
+        ASSERT_TRUE(b.ok) << b.status;
+        EXPECT_NE(b.output.find("data-js-errors=\"1\""), std::string::npos) << b.output.substr(0, 2000);
+        EXPECT_NE(b.output.find("no_such_function is not defined"), std::string::npos);
+    }
 
     const fs::path png = dir / "report.png";
     auto shot_argv = chromium;
