@@ -1,14 +1,14 @@
 #include "host/cli/run_command.hpp"
 
 #include "host/board/board.hpp"
-#include "host/cli/image_freshness.hpp"
-#include "host/cli/import_command.hpp"
 #include "host/cli/board_folders.hpp"
 #include "host/cli/paths.hpp"
 #include "host/cli/signals.hpp"
 #include "host/protocol/messages.hpp"
+#include "host/results/commit_date.hpp"
 #include "host/results/run_recorder.hpp"
 #include "host/results/summary_table.hpp"
+#include "host/session/image_freshness.hpp"
 #include "host/session/run_session.hpp"
 
 #include <cerrno>
@@ -51,7 +51,7 @@ int run(const RunArgs& args) {
                                                                : std::filesystem::path(args.image);
     // The build's own image must be what the checkout builds now, or its results are mislabelled.
     if (args.image.empty()) {
-        if (auto current = check_image_is_current(image, source_dir(), build_dir()); !current) {
+        if (auto current = session::check_image_is_current(image, source_dir(), build_dir()); !current) {
             fmt::print(stderr, "rig run: {}\n", current.error().message);
             return exit_bad_input;
         }
@@ -108,7 +108,7 @@ int run(const RunArgs& args) {
     record.history = args.history;
     record.log_file = log_file;
     record.source = "run";
-    record.commit_date = git_commit_date(source_dir(), report->info.firmware_commit);
+    record.commit_date = results::git_commit_date(source_dir(), report->info.firmware_commit);
     const auto recorded = results::record_run(*report, record);
     if (recorded.file_error) {
         fmt::print(stderr, "rig run: results not written: {}\n", recorded.file_error->message);
