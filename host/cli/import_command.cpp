@@ -21,7 +21,7 @@ namespace {
 
 struct ImportArgs {
     std::vector<std::string> files;
-    std::string history = (source_dir() / "results" / "history.sqlite").string();
+    std::string history = config::history_file().string();
 };
 
 int import_files(const ImportArgs& args) {

@@ -15,11 +15,17 @@
 #include "host/cli/reset_command.hpp"
 #include "host/cli/run_command.hpp"
 #include "host/cli/signals.hpp"
+#include "host/config/paths.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 int main(int argc, char** argv) {
+    // The defaults first: every option's help names the default it resolved (a bad rig.toml is bad input).
+    if (auto loaded = rig::config::load(); !loaded) {
+        fmt::print(stderr, "rig: {}\n", loaded.error().message);
+        return rig::cli::exit_bad_input;
+    }
     CLI::App app{"kernel-rig: flash boards, run the kernel benchmarks, collect and compare results"};
     app.require_subcommand(1);
     int exit_code = rig::cli::exit_ok;

@@ -24,8 +24,8 @@ struct RunArgs {
     std::string board = "qemu_mps2_an386";
     std::string image;
     std::string boards_dir;  // empty: the search path
-    std::string results_dir = (source_dir() / "results").string();
-    std::string history = (source_dir() / "results" / "history.sqlite").string();
+    std::string results_dir = config::results_dir().string();
+    std::string history = config::history_file().string();
     unsigned repetitions = 15;
     std::string filter;
     bool quiet = false;
@@ -50,7 +50,7 @@ int run(const RunArgs& args) {
     const std::filesystem::path image = args.image.empty() ? default_image(board->firmware_package)
                                                                : std::filesystem::path(args.image);
     // The build's own image must be what the checkout builds now, or its results are mislabelled.
-    if (args.image.empty()) {
+    if (args.image.empty() && config::current().images_are_build) {
         if (auto current = session::check_image_is_current(image, source_dir(), build_dir()); !current) {
             fmt::print(stderr, "rig run: {}\n", current.error().message);
             return exit_bad_input;
@@ -144,7 +144,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
     auto* cmd = app.add_subcommand(
         "run", "Flash a board, run the benchmark suite, write results/<board>/<commit>.json and the history");
     cmd->add_option("-b,--board", args->board, "Board name (a file in the boards folder)")->capture_default_str();
-    cmd->add_option("--image", args->image, "Firmware ELF (default: the one this build made for the board)");
+    cmd->add_option("--image", args->image, "Firmware ELF (default: the board's image in " + config::current().images.path.string() + ")");
     cmd->add_option("-r,--repetitions", args->repetitions, "Samples per benchmark")
         ->check(CLI::Range(1, 1000))
         ->capture_default_str();

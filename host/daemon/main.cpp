@@ -23,7 +23,7 @@ using namespace rig;
 struct Args {
     std::string socket;
     std::string boards_dir;  // empty: the search path
-    std::string results_dir = (config::source_dir() / "results").string();
+    std::string results_dir = config::results_dir().string();
     std::string state_dir;  // default: <results-dir>/rigd
     std::string history;    // default: <results-dir>/history.sqlite
     std::string image;
@@ -103,8 +103,10 @@ int serve(const Args& args) {
 
     daemon::WorkerConfig worker_config;
     worker_config.results_dir = results_dir;
-    worker_config.history_file =
-        args.history.empty() ? results_dir / "history.sqlite" : std::filesystem::path(args.history);
+    // The history goes with an explicit --results-dir; otherwise it is the resolved default.
+    if (!args.history.empty()) worker_config.history_file = args.history;
+    else if (results_dir != config::results_dir()) worker_config.history_file = results_dir / "history.sqlite";
+    else worker_config.history_file = config::history_file();
     worker_config.image = args.image;
     worker_config.health.interval = std::chrono::minutes(args.health_minutes);
     worker_config.health.first_retry =
@@ -135,6 +137,10 @@ int serve(const Args& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (auto loaded = rig::config::load(); !loaded) {
+        fmt::print(stderr, "rigd: {}\n", loaded.error().message);
+        return rig::util::exit_bad_input;
+    }
     CLI::App app{"rigd: the kernel-rig daemon — queues runs per board and runs boards in parallel"};
     Args args;
     app.add_option("--socket", args.socket,
@@ -142,8 +148,11 @@ int main(int argc, char** argv) {
     app.add_option("--boards-dir", args.boards_dir, config::boards_dir_help());
     app.add_option("--results-dir", args.results_dir, "Folder results and logs are written to")->capture_default_str();
     app.add_option("--state-dir", args.state_dir, "Folder of the queue state (default: <results-dir>/rigd)");
-    app.add_option("--history", args.history, "History database (default: <results-dir>/history.sqlite)");
-    app.add_option("--image", args.image, "Firmware ELF for every board (default: the one this build made per board)");
+    app.add_option("--history", args.history,
+                   "History database (default: " + rig::config::history_file().string() +
+                       ", or <results-dir>/history.sqlite when --results-dir is given)");
+    app.add_option("--image", args.image,
+                   "Firmware ELF for every board (default: per board, from " + rig::config::current().images.path.string() + ")");
     app.add_option("--group", args.group, "Group whose members may submit and cancel (socket becomes 0660)");
     app.add_option("--boards", args.boards, "Boards this daemon owns, comma-separated (default: every qemu-gdb board)");
     app.add_option("--health-interval", args.health_minutes,
