@@ -11,8 +11,8 @@
 namespace rig::cli {
 
 void add_bench_options(CLI::App* command, BenchArgs& args) {
-    args.boards_dir = (source_dir() / "boards").string();
-    args.results_dir = (source_dir() / "results").string();
+    args.boards_dir = config::boards_dir().string();
+    args.results_dir = config::results_dir().string();
     args.socket = daemon::default_client_socket().string();
     command->add_option("-b,--board", args.board, "Board name (a file in the boards folder)")->required();
     command->add_option("--boards-dir", args.boards_dir, "Folder of board files")->capture_default_str();

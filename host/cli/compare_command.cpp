@@ -21,8 +21,8 @@ struct CompareArgs {
     std::vector<std::string> runs;  // --run: run ids, after the positional refs
     std::string board = "qemu_mps2_an386";
     std::string board_a, board_b;
-    std::string history = (source_dir() / "results" / "history.sqlite").string();
-    std::string thresholds = (source_dir() / "config" / "compare_thresholds.toml").string();
+    std::string history = config::history_file().string();
+    std::string thresholds = config::thresholds_file().string();
     bool json = false;
     bool allow_dirty = false;
     OutArgs out;

@@ -2,6 +2,7 @@
 
 #include "host/cli/paths.hpp"
 #include "host/cli/run_command.hpp"
+#include "host/results/commit_date.hpp"
 #include "host/results/json_import.hpp"
 #include "host/util/child_process.hpp"
 
@@ -18,12 +19,10 @@
 namespace rig::cli {
 namespace {
 
-constexpr std::chrono::seconds git_timeout{10};
-
 struct ImportArgs {
     std::vector<std::string> files;
-    std::string history = (source_dir() / "results" / "history.sqlite").string();
-    std::string repo = source_dir().string();  // where the commits' dates are looked up
+    std::string history = config::history_file().string();
+    std::string repo = config::source_dir().string();  // where the commits' dates are looked up
 };
 
 int import_files(const ImportArgs& args) {
@@ -49,7 +48,7 @@ int import_files(const ImportArgs& args) {
         const auto absolute = std::filesystem::weakly_canonical(file, ec);
         results::RunOrigin origin;
         origin.source = "import:" + (ec ? file : absolute.string());
-        origin.commit_date = git_commit_date(args.repo, report->info.firmware_commit);
+        origin.commit_date = results::git_commit_date(args.repo, report->info.firmware_commit);
         auto id = history->add_run(*report, "", origin);
         if (!id) {
             fmt::print(stderr, "rig import: {}: {}\n", file, id.error().message);
@@ -63,24 +62,6 @@ int import_files(const ImportArgs& args) {
 }
 
 }  // namespace
-
-std::string git_commit_date(const std::filesystem::path& repo, const std::string& commit) {
-    std::string base = commit;
-    if (const auto dirty = base.rfind("-dirty"); dirty != std::string::npos && dirty + 6 == base.size())
-        base.resize(dirty);
-    const bool hex = !base.empty() && std::all_of(base.begin(), base.end(),
-                                                  [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
-    if (!hex || !util::program_available("git")) return {};
-
-    // The answer comes through a pipe: a file in /tmp could be planted by another user.
-    const auto git = util::run_program({"git", "-C", repo.string(), "log", "-1", "--format=%cI", base, "--"},
-                                       git_timeout);
-    if (!git.ok) return {};
-    std::string date = git.out.substr(0, git.out.find('\n'));
-    // An ISO 8601 date starts with four digits; anything else is not an answer.
-    if (date.size() < 10 || !std::isdigit(static_cast<unsigned char>(date[0]))) date.clear();
-    return date;
-}
 
 void add_import_command(CLI::App& app, int& exit_code) {
     auto args = std::make_shared<ImportArgs>();

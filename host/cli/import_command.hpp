@@ -11,10 +11,6 @@
 
 namespace rig::cli {
 
-// The committer date (ISO 8601) of `commit` in the git checkout `repo`, from `git log`; empty
-// when git, the checkout or the commit is not there ("-dirty" builds use their base commit).
-std::string git_commit_date(const std::filesystem::path& repo, const std::string& commit);
-
 void add_import_command(CLI::App& app, int& exit_code);
 
 }  // namespace rig::cli

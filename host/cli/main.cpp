@@ -18,6 +18,7 @@
 #include "host/cli/run_command.hpp"
 #include "host/cli/signals.hpp"
 #include "host/protocol/messages.hpp"
+#include "host/config/paths.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -29,6 +30,11 @@ extern const char* const host_commit;
 }  // namespace rig::cli
 
 int main(int argc, char** argv) {
+    // The defaults first: every option's help names the default it resolved (a bad rig.toml is bad input).
+    if (auto loaded = rig::config::load(); !loaded) {
+        fmt::print(stderr, "rig: {}\n", loaded.error().message);
+        return rig::cli::exit_bad_input;
+    }
     CLI::App app{"kernel-rig: flash boards, run the kernel benchmarks, collect and compare results"};
     app.require_subcommand(1);
     // The host and the firmware share one protocol version: HELLO must carry exactly this one.

@@ -24,11 +24,11 @@ struct NightlyArgs {
     bool since_last = false;
     std::string boards = "all";
     std::string repo = ".";
-    std::string worktrees = (source_dir() / "build" / "nightly" / "worktrees").string();
+    std::string worktrees = config::worktrees_dir().string();
     std::string boards_dir;  // empty: the search path
-    std::string history = (source_dir() / "results" / "history.sqlite").string();
-    std::string results_dir = (source_dir() / "results").string();
-    std::string thresholds = (source_dir() / "config" / "compare_thresholds.toml").string();
+    std::string history = config::history_file().string();
+    std::string results_dir = config::results_dir().string();
+    std::string thresholds = config::thresholds_file().string();
     unsigned repetitions = 9;
     double alpha = 0.001;
     bool dry_run = false;

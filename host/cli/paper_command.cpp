@@ -20,8 +20,8 @@ struct PaperArgs {
     std::string board = "qemu_mps2_an386";
     std::string commit;
     std::string results_file;
-    std::string history = (source_dir() / "results" / "history.sqlite").string();
-    std::string worktrees = (source_dir() / "build" / "nightly" / "worktrees").string();
+    std::string history = config::history_file().string();
+    std::string worktrees = config::worktrees_dir().string();
     std::string format = "md";
     std::string out;
 };
@@ -120,6 +120,10 @@ Result<report::Inventory> inventory_for(const std::string& commit, const std::fi
         if (inv) inv->commit = base;
         return inv;
     }
+    // An installed rig has no checkout to scan: only a nightly worktree can give the inventory.
+    if (source_dir().empty())
+        return make_error(ErrorKind::not_found, "no worktree of " + commit + " under " + worktrees.string() +
+                                                    ", and no checkout to scan (this rig is installed)");
     const auto here = checkout_commit(source_dir());
     if (!fallback_to_checkout && strip_dirty(here) != base)
         return make_error(ErrorKind::not_found, "no worktree of " + commit + " under " + worktrees.string());

@@ -1,18 +1,13 @@
 #pragma once
-// Where the rig finds its boards, images and results when the command line does not say.
+// Where the rig finds its boards, images and results when the command line does not say
+// (host/config/paths.hpp), by the short names the commands use.
 
-#include <filesystem>
-#include <string>
+#include "host/config/paths.hpp"
 
 namespace rig::cli {
 
-// The checkout the rig was built from (boards/, results/ live there by default).
-std::filesystem::path source_dir();
-
-// The build tree this rig was built in (its programs are in <build>/bin).
-std::filesystem::path build_dir();
-
-// The image cargo built for a board's firmware package, next to this build of the rig.
-std::filesystem::path default_image(const std::string& firmware_package);
+using config::build_dir;
+using config::default_image;
+using config::source_dir;
 
 }  // namespace rig::cli

@@ -16,7 +16,7 @@ namespace {
 using namespace std::chrono_literals;
 
 struct ProbesArgs {
-    std::string boards_dir = (source_dir() / "boards").string();
+    std::string boards_dir = config::boards_dir().string();
     std::string root = "/";  // where /sys and /dev are (tests give a fake tree)
     bool no_pyocd = false;
 };

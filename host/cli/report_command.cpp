@@ -15,10 +15,10 @@ namespace rig::cli {
 namespace {
 
 struct ReportArgs {
-    std::string history = (source_dir() / "results" / "history.sqlite").string();
-    std::string out = (source_dir() / "results" / "report.html").string();
-    std::string worktrees = (source_dir() / "build" / "nightly" / "worktrees").string();
-    std::string thresholds = (source_dir() / "config" / "compare_thresholds.toml").string();
+    std::string history = config::history_file().string();
+    std::string out = (config::results_dir() / "report.html").string();
+    std::string worktrees = config::worktrees_dir().string();
+    std::string thresholds = config::thresholds_file().string();
     std::string commit_url;
     std::string chart_js = "/usr/share/javascript/chart.js/chart.min.js";
 };

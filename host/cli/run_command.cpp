@@ -2,20 +2,20 @@
 
 #include "host/board/board.hpp"
 #include "host/cli/benchmarks_command.hpp"
-#include "host/cli/image_freshness.hpp"
-#include "host/cli/import_command.hpp"
 #include "host/cli/board_folders.hpp"
 #include "host/cli/out_file.hpp"
 #include "host/cli/paths.hpp"
 #include "host/cli/run_progress.hpp"
 #include "host/cli/signals.hpp"
 #include "host/protocol/messages.hpp"
+#include "host/results/benchmark_filter.hpp"
+#include "host/results/commit_date.hpp"
 #include "host/results/gbench_json.hpp"
 #include "host/results/history.hpp"
 #include "host/results/junit_xml.hpp"
-#include "host/results/benchmark_filter.hpp"
 #include "host/results/run_recorder.hpp"
 #include "host/results/summary_table.hpp"
+#include "host/session/image_freshness.hpp"
 #include "host/session/run_session.hpp"
 #include "host/util/atomic_file.hpp"
 
@@ -32,8 +32,8 @@ struct RunArgs {
     std::string board = "qemu_mps2_an386";
     std::string image;
     std::string boards_dir;  // empty: the search path
-    std::string results_dir = (source_dir() / "results").string();
-    std::string history = (source_dir() / "results" / "history.sqlite").string();
+    std::string results_dir = config::results_dir().string();
+    std::string history = config::history_file().string();
     unsigned repetitions = 15;
     std::string filter;
     bool quiet = false;
@@ -88,8 +88,8 @@ int run(const RunArgs& args) {
     const std::filesystem::path image = args.image.empty() ? default_image(board->firmware_package)
                                                                : std::filesystem::path(args.image);
     // The build's own image must be what the checkout builds now, or its results are mislabelled.
-    if (args.image.empty()) {
-        if (auto current = check_image_is_current(image, source_dir(), build_dir()); !current) {
+    if (args.image.empty() && config::current().images_are_build) {
+        if (auto current = session::check_image_is_current(image, source_dir(), build_dir()); !current) {
             fmt::print(stderr, "rig run: {}\n", current.error().message);
             return exit_bad_input;
         }
@@ -161,7 +161,7 @@ int run(const RunArgs& args) {
     record.history = args.history;
     record.log_file = log_file;
     record.source = "run";
-    record.commit_date = git_commit_date(source_dir(), report->info.firmware_commit);
+    record.commit_date = results::git_commit_date(source_dir(), report->info.firmware_commit);
     const auto recorded = results::record_run(*report, record);
     if (recorded.file_error) {
         fmt::print(stderr, "rig run: results not written: {}\n", recorded.file_error->message);
@@ -216,7 +216,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
     auto* cmd = app.add_subcommand(
         "run", "Flash a board, run the benchmark suite, write results/<board>/<commit>.json and the history");
     cmd->add_option("-b,--board", args->board, "Board name (a file in the boards folder)")->capture_default_str();
-    cmd->add_option("--image", args->image, "Firmware ELF (default: the one this build made for the board)");
+    cmd->add_option("--image", args->image, "Firmware ELF (default: the board's image in " + config::current().images.path.string() + ")");
     cmd->add_option("-r,--repetitions", args->repetitions, "Samples per benchmark")
         ->check(CLI::Range(1, 1000))
         ->capture_default_str();

@@ -1,18 +1,19 @@
 #pragma once
 // `rig run`: one run on one board, results written to results/<board>/<commit>.json.
 
+#include "host/util/exit_code.hpp"
+
 #include <CLI/CLI.hpp>
 
 namespace rig::cli {
 
-// Exit codes a CI job can act on.
-enum ExitCode : int {
-    exit_ok = 0,
-    exit_run_failed = 1,      // the board, the probe or the firmware failed
-    exit_bad_input = 2,       // bad command line, board file or image
-    exit_write_failed = 3,    // results could not be written
-    exit_cancelled = 130,     // Ctrl-C / SIGTERM
-};
+// The exit codes (host/util/exit_code.hpp), by their short names in every command.
+using util::ExitCode;
+using util::exit_ok;
+using util::exit_run_failed;
+using util::exit_bad_input;
+using util::exit_write_failed;
+using util::exit_cancelled;
 
 void add_run_command(CLI::App& app, int& exit_code);
 

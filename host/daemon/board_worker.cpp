@@ -1,10 +1,10 @@
 #include "host/daemon/board_worker.hpp"
 
-#include "host/cli/image_freshness.hpp"
-#include "host/cli/import_command.hpp"
-#include "host/cli/paths.hpp"
-#include "host/session/health_check.hpp"
+#include "host/config/paths.hpp"
+#include "host/results/commit_date.hpp"
 #include "host/results/run_recorder.hpp"
+#include "host/session/health_check.hpp"
+#include "host/session/image_freshness.hpp"
 #include "host/session/run_session.hpp"
 
 #include <fmt/format.h>
@@ -36,7 +36,7 @@ BoardWorker::~BoardWorker() {
 }
 
 std::filesystem::path BoardWorker::image() const {
-    return config_.image.empty() ? cli::default_image(board_.firmware_package) : config_.image;
+    return config_.image.empty() ? config::default_image(board_.firmware_package) : config_.image;
 }
 
 void BoardWorker::loop() {
@@ -120,8 +120,8 @@ void BoardWorker::run_job(const JobQueue::Work& work) {
 
     JobQueue::Outcome outcome;
     // The build's own image must be what the checkout builds now, or its results are mislabelled.
-    if (config_.image.empty()) {
-        if (auto current = cli::check_image_is_current(image(), cli::source_dir(), cli::build_dir()); !current) {
+    if (config_.image.empty() && config::current().images_are_build) {
+        if (auto current = session::check_image_is_current(image(), config::source_dir(), config::build_dir()); !current) {
             outcome.state = JobState::failed;
             outcome.reason = current.error().message;
             outcome.failed_step = session::to_string(session::Step::load_image);
@@ -152,7 +152,7 @@ void BoardWorker::run_job(const JobQueue::Work& work) {
     record.history = config_.history_file;
     record.log_file = log_file;
     record.source = "rigd";
-    record.commit_date = cli::git_commit_date(cli::source_dir(), report->info.firmware_commit);
+    record.commit_date = results::git_commit_date(config::source_dir(), report->info.firmware_commit);
     const auto recorded = results::record_run(*report, record);
     if (recorded.file_error) {
         outcome.state = JobState::failed;

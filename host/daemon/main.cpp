@@ -1,13 +1,12 @@
 // rigd: the kernel-rig daemon. Owns the boards (a queue, a lock and a worker thread per board),
 // keeps the queue in <state-dir>/queue.json, and serves `rig` over a unix socket (README "The daemon").
 #include "host/board/board.hpp"
-#include "host/cli/board_folders.hpp"
-#include "host/cli/paths.hpp"
-#include "host/cli/run_command.hpp"
+#include "host/config/paths.hpp"
 #include "host/daemon/api.hpp"
 #include "host/daemon/board_worker.hpp"
 #include "host/daemon/job_queue.hpp"
 #include "host/daemon/server.hpp"
+#include "host/util/exit_code.hpp"
 
 #include <fmt/format.h>
 #include <grp.h>
@@ -24,7 +23,7 @@ using namespace rig;
 struct Args {
     std::string socket;
     std::string boards_dir;  // empty: the search path
-    std::string results_dir = (cli::source_dir() / "results").string();
+    std::string results_dir = config::results_dir().string();
     std::string state_dir;  // default: <results-dir>/rigd
     std::string history;    // default: <results-dir>/history.sqlite
     std::string image;
@@ -47,17 +46,17 @@ Result<std::vector<board::Board>> owned_boards(const Args& args) {
         std::istringstream names(args.boards);
         for (std::string name; std::getline(names, name, ',');) {
             if (name.empty()) continue;
-            auto b = board::find_board(name, cli::boards_search_path(args.boards_dir));
+            auto b = board::find_board(name, config::boards_search_path(args.boards_dir));
             if (!b) return b.error();
             owned.push_back(*b);
         }
     } else {
-        for (auto& b : board::load_all_boards(cli::boards_search_path(args.boards_dir))) {
+        for (auto& b : board::load_all_boards(config::boards_search_path(args.boards_dir))) {
             if (!b) return b.error();
             if (b->probe.kind == board::ProbeKind::qemu_gdb) owned.push_back(*b);
         }
     }
-    if (owned.empty()) return make_error(ErrorKind::not_found, "no boards to own in " + cli::boards_search_path(args.boards_dir).describe());
+    if (owned.empty()) return make_error(ErrorKind::not_found, "no boards to own in " + config::boards_search_path(args.boards_dir).describe());
     return owned;
 }
 
@@ -67,14 +66,14 @@ int serve(const Args& args) {
         const struct group* g = ::getgrnam(args.group.c_str());
         if (!g) {
             fmt::print(stderr, "rigd: no group '{}'\n", args.group);
-            return cli::exit_bad_input;
+            return util::exit_bad_input;
         }
         group = g->gr_gid;
     }
     auto boards = owned_boards(args);
     if (!boards) {
         fmt::print(stderr, "rigd: {}\n", boards.error().message);
-        return cli::exit_bad_input;
+        return util::exit_bad_input;
     }
     const std::filesystem::path results_dir = args.results_dir;
     const std::filesystem::path state_dir =
@@ -84,7 +83,7 @@ int serve(const Args& args) {
     auto queue = daemon::JobQueue::open(state_dir / "queue.json", names);
     if (!queue) {
         fmt::print(stderr, "rigd: {}\n", queue.error().message);
-        return cli::exit_bad_input;
+        return util::exit_bad_input;
     }
 
     boost::asio::io_context io;
@@ -99,13 +98,15 @@ int serve(const Args& args) {
     auto server = daemon::Server::create(io, **queue, server_config);
     if (!server) {
         fmt::print(stderr, "rigd: {}\n", server.error().message);
-        return cli::exit_bad_input;
+        return util::exit_bad_input;
     }
 
     daemon::WorkerConfig worker_config;
     worker_config.results_dir = results_dir;
-    worker_config.history_file =
-        args.history.empty() ? results_dir / "history.sqlite" : std::filesystem::path(args.history);
+    // The history goes with an explicit --results-dir; otherwise it is the resolved default.
+    if (!args.history.empty()) worker_config.history_file = args.history;
+    else if (results_dir != config::results_dir()) worker_config.history_file = results_dir / "history.sqlite";
+    else worker_config.history_file = config::history_file();
     worker_config.image = args.image;
     worker_config.health.interval = std::chrono::minutes(args.health_minutes);
     worker_config.health.first_retry =
@@ -130,21 +131,28 @@ int serve(const Args& args) {
     (*queue)->stop();
     workers.clear();  // joins: each worker finishes or re-queues its job
     server->reset();
-    return cli::exit_ok;
+    return util::exit_ok;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (auto loaded = rig::config::load(); !loaded) {
+        fmt::print(stderr, "rigd: {}\n", loaded.error().message);
+        return rig::util::exit_bad_input;
+    }
     CLI::App app{"rigd: the kernel-rig daemon — queues runs per board and runs boards in parallel"};
     Args args;
     app.add_option("--socket", args.socket,
                    "Unix socket to listen on (default: /run/rigd/rigd.sock as root, else $XDG_RUNTIME_DIR/rigd.sock)");
-    cli::add_boards_dir_option(app, args.boards_dir);
+    app.add_option("--boards-dir", args.boards_dir, config::boards_dir_help());
     app.add_option("--results-dir", args.results_dir, "Folder results and logs are written to")->capture_default_str();
     app.add_option("--state-dir", args.state_dir, "Folder of the queue state (default: <results-dir>/rigd)");
-    app.add_option("--history", args.history, "History database (default: <results-dir>/history.sqlite)");
-    app.add_option("--image", args.image, "Firmware ELF for every board (default: the one this build made per board)");
+    app.add_option("--history", args.history,
+                   "History database (default: " + rig::config::history_file().string() +
+                       ", or <results-dir>/history.sqlite when --results-dir is given)");
+    app.add_option("--image", args.image,
+                   "Firmware ELF for every board (default: per board, from " + rig::config::current().images.path.string() + ")");
     app.add_option("--group", args.group, "Group whose members may submit and cancel (socket becomes 0660)");
     app.add_option("--boards", args.boards, "Boards this daemon owns, comma-separated (default: every qemu-gdb board)");
     app.add_option("--health-interval", args.health_minutes,
@@ -177,7 +185,7 @@ int main(int argc, char** argv) {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
-        return code == 0 ? 0 : rig::cli::exit_bad_input;
+        return code == 0 ? 0 : rig::util::exit_bad_input;
     }
     return serve(args);
 }

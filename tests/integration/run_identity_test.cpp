@@ -1,7 +1,7 @@
 // Run identity against the real rig and QEMU: two runs at once are two runs, a filtered run never
 // replaces the complete result file, `rig compare` compares like with like, an image built for
 // another board is refused before anything starts, and a stale image is refused before flashing.
-#include "host/cli/image_freshness.hpp"
+#include "host/session/image_freshness.hpp"
 #include "host/results/history.hpp"
 #include "host/results/run_identity.hpp"
 #include "host/util/child_process.hpp"
@@ -215,7 +215,7 @@ protected:
 
 TEST_F(ImageFreshness, ASourceNewerThanTheImageIsNamed) {
     fs::last_write_time(image_, fs::last_write_time(repo_ / "firmware/kernel/lib.rs") - 1h);
-    auto current = rig::cli::check_image_is_current(image_, repo_, dir_ / "build");
+    auto current = rig::session::check_image_is_current(image_, repo_, dir_ / "build");
     ASSERT_FALSE(current);
     EXPECT_EQ(current.error().kind, rig::ErrorKind::invalid_argument);
     EXPECT_NE(current.error().message.find("older than its sources: " + (repo_ / "firmware/kernel/lib.rs").string()),
@@ -228,14 +228,14 @@ TEST_F(ImageFreshness, ASourceNewerThanTheImageIsNamed) {
 
 TEST_F(ImageFreshness, AnImageOfAnotherCommitIsRefused) {
     // The image (newer than every source here) was built at this project's commit, not this repo's.
-    auto current = rig::cli::check_image_is_current(image_, repo_, dir_ / "build");
+    auto current = rig::session::check_image_is_current(image_, repo_, dir_ / "build");
     ASSERT_FALSE(current);
     EXPECT_NE(current.error().message.find("filed under the wrong commit"), std::string::npos)
         << current.error().message;
 }
 
 TEST_F(ImageFreshness, WithoutGitOrSourcesItCannotTellAndDoesNotRefuse) {
-    EXPECT_TRUE(rig::cli::check_image_is_current(image_, dir_ / "not-a-checkout", dir_ / "build"));
+    EXPECT_TRUE(rig::session::check_image_is_current(image_, dir_ / "not-a-checkout", dir_ / "build"));
 }
 
 }  // namespace

@@ -7,7 +7,7 @@
 
 #include <filesystem>
 
-namespace rig::cli {
+namespace rig::session {
 
 // `image` is the build's image of this checkout (`source`, a git work tree with firmware/);
 // `build_dir` is named in the advice. invalid_argument when stale; fine when it cannot tell
@@ -15,4 +15,4 @@ namespace rig::cli {
 Result<void> check_image_is_current(const std::filesystem::path& image, const std::filesystem::path& source,
                                     const std::filesystem::path& build_dir);
 
-}  // namespace rig::cli
+}  // namespace rig::session

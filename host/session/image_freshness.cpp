@@ -1,4 +1,4 @@
-#include "host/cli/image_freshness.hpp"
+#include "host/session/image_freshness.hpp"
 
 #include "host/elf/elf_image.hpp"
 #include "host/elf/image_info.hpp"
@@ -12,7 +12,7 @@
 #include <set>
 #include <string>
 
-namespace rig::cli {
+namespace rig::session {
 namespace {
 
 namespace fs = std::filesystem;
@@ -95,4 +95,4 @@ Result<void> check_image_is_current(const fs::path& image, const fs::path& sourc
     return {};
 }
 
-}  // namespace rig::cli
+}  // namespace rig::session
