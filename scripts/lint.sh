@@ -10,7 +10,9 @@
 # Without `format` or `tidy` it does both. clang-tidy reads the compile commands of the configured
 # build tree ($RIG_BUILD_DIR, default build/: `cmake --preset default` writes them), checks every
 # translation unit under host/ and tests/ (tests/fuzz's targets included: rig_unit_tests compiles
-# them too) and runs $RIG_LINT_JOBS of them at once (default: the number of cores).
+# them too) and runs $RIG_LINT_JOBS of them at once (default: the number of cores); a unit that
+# passed and whose inputs have not changed since is not checked again (scripts/lint_tidy.py says how
+# that is decided; RIG_LINT_NO_CACHE=1 checks all).
 # CTest runs the checks as lint.clang_format and lint.clang_tidy (label lint).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -81,52 +83,8 @@ format_fix() {
 
 tidy_check() {
     need clang-tidy-14 clang-tidy-14
-    local db="$build/compile_commands.json"
-    [[ -f $db ]] || {
-        echo "lint: $db is missing: configure first (cmake --preset default)" >&2
-        exit 2
-    }
-    # The translation units of host/ and tests/ in the build (firmware has none; generated or
-    # third-party sources, if any appear, are not ours to lint).
-    mapfile -t units < <(python3 - "$db" "$here" <<'EOF'
-import json, os, sys
-db, root = sys.argv[1], os.path.realpath(sys.argv[2])
-seen = set()
-for entry in json.load(open(db)):
-    path = os.path.realpath(os.path.join(entry["directory"], entry["file"]))
-    rel = os.path.relpath(path, root)
-    if rel.split(os.sep)[0] in ("host", "tests") and path not in seen:
-        seen.add(path)
-        print(path)
-EOF
-    )
-    ((${#units[@]})) || {
-        echo "lint: no host/ or tests/ sources in $db" >&2
-        exit 2
-    }
-    local logs
-    logs="$(mktemp -d)"
-    trap 'rm -rf "$logs"' RETURN
-    # One clang-tidy per unit, $jobs at a time; each writes its own log so outputs do not interleave.
-    # Findings are errors (WarningsAsErrors in .clang-tidy), so a unit with one exits non-zero.
-    local failed=0
-    printf '%s\n' "${units[@]}" | xargs -P "$jobs" -I{} sh -c \
-        'log="$1/$(echo "$2" | tr / _).log"; clang-tidy-14 -p "$3" --quiet "$2" >"$log" 2>&1 || echo "$2" >>"$1/failed"' \
-        _ "$logs" {} "$build"
-    if [[ -s $logs/failed ]]; then
-        # A header's finding shows once per unit that includes it: print each finding once.
-        cat "$logs"/*.log | grep -E '^/.+:[0-9]+:[0-9]+: (error|warning):' | sort -u
-        # Anything else clang-tidy said (a unit that does not compile, a bad option) in full.
-        while read -r unit; do
-            grep -qE '^/.+:[0-9]+:[0-9]+: (error|warning):' "$logs/$(echo "$unit" | tr / _).log" ||
-                cat "$logs/$(echo "$unit" | tr / _).log"
-        done <"$logs/failed"
-        echo "lint: clang-tidy found the problems above in $(sort -u "$logs/failed" | wc -l) of ${#units[@]} units" >&2
-        failed=1
-    else
-        echo "lint: clang-tidy: ${#units[@]} units, no findings"
-    fi
-    return $failed
+    need clang++-14 clang-14
+    python3 "$here/scripts/lint_tidy.py" "$here" "$build" "$jobs"
 }
 
 status=0
