@@ -47,10 +47,13 @@ need() {
     }
 }
 
-# Every C++ source and header under host/ and tests/ that git knows of (tracked or new, not ignored).
+# Every C++ source and header under host/ and tests/ that git knows of (tracked or new, not ignored,
+# not deleted in the work tree).
 cxx_files() {
+    local file
     git -C "$here" ls-files --cached --others --exclude-standard -- \
-        'host/*.cpp' 'host/*.hpp' 'tests/*.cpp' 'tests/*.hpp' | sort -u
+        'host/*.cpp' 'host/*.hpp' 'tests/*.cpp' 'tests/*.hpp' | sort -u |
+        while read -r file; do if [[ -f $here/$file ]]; then echo "$file"; fi; done
 }
 
 format_check() {
