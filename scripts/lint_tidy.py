@@ -120,9 +120,9 @@ def main():
             if not mine:  # a unit that does not compile, a bad option: show all of it
                 other.append(f"{os.path.relpath(path, repo)}:\n{output}")
 
-    def tidy(line):  # repo-relative, and host/../host/x as host/x (the include path is host/..)
-        line = line.replace(repo + os.sep, "", 1)
-        return re.sub(r"^([^/:]+)/\.\./\1/", r"\1/", line)
+    def tidy(line):  # repo-relative, host/../tests/x as tests/x (the include path is host/..)
+        path, rest = line.split(":", 1)
+        return os.path.relpath(os.path.normpath(path), repo) + ":" + rest
 
     shown = sorted({tidy(line) for line in findings})
     for line in shown:
