@@ -14,7 +14,7 @@ ctest --preset default "$@"
 echo "test: the sanitizer pass (ASan + UBSan): configure and build build/asan, then ctest --preset asan"
 cmake --preset asan >/dev/null
 cmake --build --preset asan
-# A filter meant for the default tree may select nothing here (-L firmware, -L fuzz): not an error.
+# A filter meant for the default tree may select nothing here (-L firmware, -L fuzz, -L lint): not an error.
 no_tests=()
 (($#)) && no_tests=(--no-tests=ignore)
 ctest --preset asan "${no_tests[@]}" "$@"

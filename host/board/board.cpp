@@ -157,7 +157,7 @@ void refuse_unknown_keys(const toml::table& table, const Board& b, const std::st
         const std::string full = path.empty() ? name : path + "." + name;
         if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
             std::string list;
-            for (const auto k : allowed) list += (list.empty() ? "" : ", ") + std::string(k);
+            for (const auto k : allowed) list.append(list.empty() ? "" : ", ").append(k);
             throw BadKey{full, table_title(path, b) + " takes only " + list, true};
         }
         if (const auto* sub = node.as_table()) refuse_unknown_keys(*sub, b, full);
@@ -414,14 +414,14 @@ std::vector<Result<Board>> load_all_boards(const std::filesystem::path& boards_d
     std::vector<Result<Board>> boards;
     std::error_code ec;
     if (!std::filesystem::is_directory(boards_dir, ec)) {
-        boards.push_back(make_error(ErrorKind::not_found, folder_problem(boards_dir)));
+        boards.emplace_back(make_error(ErrorKind::not_found, folder_problem(boards_dir)));
         return boards;
     }
     // increment(ec), not ++: an entry that vanishes or cannot be read must not throw.
     for (std::filesystem::directory_iterator it(boards_dir, ec), end; !ec && it != end; it.increment(ec))
         if (it->path().extension() == ".toml") files.push_back(it->path());
     if (ec) {
-        boards.push_back(make_error(ErrorKind::io, "cannot list the boards folder " + boards_dir.string() + ": " +
+        boards.emplace_back(make_error(ErrorKind::io, "cannot list the boards folder " + boards_dir.string() + ": " +
                                                        ec.message()));
         return boards;
     }
@@ -503,13 +503,13 @@ std::vector<Result<Board>> load_all_boards(const SearchPath& path) {
         if (skippable(folder)) continue;
         std::error_code ec;
         if (!std::filesystem::is_directory(folder.path, ec)) {
-            boards.push_back(make_error(ErrorKind::not_found, folder_problem_of(folder)));
+            boards.emplace_back(make_error(ErrorKind::not_found, folder_problem_of(folder)));
             continue;
         }
         for (std::filesystem::directory_iterator it(folder.path, ec), end; !ec && it != end; it.increment(ec))
             if (it->path().extension() == ".toml") first.emplace(it->path().stem().string(), it->path());
         if (ec)
-            boards.push_back(make_error(ErrorKind::io, "cannot list the boards folder " + folder.path.string() + ": " +
+            boards.emplace_back(make_error(ErrorKind::io, "cannot list the boards folder " + folder.path.string() + ": " +
                                                            ec.message()));
     }
     for (const auto& [name, file] : first) boards.push_back(load_board(file));

@@ -122,7 +122,7 @@ std::vector<std::string> board_needs(const board::Board& board, const Identity& 
         if (auto problem = probes::pyocd::pyocd013_target_problem(board, *pyocd013_targets); !problem.empty())
             needs.push_back(problem);
         if (id && id->vendor == "1366")
-            needs.push_back("pyOCD 0.13 cannot drive a J-Link (its probes are CMSIS-DAP and ST-Link): use OpenOCD, "
+            needs.emplace_back("pyOCD 0.13 cannot drive a J-Link (its probes are CMSIS-DAP and ST-Link): use OpenOCD, "
                             "or a current pyOCD on PATH");
     }
     if (id) {

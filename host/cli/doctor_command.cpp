@@ -148,7 +148,7 @@ int run_doctor(const board::SearchPath& boards_dir, bool json) {
             if (!pyocd)
                 missing.push_back(program.name + ": " + program.install);
             else if (program.name == "pyocd-gdbserver" && !util::program_available("pyocd"))
-                missing.push_back(
+                missing.emplace_back(
                     "pyOCD (for probe.kind = \"pyocd\" boards): apt-get install python3-pyocd "
                     "(pyocd-gdbserver 0.13), or a current pyocd on PATH");
             continue;
@@ -157,7 +157,7 @@ int run_doctor(const board::SearchPath& boards_dir, bool json) {
         if (program.name == "/usr/bin/rustc") {
             const bool src = fs::exists("/usr/lib/rustlib/src/rust/library/core");
             version += src ? "; rust-src present" : "; rust-src MISSING";
-            if (!src) missing.push_back("rust-src: apt-get install rust-web-src");
+            if (!src) missing.emplace_back("rust-src: apt-get install rust-web-src");
         }
         say(text, "  ok       {:<20} {}\n", program.name, version);
         programs_json.push_back({{"name", program.name}, {"status", "ok"}, {"version", version}});

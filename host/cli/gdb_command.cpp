@@ -47,6 +47,7 @@ int run_gdb(const std::vector<std::string>& argv) {
     if (child == 0) {
         ::signal(SIGINT, SIG_DFL);
         std::vector<char*> args;
+        args.reserve(argv.size() + 1);
         for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
         args.push_back(nullptr);
         ::execvp(args[0], args.data());

@@ -29,6 +29,9 @@ extern const char* const host_version;
 extern const char* const host_commit;
 }  // namespace rig::cli
 
+// What escapes main is a bug in rig (the commands turn expected failures into exit codes):
+// std::terminate names the exception and aborts, the loud post-mortem such a bug deserves.
+// NOLINTNEXTLINE(bugprone-exception-escape): as said above
 int main(int argc, char** argv) {
     // The defaults first: every option's help names the default it resolved (a bad rig.toml is bad input).
     if (auto loaded = rig::config::load(); !loaded) {

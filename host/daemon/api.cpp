@@ -128,14 +128,14 @@ Result<Request> parse_request(std::string_view line) {
         }
         case RequestType::health:
         case RequestType::hold:
-            allowed.push_back("board");
+            allowed.emplace_back("board");
             if (auto s = take_string(j, "board", r.board, 64); !s) return s.error();
             if (!is_board_name(r.board)) return bad("'board' must be a board name (letters, digits, '_', '-')");
             break;
         case RequestType::status:
         case RequestType::cancel:
         case RequestType::follow: {
-            allowed.push_back("job");
+            allowed.emplace_back("job");
             auto id = take_unsigned(j, "job", 1, std::uint64_t{1} << 53);
             if (!id) return id.error();
             r.job = *id;

@@ -19,6 +19,8 @@ public:
     // ErrorKind::not_found when no rigd listens there (the message says how to start one).
     static Result<Client> connect(const std::filesystem::path& socket);
 
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
     Client(Client&& other) noexcept;
     Client& operator=(Client&&) = delete;
     ~Client();

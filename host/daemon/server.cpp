@@ -69,6 +69,8 @@ public:
           deadline_(socket_.get_executor()),
           peer_(peer),
           alive_(server.alive_) {}
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
     ~Connection() {
         if (*alive_) server_.release(peer_.uid);
     }

@@ -53,6 +53,8 @@ public:
     // Creates the socket: a stale socket file (no daemon answering) is replaced, a live one is an
     // error. The file is 0600, or 0660 with the group when one is configured.
     static Result<std::unique_ptr<Server>> create(boost::asio::io_context& io, JobQueue& queue, ServerConfig config);
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
     ~Server();  // removes the socket file
 
     void start();

@@ -15,7 +15,7 @@ std::optional<ImageInfo> parse_block(std::string_view block) {
     ImageInfo info;
     while (!block.empty()) {
         const auto end = block.find('\0');
-        if (end == std::string_view::npos || end > max_field) return std::nullopt;
+        if (end > max_field) return std::nullopt;  // npos (no terminator) is larger too
         const auto field = block.substr(0, end);
         block.remove_prefix(end + 1);
         if (field.empty()) {

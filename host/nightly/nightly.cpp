@@ -438,7 +438,7 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
     auto range = resolve_range(o, *history, boards);
     if (!range) return range.error();
     std::vector<std::string> rev_args{"rev-list", "--reverse", "--topo-order"};
-    if (range->find("..") == std::string::npos) rev_args.push_back("--max-count=1");
+    if (range->find("..") == std::string::npos) rev_args.emplace_back("--max-count=1");
     rev_args.push_back(*range);
     auto listed = git(o, rev_args);
     if (!listed)

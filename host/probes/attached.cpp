@@ -114,8 +114,10 @@ Result<std::vector<PyOcdProbeInfo>> parse_pyocd_probe_list(const std::string& js
             PyOcdProbeInfo p;
             p.unique_id = b.value("unique_id", "");
             const std::string vendor = b.value("vendor_name", ""), product = b.value("product_name", "");
-            p.description = !vendor.empty() || !product.empty() ? vendor + (vendor.empty() ? "" : " ") + product
-                                                                : b.value("info", "");
+            p.description = vendor;
+            if (!vendor.empty()) p.description += ' ';
+            p.description += product;
+            if (p.description.empty()) p.description = b.value("info", "");
             probes.push_back(std::move(p));
         }
         return probes;

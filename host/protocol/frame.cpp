@@ -66,7 +66,7 @@ namespace {
 std::size_t claimed_length(std::span<const std::uint8_t> frame) { return frame[3] | (std::size_t{frame[4]} << 8); }
 bool crc_matches(std::span<const std::uint8_t> frame, std::size_t length) {
     const std::size_t total = header_size + length + trailer_size;
-    const std::uint16_t received = static_cast<std::uint16_t>(frame[total - 2] | (frame[total - 1] << 8));
+    const auto received = static_cast<std::uint16_t>(frame[total - 2] | (frame[total - 1] << 8));
     return crc16_ccitt_false(frame.subspan(2, 3 + length)) == received;
 }
 

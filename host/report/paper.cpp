@@ -126,7 +126,7 @@ ClaimRow cell_copy_row(const Figures& f) {
         return row;
     }
     // Least-squares slope, per byte.
-    const double n = static_cast<double>(xs.size());
+    const auto n = static_cast<double>(xs.size());
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
     for (std::size_t i = 0; i < xs.size(); ++i) sx += xs[i], sy += ys[i], sxx += xs[i] * xs[i], sxy += xs[i] * ys[i];
     const double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
@@ -157,11 +157,11 @@ ClaimRow mmio_row(const Figures& f) {
                                f.value("mmio/raw_modify"));
     const auto c = f.median("mmio_c/raw_modify");
     if (c) {
-        row.figures.push_back("mmio_c/raw_modify");
+        row.figures.emplace_back("mmio_c/raw_modify");
         row.measured += fmt::format(" vs C {}", f.value("mmio_c/raw_modify"));
     }
     if (const auto wr = f.median("mmio/raw_write_read")) {
-        row.figures.push_back("mmio/raw_write_read");
+        row.figures.emplace_back("mmio/raw_write_read");
         row.measured += fmt::format("; raw write+read {}", *wr);
     }
     row.measured += " " + f.unit;
@@ -190,7 +190,7 @@ ClaimRow kernel_crossing_row(const Figures& f) {
     for (const char* name : {"syscall/null", "ctx/process_switch", "ctx/upcall", "ctx/preempt"}) {
         if (const auto m = f.median(name)) {
             have.emplace_back(name, *m);
-            row.figures.push_back(name);
+            row.figures.emplace_back(name);
             row.measured += fmt::format("{}{} {}", row.measured.empty() ? "" : "; ", name, f.value(name));
         }
     }

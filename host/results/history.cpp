@@ -126,6 +126,8 @@ public:
         return Statement(db, stmt);
     }
     Statement(Statement&& other) noexcept : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
     Statement& operator=(Statement&&) = delete;
     ~Statement() { sqlite3_finalize(stmt_); }
 
@@ -187,6 +189,8 @@ Result<void> exec(sqlite3* db, const std::string& sql, const std::string& what) 
 class Transaction {
 public:
     explicit Transaction(sqlite3* db) : db_(db) {}
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
     ~Transaction() {
         if (open_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     }

@@ -64,6 +64,8 @@ public:
     // Opens (creating it and its folder if needed) and migrates the schema to this rig's version.
     static Result<History> open(const std::filesystem::path& file);
 
+    History(const History&) = delete;
+    History& operator=(const History&) = delete;
     History(History&&) noexcept;
     History& operator=(History&&) noexcept;
     ~History();

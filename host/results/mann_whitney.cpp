@@ -24,7 +24,7 @@ Ranks rank_pooled(const std::vector<double>& pooled) {
     for (std::size_t i = 0; i < order.size();) {
         std::size_t j = i;
         while (j + 1 < order.size() && pooled[order[j + 1]] == pooled[order[i]]) ++j;
-        const double t = static_cast<double>(j - i + 1);
+        const auto t = static_cast<double>(j - i + 1);
         const double average = (static_cast<double>(i + 1) + static_cast<double>(j + 1)) / 2;
         for (std::size_t k = i; k <= j; ++k) r.rank[order[k]] = average;
         if (t > 1) {
@@ -78,7 +78,7 @@ MannWhitneyResult mann_whitney_u(const std::vector<double>& x, const std::vector
     if (result.exact) {
         p = 2 * exact_sf(n1, n2, u);
     } else {
-        const double n = static_cast<double>(n1 + n2);
+        const auto n = static_cast<double>(n1 + n2);
         const double sigma = std::sqrt(nn / 12 * ((n + 1) - ranks.tie_term / (n * (n - 1))));
         const double z = (u - nn / 2 - 0.5) / sigma;  // all values tied: -0.5 / 0 = -inf, p = 1
         p = 2 * (0.5 * std::erfc(z / std::sqrt(2.0)));

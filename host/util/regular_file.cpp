@@ -22,6 +22,9 @@ std::string mib(std::uintmax_t bytes) { return std::to_string((bytes + (1 << 20)
 
 // Closes the descriptor on every path.
 struct Fd {
+    explicit Fd(int descriptor) : fd(descriptor) {}
+    Fd(const Fd&) = delete;  // a copy would close the descriptor twice
+    Fd& operator=(const Fd&) = delete;
     int fd;
     ~Fd() {
         if (fd >= 0) ::close(fd);

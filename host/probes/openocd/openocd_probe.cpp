@@ -80,7 +80,7 @@ std::vector<std::string> openocd_argv(const std::vector<std::string>& config_arg
 std::string to_intel_hex(const elf::Image& image) {
     std::string out;
     const auto record = [&out](std::uint8_t type, std::uint16_t address, std::span<const std::uint8_t> data) {
-        std::uint8_t sum = static_cast<std::uint8_t>(data.size() + (address >> 8) + (address & 0xFF) + type);
+        auto sum = static_cast<std::uint8_t>(data.size() + (address >> 8) + (address & 0xFF) + type);
         out += fmt::format(":{:02X}{:04X}{:02X}", data.size(), address, type);
         for (std::uint8_t b : data) {
             out += fmt::format("{:02X}", b);
@@ -98,7 +98,7 @@ std::string to_intel_hex(const elf::Image& image) {
                 record(0x04, 0, ela);
             }
             // 16 bytes a line, never across a 64 KiB boundary.
-            const std::size_t count =
+            const auto count =
                 std::min<std::size_t>({16, segment.data.size() - done, 0x1'0000u - (address & 0xFFFF)});
             record(0x00, static_cast<std::uint16_t>(address & 0xFFFF), std::span(segment.data).subspan(done, count));
             done += count;

@@ -34,7 +34,7 @@ struct Range {
 std::vector<std::string> pyocd_argv_for(const std::string& program, const board::Board& board, std::uint16_t port) {
     const bool old = program == "pyocd-gdbserver";
     std::vector<std::string> argv{program};
-    if (!old) argv.push_back("gdbserver");
+    if (!old) argv.emplace_back("gdbserver");
     argv.insert(argv.end(), {"-t", board.probe.target, old ? "-p" : "--port", std::to_string(port), "--persist"});
     if (!board.probe.adapter_serial.empty()) argv.insert(argv.end(), {old ? "-b" : "-u", board.probe.adapter_serial});
     // Both take the SWD clock in Hz (`-f`/`--frequency`): the SAM4L needs 50 kHz at reset.
@@ -166,9 +166,10 @@ Result<std::unique_ptr<PyOcdProbe>> PyOcdProbe::start(const board::Board& board,
             const std::string serial =
                 board.probe.adapter_serial.empty() ? "" : " with serial " + board.probe.adapter_serial;
             const std::string lister = argv->front() == "pyocd" ? "pyocd list" : "pyocd-gdbserver -l";
-            return make_error(ErrorKind::not_found, "pyOCD finds no debug probe" + serial +
-                                                        " (is the board's USB cable in? `" + lister +
-                                                        "` lists the probes pyOCD sees)");
+            return make_error(ErrorKind::not_found,
+                              fmt::format("pyOCD finds no debug probe{} (is the board's USB cable in? `{}` lists "
+                                          "the probes pyOCD sees)",
+                                          serial, lister));
         }
         if (now > deadline)
             return make_error(ErrorKind::timeout,
