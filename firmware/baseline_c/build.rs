@@ -10,7 +10,8 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn run(command: &mut Command) {
-    let status = command.status().unwrap_or_else(|e| panic!("cannot run {command:?}: {e} (apt-get install gcc-arm-none-eabi)"));
+    let status =
+        command.status().unwrap_or_else(|e| panic!("cannot run {command:?}: {e} (apt-get install gcc-arm-none-eabi)"));
     assert!(status.success(), "{command:?} failed: {status}");
 }
 

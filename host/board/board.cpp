@@ -1,17 +1,17 @@
 #include "host/board/board.hpp"
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string_view>
-#include <cstdlib>
-#include <map>
-#include <toml++/toml.h>
 
 namespace rig::board {
 namespace {
@@ -26,13 +26,20 @@ struct BadKey {
 const char* type_name(const toml::node* node) {
     if (!node) return "nothing";
     switch (node->type()) {
-        case toml::node_type::string: return "a string";
-        case toml::node_type::integer: return "an integer";
-        case toml::node_type::floating_point: return "a number";
-        case toml::node_type::boolean: return "a boolean";
-        case toml::node_type::table: return "a table";
-        case toml::node_type::array: return "an array";
-        default: return "a date or time";
+        case toml::node_type::string:
+            return "a string";
+        case toml::node_type::integer:
+            return "an integer";
+        case toml::node_type::floating_point:
+            return "a number";
+        case toml::node_type::boolean:
+            return "a boolean";
+        case toml::node_type::table:
+            return "a table";
+        case toml::node_type::array:
+            return "an array";
+        default:
+            return "a date or time";
     }
 }
 
@@ -43,8 +50,7 @@ public:
     std::string string(const std::string& key, bool required = true) {
         const toml::node* node = root_.at_path(key).node();
         if (!node && !required) return {};
-        if (auto v = node ? node->value<std::string>() : std::nullopt; v && (!required || !v->empty()))
-            return *v;
+        if (auto v = node ? node->value<std::string>() : std::nullopt; v && (!required || !v->empty())) return *v;
         fail(key, "a non-empty string", node);
     }
 
@@ -53,8 +59,8 @@ public:
         if (node && node->is_integer()) {
             const auto v = node->as_integer()->get();
             if (v >= min && v <= max) return v;
-            throw BadKey{key, what + " between " + std::to_string(min) + " and " + std::to_string(max) +
-                                  ", got " + std::to_string(v)};
+            throw BadKey{key, what + " between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
+                                  std::to_string(v)};
         }
         fail(key, what, node);
     }
@@ -89,8 +95,7 @@ public:
             return std::isalnum(static_cast<unsigned char>(c)) ||
                    std::string_view("_-.:/+").find(c) != std::string_view::npos;
         });
-        if (!plain || (has(key) && v.empty()))
-            throw BadKey{key, "letters, digits and _-.:/+ only, got \"" + v + "\""};
+        if (!plain || (has(key) && v.empty())) throw BadKey{key, "letters, digits and _-.:/+ only, got \"" + v + "\""};
         return v;
     }
 
@@ -126,9 +131,12 @@ std::vector<std::string_view> keys_of(std::string_view table, const Board& b) {
     if (table == "counter") return {"kind"};
     if (table == "probe") {
         switch (b.probe.kind) {
-            case ProbeKind::qemu_gdb: return {"kind", "machine", "icount_shift"};
-            case ProbeKind::openocd: return {"kind", "config", "transport", "speed_khz", "adapter_serial"};
-            case ProbeKind::pyocd: return {"kind", "target", "speed_khz", "adapter_serial"};
+            case ProbeKind::qemu_gdb:
+                return {"kind", "machine", "icount_shift"};
+            case ProbeKind::openocd:
+                return {"kind", "config", "transport", "speed_khz", "adapter_serial"};
+            case ProbeKind::pyocd:
+                return {"kind", "target", "speed_khz", "adapter_serial"};
         }
     }
     if (table == "uart") {
@@ -177,13 +185,13 @@ Board parse(const toml::table& root) {
     b.flash = r.region("memory.flash");
     b.ram = r.region("memory.ram");
     if (b.flash.origin < b.ram.end() && b.ram.origin < b.flash.end())
-        throw BadKey{"memory.ram", "a range apart from memory.flash, but RAM " + range(b.ram) + " overlaps flash " +
-                                       range(b.flash)};
-    b.probe.kind = r.choice<ProbeKind>("probe.kind", {{"qemu-gdb", ProbeKind::qemu_gdb},
-                                                      {"openocd", ProbeKind::openocd},
-                                                      {"pyocd", ProbeKind::pyocd}});
-    b.counter = r.choice<CounterUnit>("counter.kind", {{"cycles", CounterUnit::cycles},
-                                                       {"instructions", CounterUnit::instructions}});
+        throw BadKey{"memory.ram",
+                     "a range apart from memory.flash, but RAM " + range(b.ram) + " overlaps flash " + range(b.flash)};
+    b.probe.kind = r.choice<ProbeKind>(
+        "probe.kind",
+        {{"qemu-gdb", ProbeKind::qemu_gdb}, {"openocd", ProbeKind::openocd}, {"pyocd", ProbeKind::pyocd}});
+    b.counter = r.choice<CounterUnit>("counter.kind",
+                                      {{"cycles", CounterUnit::cycles}, {"instructions", CounterUnit::instructions}});
     if (b.counter == CounterUnit::instructions && b.probe.kind != ProbeKind::qemu_gdb)
         throw BadKey{"counter.kind", "\"cycles\" (exact instruction counts exist only on QEMU with -icount)"};
     if (b.probe.kind == ProbeKind::qemu_gdb) {
@@ -192,8 +200,10 @@ Board parse(const toml::table& root) {
     } else if (b.probe.kind == ProbeKind::openocd) {
         b.probe.config = r.has("probe.config") ? r.word("probe.config", true) : default_openocd_config(b.chip);
         if (b.probe.config.empty())
-            throw BadKey{"probe.config", "an OpenOCD config such as \"board/nordic_nrf52_dk.cfg\" (no default for "
-                                         "chip \"" + b.chip + "\"), but it is missing"};
+            throw BadKey{"probe.config",
+                         "an OpenOCD config such as \"board/nordic_nrf52_dk.cfg\" (no default for "
+                         "chip \"" +
+                             b.chip + "\"), but it is missing"};
         b.probe.transport = r.has("probe.transport")
                                 ? (r.choice<int>("probe.transport", {{"swd", 0}, {"jtag", 1}}) == 0 ? "swd" : "jtag")
                                 : "swd";
@@ -208,11 +218,11 @@ Board parse(const toml::table& root) {
     if (b.uart.kind == UartKind::serial) {
         b.uart.device = r.string("uart.device");
         if (r.has("uart.parity"))
-            b.uart.parity = r.choice<Parity>("uart.parity",
-                                             {{"none", Parity::none}, {"even", Parity::even}, {"odd", Parity::odd}});
+            b.uart.parity =
+                r.choice<Parity>("uart.parity", {{"none", Parity::none}, {"even", Parity::even}, {"odd", Parity::odd}});
         if (r.has("uart.flow_control"))
-            b.uart.flow_control = r.choice<FlowControl>("uart.flow_control", {{"none", FlowControl::none},
-                                                                              {"hardware", FlowControl::hardware}});
+            b.uart.flow_control = r.choice<FlowControl>(
+                "uart.flow_control", {{"none", FlowControl::none}, {"hardware", FlowControl::hardware}});
         b.uart.assert_dtr = r.boolean("uart.assert_dtr", false);
     }
     b.uart.baud = static_cast<std::uint32_t>(r.integer("uart.baud", 300, 12'000'000, "a baud rate"));
@@ -265,8 +275,7 @@ std::string check_shape(std::string_view text) {
             return std::to_string(line) + ": a dotted key with more than " + std::to_string(max_board_nesting) +
                    " parts";
         if ((c == '[' || c == '{') && ++brackets > max_board_nesting)
-            return std::to_string(line) + ": brackets nested more than " + std::to_string(max_board_nesting) +
-                   " deep";
+            return std::to_string(line) + ": brackets nested more than " + std::to_string(max_board_nesting) + " deep";
         if ((c == ']' || c == '}') && brackets > 0) --brackets;
         if (std::string_view("\n=,[]{}").find(c) != std::string_view::npos) dots = 0;
         line += c == '\n';
@@ -276,15 +285,16 @@ std::string check_shape(std::string_view text) {
 
 }  // namespace
 
-const char* to_string(CounterUnit unit) {
-    return unit == CounterUnit::cycles ? "cycles" : "instructions";
-}
+const char* to_string(CounterUnit unit) { return unit == CounterUnit::cycles ? "cycles" : "instructions"; }
 
 const char* to_string(ProbeKind kind) {
     switch (kind) {
-        case ProbeKind::qemu_gdb: return "qemu-gdb";
-        case ProbeKind::openocd: return "openocd";
-        case ProbeKind::pyocd: return "pyocd";
+        case ProbeKind::qemu_gdb:
+            return "qemu-gdb";
+        case ProbeKind::openocd:
+            return "openocd";
+        case ProbeKind::pyocd:
+            return "pyocd";
     }
     return "?";
 }
@@ -326,10 +336,8 @@ Result<Board> parse_board(std::string_view toml_text, const std::filesystem::pat
         return b;
     } catch (const BadKey& bad) {
         if (bad.unknown)
-            return make_error(ErrorKind::malformed,
-                              file.string() + ": unknown key '" + bad.key + "': " + bad.expected);
-        return make_error(ErrorKind::malformed,
-                          file.string() + ": key '" + bad.key + "': expected " + bad.expected);
+            return make_error(ErrorKind::malformed, file.string() + ": unknown key '" + bad.key + "': " + bad.expected);
+        return make_error(ErrorKind::malformed, file.string() + ": key '" + bad.key + "': expected " + bad.expected);
     }
 }
 
@@ -376,13 +384,15 @@ bool plain_board_name(const std::string& name) {
 }
 
 Error bad_board_name(const std::string& name) {
-    return make_error(ErrorKind::invalid_argument, "board name '" + name + "' may only use letters, digits, '_' and '-'");
+    return make_error(ErrorKind::invalid_argument,
+                      "board name '" + name + "' may only use letters, digits, '_' and '-'");
 }
 
 // A folder on the search path that may be skipped: the default local one when it is absent.
 bool skippable(const BoardFolder& folder) {
     std::error_code ec;
-    return !folder.must_exist && std::filesystem::status(folder.path, ec).type() == std::filesystem::file_type::not_found;
+    return !folder.must_exist &&
+           std::filesystem::status(folder.path, ec).type() == std::filesystem::file_type::not_found;
 }
 
 std::string folder_problem_of(const BoardFolder& folder) {
@@ -421,8 +431,8 @@ std::vector<Result<Board>> load_all_boards(const std::filesystem::path& boards_d
     for (std::filesystem::directory_iterator it(boards_dir, ec), end; !ec && it != end; it.increment(ec))
         if (it->path().extension() == ".toml") files.push_back(it->path());
     if (ec) {
-        boards.emplace_back(make_error(ErrorKind::io, "cannot list the boards folder " + boards_dir.string() + ": " +
-                                                       ec.message()));
+        boards.emplace_back(
+            make_error(ErrorKind::io, "cannot list the boards folder " + boards_dir.string() + ": " + ec.message()));
         return boards;
     }
     std::sort(files.begin(), files.end());
@@ -462,9 +472,7 @@ SearchPath default_search_path(const std::filesystem::path& repo_boards) {
                             repo_boards);
 }
 
-SearchPath exact_folder(const std::filesystem::path& boards_dir) {
-    return SearchPath{{{boards_dir, true, ""}}};
-}
+SearchPath exact_folder(const std::filesystem::path& boards_dir) { return SearchPath{{{boards_dir, true, ""}}}; }
 
 std::vector<std::filesystem::path> board_files_named(const std::string& name, const SearchPath& path) {
     std::vector<std::filesystem::path> files;
@@ -509,8 +517,8 @@ std::vector<Result<Board>> load_all_boards(const SearchPath& path) {
         for (std::filesystem::directory_iterator it(folder.path, ec), end; !ec && it != end; it.increment(ec))
             if (it->path().extension() == ".toml") first.emplace(it->path().stem().string(), it->path());
         if (ec)
-            boards.emplace_back(make_error(ErrorKind::io, "cannot list the boards folder " + folder.path.string() + ": " +
-                                                           ec.message()));
+            boards.emplace_back(make_error(
+                ErrorKind::io, "cannot list the boards folder " + folder.path.string() + ": " + ec.message()));
     }
     for (const auto& [name, file] : first) boards.push_back(load_board(file));
     return boards;

@@ -47,11 +47,11 @@ struct Probe {
 
 struct Uart {
     UartKind kind = UartKind::tcp;
-    std::string device;           // serial: /dev/ttyACM0 …
+    std::string device;  // serial: /dev/ttyACM0 …
     std::uint32_t baud = 115200;
     Parity parity = Parity::none;                  // serial: 8 data bits, 1 stop bit always
     FlowControl flow_control = FlowControl::none;  // serial: RTS/CTS when hardware
-    bool assert_dtr = false;      // serial: raise DTR after opening (nRF52 DK's J-Link stays silent otherwise)
+    bool assert_dtr = false;  // serial: raise DTR after opening (nRF52 DK's J-Link stays silent otherwise)
 };
 
 struct Board {

@@ -40,8 +40,8 @@ int list_benchmarks(const ListBenchmarksArgs& args) {
     }
     if (selected.empty())
         return fail(fmt::format("the filter '{}' matches no benchmark ({} in the image)", args.filter, table->size()));
-    fmt::print("# {} of {} benchmarks in {} (board {}, unit {})\n", selected.size(), table->size(),
-               image_file.string(), board->name, unit);
+    fmt::print("# {} of {} benchmarks in {} (board {}, unit {})\n", selected.size(), table->size(), image_file.string(),
+               board->name, unit);
     fmt::print("{:<{}}  {:<8}  {:<12}  {}\n", "name", width, "family", "unit", "what it measures");
     for (const auto* entry : selected)
         fmt::print("{:<{}}  {:<8}  {:<12}  {}\n", entry->full_name(), width, entry->family(), unit, entry->description);
@@ -50,9 +50,10 @@ int list_benchmarks(const ListBenchmarksArgs& args) {
 
 void add_benchmarks_command(CLI::App& app, int& exit_code) {
     auto args = std::make_shared<ListBenchmarksArgs>();
-    auto* cmd = app.add_subcommand(
-        "benchmarks", "List the benchmarks of a board's image (read from the ELF, no board needed)");
-    cmd->add_option("-b,--board", args->board, "Board name (its unit, and its image by default)")->capture_default_str();
+    auto* cmd =
+        app.add_subcommand("benchmarks", "List the benchmarks of a board's image (read from the ELF, no board needed)");
+    cmd->add_option("-b,--board", args->board, "Board name (its unit, and its image by default)")
+        ->capture_default_str();
     cmd->add_option("--image", args->image, "Firmware ELF (default: the one this build made for the board)");
     cmd->add_option("-f,--filter", args->filter, filter_help)->check(filter_check());
     add_boards_dir_option(*cmd, args->boards_dir);

@@ -60,7 +60,8 @@ Result<results::RunReport> load_run_id(const std::string& id, LazyHistory& lazy)
     if (!history) return history.error();
     auto run = (*history)->find_run_by_id(id);
     if (!run) return run.error();
-    if (!*run) return make_error(ErrorKind::not_found, fmt::format("no run '{}' in {}", id, (*history)->file().string()));
+    if (!*run)
+        return make_error(ErrorKind::not_found, fmt::format("no run '{}' in {}", id, (*history)->file().string()));
     return (*history)->load_run((*run)->id);
 }
 
@@ -107,9 +108,10 @@ std::optional<std::string> mismatch(const results::Comparison& c) {
         if (names.size() > 5) out += fmt::format(" and {} more", names.size() - 5);
         return out.empty() ? std::string("none") : out;
     };
-    return fmt::format("the two runs do not measure the same benchmarks: {} only in the old run ({}), {} only in "
-                       "the new run ({})",
-                       only_old.size(), list(only_old), only_new.size(), list(only_new));
+    return fmt::format(
+        "the two runs do not measure the same benchmarks: {} only in the old run ({}), {} only in "
+        "the new run ({})",
+        only_old.size(), list(only_old), only_new.size(), list(only_new));
 }
 
 std::string describe(const results::RunInfo& i) {
@@ -216,7 +218,8 @@ void add_compare_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--history", args->history, "History database")->capture_default_str();
     cmd->add_option("--thresholds", args->thresholds, "Thresholds per benchmark family (TOML)")->capture_default_str();
     cmd->add_flag("--json", args->json, "Print JSON instead of a table");
-    add_out_options(*cmd, args->out, "json: the comparison as --json prints it, junit: JUnit XML, a failing case per regression");
+    add_out_options(*cmd, args->out,
+                    "json: the comparison as --json prints it, junit: JUnit XML, a failing case per regression");
     cmd->callback([args, &exit_code] { exit_code = compare(*args); });
 }
 

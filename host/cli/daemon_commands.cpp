@@ -61,8 +61,8 @@ int exit_code_of(const daemon::Job& job) {
 }
 
 std::string describe(const daemon::Job& job) {
-    std::string text = fmt::format("{} {} on {}: {}", job.hold ? "hold" : "job", job.id, job.board,
-                                   daemon::to_string(job.state));
+    std::string text =
+        fmt::format("{} {} on {}: {}", job.hold ? "hold" : "job", job.id, job.board, daemon::to_string(job.state));
     if (!job.failure.empty()) text += " (" + job.failure + ")";
     if (!job.reason.empty()) text += ": " + job.reason;
     return text;

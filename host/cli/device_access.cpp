@@ -58,21 +58,23 @@ std::string access_problem(const fs::path& node, const struct stat& st, const Id
     if (who.uid == 0) return {};
     const auto rw = [&](mode_t read, mode_t write) { return (st.st_mode & read) && (st.st_mode & write); };
     if (st.st_uid == who.uid && rw(S_IRUSR, S_IWUSR)) return {};
-    const bool in_group = st.st_gid == who.gid ||
-                          std::find(who.groups.begin(), who.groups.end(), st.st_gid) != who.groups.end();
+    const bool in_group =
+        st.st_gid == who.gid || std::find(who.groups.begin(), who.groups.end(), st.st_gid) != who.groups.end();
     if (st.st_uid != who.uid && in_group && rw(S_IRGRP, S_IWGRP)) return {};
     if (st.st_uid != who.uid && !in_group && rw(S_IROTH, S_IWOTH)) return {};
     const std::string what = fmt::format("{} (owner {}, group {}, mode {:04o})", node.string(), user_name(st.st_uid),
                                          group_name(st.st_gid), st.st_mode & 07777);
     if (rw(S_IRGRP, S_IWGRP) && !in_group && st.st_gid != 0)
-        return fmt::format("user {} cannot open {} for reading and writing: join its group (`sudo usermod -aG {} {}`, "
-                           "then log in again)",
-                           who.user, what, group_name(st.st_gid), who.user);
-    return fmt::format("user {} cannot open {} for reading and writing: install the udev rules "
-                       "(`sudo cp packaging/udev/70-kernel-rig.rules /etc/udev/rules.d/ && sudo udevadm control "
-                       "--reload && sudo udevadm trigger`), join the group rig (`sudo usermod -aG rig {}`) and "
-                       "replug the board",
-                       who.user, what, who.user);
+        return fmt::format(
+            "user {} cannot open {} for reading and writing: join its group (`sudo usermod -aG {} {}`, "
+            "then log in again)",
+            who.user, what, group_name(st.st_gid), who.user);
+    return fmt::format(
+        "user {} cannot open {} for reading and writing: install the udev rules "
+        "(`sudo cp packaging/udev/70-kernel-rig.rules /etc/udev/rules.d/ && sudo udevadm control "
+        "--reload && sudo udevadm trigger`), join the group rig (`sudo usermod -aG rig {}`) and "
+        "replug the board",
+        who.user, what, who.user);
 }
 
 std::string device_access_problem(const fs::path& node, const Identity& who) {
@@ -112,8 +114,7 @@ std::optional<ProbeUsbId> probe_usb_id(const board::Board& board) {
     return std::nullopt;
 }
 
-std::vector<std::string> board_needs(const board::Board& board, const Identity& who,
-                                     const std::vector<UsbDevice>& usb,
+std::vector<std::string> board_needs(const board::Board& board, const Identity& who, const std::vector<UsbDevice>& usb,
                                      const std::optional<std::vector<std::string>>& pyocd013_targets) {
     std::vector<std::string> needs;
     if (board.probe.kind == board::ProbeKind::qemu_gdb) return needs;
@@ -122,8 +123,9 @@ std::vector<std::string> board_needs(const board::Board& board, const Identity& 
         if (auto problem = probes::pyocd::pyocd013_target_problem(board, *pyocd013_targets); !problem.empty())
             needs.push_back(problem);
         if (id && id->vendor == "1366")
-            needs.emplace_back("pyOCD 0.13 cannot drive a J-Link (its probes are CMSIS-DAP and ST-Link): use OpenOCD, "
-                            "or a current pyOCD on PATH");
+            needs.emplace_back(
+                "pyOCD 0.13 cannot drive a J-Link (its probes are CMSIS-DAP and ST-Link): use OpenOCD, "
+                "or a current pyOCD on PATH");
     }
     if (id) {
         std::vector<const UsbDevice*> matching;

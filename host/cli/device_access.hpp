@@ -54,8 +54,7 @@ std::optional<ProbeUsbId> probe_usb_id(const board::Board& board);
 // its probe attached (and which), access to the probe's USB node and to the serial port, and
 // what the probe program cannot do for it (pyOCD 0.13: no SAM4L target, no J-Link).
 // `pyocd013_targets`: pyOCD 0.13's target list when that is the pyOCD on PATH, else nullopt.
-std::vector<std::string> board_needs(const board::Board& board, const Identity& who,
-                                     const std::vector<UsbDevice>& usb,
+std::vector<std::string> board_needs(const board::Board& board, const Identity& who, const std::vector<UsbDevice>& usb,
                                      const std::optional<std::vector<std::string>>& pyocd013_targets);
 
 }  // namespace rig::cli

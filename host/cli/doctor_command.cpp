@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 #include <glob.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstring>
-#include <unistd.h>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -173,7 +173,7 @@ int run_doctor(const board::SearchPath& boards_dir, bool json) {
             continue;
         }
         say(text, "  ok       {:<20} {:<8} {:<13} {}\n", b->name, board::to_string(b->probe.kind),
-                   b->uart.kind == board::UartKind::serial ? b->uart.device : "uart over tcp", b->description);
+            b->uart.kind == board::UartKind::serial ? b->uart.device : "uart over tcp", b->description);
         boards_json.push_back({{"name", b->name},
                                {"probe", board::to_string(b->probe.kind)},
                                {"uart", b->uart.kind == board::UartKind::serial ? b->uart.device : "tcp"},
@@ -221,8 +221,9 @@ int run_doctor(const board::SearchPath& boards_dir, bool json) {
     say(text, "\nMissing:\n");
     if (missing.empty()) say(text, "  nothing\n");
     for (const auto& m : missing) say(text, "  - {}\n", m);
-    say(text, "\n{}\n", qemu_ok ? "doctor: the QEMU board works; `rig run` can run here."
-                                 : "doctor: no QEMU board answers; `rig run` cannot run here (see Missing).");
+    say(text, "\n{}\n",
+        qemu_ok ? "doctor: the QEMU board works; `rig run` can run here."
+                : "doctor: no QEMU board answers; `rig run` cannot run here (see Missing).");
     if (json) {
         doc["missing"] = missing;
         doc["qemu_works"] = qemu_ok;

@@ -44,8 +44,7 @@ bool copy_into(const fs::path& from, const fs::path& to, fs::perms mode) {
         fmt::print(stderr, "rig lab: {} is not a file\n", from.string());
         return false;
     }
-    if (!fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec) ||
-        (fs::permissions(to, mode, ec), ec)) {
+    if (!fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec) || (fs::permissions(to, mode, ec), ec)) {
         fmt::print(stderr, "rig lab: cannot copy {} to {}: {}\n", from.string(), to.string(), ec.message());
         return false;
     }
@@ -69,8 +68,8 @@ int lab_master(const LabArgs& args) {
         std::string said = check.out + check.err;
         if (const auto summary = said.find("Configuration Errors:"); summary != std::string::npos)
             said.erase(0, summary);
-        fmt::print(stderr, "rig lab: the lab file {} does not make a valid master ({}):\n{}\n", args.lab,
-                   check.status, said);
+        fmt::print(stderr, "rig lab: the lab file {} does not make a valid master ({}):\n{}\n", args.lab, check.status,
+                   said);
         return exit_bad_input;
     }
     fmt::print("master ready in {} (lab file {}); start it with: buildbot start {}\n", dir.string(),
@@ -93,8 +92,8 @@ int lab_worker(const LabArgs& args) {
         return exit_bad_input;
     }
     // --umask: files the builds write (results, logs) stay readable by the bench's group.
-    if (int code = run_buildbot({"buildbot-worker", "create-worker", "--quiet", "--force", "--umask=0o022", args.dir, args.master,
-                                 args.name, password},
+    if (int code = run_buildbot({"buildbot-worker", "create-worker", "--quiet", "--force", "--umask=0o022", args.dir,
+                                 args.master, args.name, password},
                                 "creating the worker");
         code != exit_ok)
         return code;

@@ -48,7 +48,8 @@ void add_list_command(CLI::App& app, int& exit_code) {
             // overriding the repository's).
             std::string hides;
             for (std::size_t i = 1; i < files.size(); ++i) hides += (hides.empty() ? "" : ", ") + files[i].string();
-            fmt::print("{:<20} from {}{}\n", "", board->file.string(), hides.empty() ? "" : " (overrides " + hides + ")");
+            fmt::print("{:<20} from {}{}\n", "", board->file.string(),
+                       hides.empty() ? "" : " (overrides " + hides + ")");
         }
         if (*json) fmt::print("{}\n", list.dump(2));
     });

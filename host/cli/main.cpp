@@ -17,11 +17,11 @@
 #include "host/cli/reset_command.hpp"
 #include "host/cli/run_command.hpp"
 #include "host/cli/signals.hpp"
-#include "host/protocol/messages.hpp"
 #include "host/config/paths.hpp"
+#include "host/protocol/messages.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 namespace rig::cli {
 // Written at build time (cmake/write_host_commit.cmake).
@@ -43,9 +43,10 @@ int main(int argc, char** argv) {
     // The host and the firmware share one protocol version: HELLO must carry exactly this one.
     app.set_version_flag("--version", [] {
         const unsigned protocol = rig::protocol::protocol_version;
-        return fmt::format("rig {} (host commit {})\nprotocol {}: talks to firmware of protocol {} only (HELLO "
-                           "must say {})",
-                           rig::cli::host_version, rig::cli::host_commit, protocol, protocol, protocol);
+        return fmt::format(
+            "rig {} (host commit {})\nprotocol {}: talks to firmware of protocol {} only (HELLO "
+            "must say {})",
+            rig::cli::host_version, rig::cli::host_commit, protocol, protocol, protocol);
     });
     int exit_code = rig::cli::exit_ok;
     rig::cli::add_run_command(app, exit_code);

@@ -1,16 +1,16 @@
 #include "host/cli/nightly_command.hpp"
 
 #include "host/cli/board_folders.hpp"
-#include "host/cli/out_file.hpp"
 #include "host/cli/board_hold.hpp"
+#include "host/cli/out_file.hpp"
 #include "host/cli/paths.hpp"
 #include "host/cli/run_command.hpp"
 #include "host/cli/signals.hpp"
+#include "host/daemon/api.hpp"
 #include "host/nightly/nightly.hpp"
 #include "host/nightly/nightly_junit.hpp"
-#include "host/util/atomic_file.hpp"
-#include "host/daemon/api.hpp"
 #include "host/nightly/progress.hpp"
+#include "host/util/atomic_file.hpp"
 
 #include <fmt/format.h>
 #include <memory>

@@ -6,9 +6,12 @@ namespace rig::cli {
 
 const char* to_string(OutFormat format) {
     switch (format) {
-        case OutFormat::json: return "json";
-        case OutFormat::csv: return "csv";
-        case OutFormat::junit: return "junit";
+        case OutFormat::json:
+            return "json";
+        case OutFormat::csv:
+            return "csv";
+        case OutFormat::junit:
+            return "junit";
     }
     return "?";
 }

@@ -19,9 +19,9 @@
 #include "host/session/run_session.hpp"
 #include "host/util/atomic_file.hpp"
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 #include <fstream>
 #include <memory>
 
@@ -46,9 +46,15 @@ struct RunArgs {
 Result<void> write_out(const RunArgs& args, OutFormat format, const results::RunReport& report) {
     std::string text;
     switch (format) {
-        case OutFormat::json: text = results::to_gbench_json(report); break;
-        case OutFormat::csv: text = results::to_gbench_csv(report); break;
-        case OutFormat::junit: text = results::junit_xml({results::junit_suite_of_run(report)}); break;
+        case OutFormat::json:
+            text = results::to_gbench_json(report);
+            break;
+        case OutFormat::csv:
+            text = results::to_gbench_csv(report);
+            break;
+        case OutFormat::junit:
+            text = results::junit_xml({results::junit_suite_of_run(report)});
+            break;
     }
     return util::write_file_atomically(args.out.file, text);
 }
@@ -57,9 +63,12 @@ int exit_code_for(const Error& e, session::Step step) {
     // An image that cannot be read, parsed or placed on the board is bad input, whatever the cause.
     if (e.kind != ErrorKind::cancelled && step <= session::Step::check_image) return exit_bad_input;
     switch (e.kind) {
-        case ErrorKind::cancelled: return exit_cancelled;
-        case ErrorKind::invalid_argument: return exit_bad_input;
-        default: return exit_run_failed;
+        case ErrorKind::cancelled:
+            return exit_cancelled;
+        case ErrorKind::invalid_argument:
+            return exit_bad_input;
+        default:
+            return exit_run_failed;
     }
 }
 
@@ -85,8 +94,8 @@ int run(const RunArgs& args) {
         fmt::print(stderr, "rig run: {}\n", board.error().message);
         return exit_bad_input;
     }
-    const std::filesystem::path image = args.image.empty() ? default_image(board->firmware_package)
-                                                               : std::filesystem::path(args.image);
+    const std::filesystem::path image =
+        args.image.empty() ? default_image(board->firmware_package) : std::filesystem::path(args.image);
     // The build's own image must be what the checkout builds now, or its results are mislabelled.
     if (args.image.empty() && config::current().images_are_build) {
         if (auto current = session::check_image_is_current(image, source_dir(), build_dir()); !current) {
@@ -142,9 +151,9 @@ int run(const RunArgs& args) {
         // CI reads a failed run from the JUnit file too: one failing case that says why.
         if (out_format_ == OutFormat::junit && code != exit_cancelled) {
             results::JunitSuite suite{"rig run " + board->name, {}};
-            suite.cases.push_back({board->name, "run", report.error().message, "run failed",
-                                   "step " + std::string(session::to_string(last_step)) + "; board log: " +
-                                       log_file.string()});
+            suite.cases.push_back(
+                {board->name, "run", report.error().message, "run failed",
+                 "step " + std::string(session::to_string(last_step)) + "; board log: " + log_file.string()});
             if (auto written = util::write_file_atomically(args.out.file, results::junit_xml({suite})); !written)
                 fmt::print(stderr, "rig run: --out {} not written: {}\n", args.out.file, written.error().message);
         }
@@ -178,7 +187,8 @@ int run(const RunArgs& args) {
         auto summary = results::summary_json(*report);
         summary["result_file"] = recorded.result_file.string();
         summary["history"] = args.history;
-        summary["history_run"] = recorded.history_error ? nlohmann::ordered_json() : nlohmann::ordered_json(recorded.history_run);
+        summary["history_run"] =
+            recorded.history_error ? nlohmann::ordered_json() : nlohmann::ordered_json(recorded.history_run);
         if (out_format_) summary["out"] = args.out.file;
         fmt::print("{}\n", summary.dump(2));
     } else {
@@ -216,12 +226,14 @@ void add_run_command(CLI::App& app, int& exit_code) {
     auto* cmd = app.add_subcommand(
         "run", "Flash a board, run the benchmark suite, write results/<board>/<commit>.json and the history");
     cmd->add_option("-b,--board", args->board, "Board name (a file in the boards folder)")->capture_default_str();
-    cmd->add_option("--image", args->image, "Firmware ELF (default: the board's image in " + config::current().images.path.string() + ")");
+    cmd->add_option("--image", args->image,
+                    "Firmware ELF (default: the board's image in " + config::current().images.path.string() + ")");
     cmd->add_option("-r,--repetitions", args->repetitions, "Samples per benchmark")
         ->check(CLI::Range(1, 1000))
         ->capture_default_str();
     cmd->add_option("-f,--filter", args->filter, filter_help)->check(filter_check());
-    cmd->add_flag("--list", args->list, "Print the benchmarks the run would measure (as `rig benchmarks`), run nothing");
+    cmd->add_flag("--list", args->list,
+                  "Print the benchmarks the run would measure (as `rig benchmarks`), run nothing");
     add_boards_dir_option(*cmd, args->boards_dir);
     cmd->add_option("--results-dir", args->results_dir, "Folder results are written to")->capture_default_str();
     cmd->add_option("--history", args->history, "History database every run is added to")->capture_default_str();
@@ -231,7 +243,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
     cmd->callback([args, &exit_code] { exit_code = run(*args); });
     cmd->add_flag("-q,--quiet", args->quiet, "Print only the summary");
     cmd->callback([args, &exit_code] {
-        exit_code = args->list ? list_benchmarks({args->board, args->image, args->boards_dir, args->filter}) : run(*args);
+        exit_code =
+            args->list ? list_benchmarks({args->board, args->image, args->boards_dir, args->filter}) : run(*args);
     });
 }
 

@@ -8,12 +8,12 @@
 namespace rig::cli {
 
 // The exit codes (host/util/exit_code.hpp), by their short names in every command.
-using util::ExitCode;
+using util::exit_bad_input;
+using util::exit_cancelled;
 using util::exit_ok;
 using util::exit_run_failed;
-using util::exit_bad_input;
 using util::exit_write_failed;
-using util::exit_cancelled;
+using util::ExitCode;
 
 void add_run_command(CLI::App& app, int& exit_code);
 

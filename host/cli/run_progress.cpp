@@ -1,9 +1,9 @@
 #include "host/cli/run_progress.hpp"
 
-#include <cstdlib>
-#include <cstring>
 #include <fmt/format.h>
 #include <unistd.h>
+#include <cstdlib>
+#include <cstring>
 
 namespace rig::cli {
 namespace {

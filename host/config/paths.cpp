@@ -2,9 +2,9 @@
 
 #include "host/config/rig_toml.hpp"
 
+#include <unistd.h>
 #include <cstdlib>
 #include <mutex>
-#include <unistd.h>
 
 namespace rig::config {
 namespace {
@@ -85,41 +85,64 @@ Result<Locations> resolve(const Environment& env) {
     const fs::path config = xdg_folder(env, "XDG_CONFIG_HOME", ".config");
     const fs::path cache = xdg_folder(env, "XDG_CACHE_HOME", ".cache");
 
-    if (auto v = variable(env, "RIG_RESULTS_DIR")) l.results_dir = {from_env(env, *v), "RIG_RESULTS_DIR"};
-    else if (toml && toml->results_dir) l.results_dir = {*toml->results_dir, toml_origin};
-    else if (l.checkout) l.results_dir = {*l.checkout / "results", "checkout"};
-    else l.results_dir = {data / "results", "XDG_DATA_HOME"};
+    if (auto v = variable(env, "RIG_RESULTS_DIR"))
+        l.results_dir = {from_env(env, *v), "RIG_RESULTS_DIR"};
+    else if (toml && toml->results_dir)
+        l.results_dir = {*toml->results_dir, toml_origin};
+    else if (l.checkout)
+        l.results_dir = {*l.checkout / "results", "checkout"};
+    else
+        l.results_dir = {data / "results", "XDG_DATA_HOME"};
 
-    if (auto v = variable(env, "RIG_HISTORY")) l.history = {from_env(env, *v), "RIG_HISTORY"};
-    else if (toml && toml->history) l.history = {*toml->history, toml_origin};
-    else l.history = {l.results_dir.path / "history.sqlite", "results folder"};
+    if (auto v = variable(env, "RIG_HISTORY"))
+        l.history = {from_env(env, *v), "RIG_HISTORY"};
+    else if (toml && toml->history)
+        l.history = {*toml->history, toml_origin};
+    else
+        l.history = {l.results_dir.path / "history.sqlite", "results folder"};
 
     const fs::path user_thresholds = config / "compare_thresholds.toml";
-    if (auto v = variable(env, "RIG_THRESHOLDS")) l.thresholds = {from_env(env, *v), "RIG_THRESHOLDS"};
-    else if (toml && toml->thresholds) l.thresholds = {*toml->thresholds, toml_origin};
-    else if (!config.empty() && file_exists(user_thresholds)) l.thresholds = {user_thresholds, "XDG_CONFIG_HOME"};
-    else if (l.checkout) l.thresholds = {*l.checkout / "config" / "compare_thresholds.toml", "checkout"};
-    else if (l.share_dir) l.thresholds = {*l.share_dir / "config" / "compare_thresholds.toml", "installed"};
-    else l.thresholds = {user_thresholds, "XDG_CONFIG_HOME"};
+    if (auto v = variable(env, "RIG_THRESHOLDS"))
+        l.thresholds = {from_env(env, *v), "RIG_THRESHOLDS"};
+    else if (toml && toml->thresholds)
+        l.thresholds = {*toml->thresholds, toml_origin};
+    else if (!config.empty() && file_exists(user_thresholds))
+        l.thresholds = {user_thresholds, "XDG_CONFIG_HOME"};
+    else if (l.checkout)
+        l.thresholds = {*l.checkout / "config" / "compare_thresholds.toml", "checkout"};
+    else if (l.share_dir)
+        l.thresholds = {*l.share_dir / "config" / "compare_thresholds.toml", "installed"};
+    else
+        l.thresholds = {user_thresholds, "XDG_CONFIG_HOME"};
 
-    if (auto v = variable(env, "RIG_WORKTREES")) l.worktrees = {from_env(env, *v), "RIG_WORKTREES"};
-    else if (toml && toml->worktrees) l.worktrees = {*toml->worktrees, toml_origin};
-    else if (l.checkout) l.worktrees = {*l.checkout / "build" / "nightly" / "worktrees", "checkout"};
-    else l.worktrees = {cache / "worktrees", "XDG_CACHE_HOME"};
+    if (auto v = variable(env, "RIG_WORKTREES"))
+        l.worktrees = {from_env(env, *v), "RIG_WORKTREES"};
+    else if (toml && toml->worktrees)
+        l.worktrees = {*toml->worktrees, toml_origin};
+    else if (l.checkout)
+        l.worktrees = {*l.checkout / "build" / "nightly" / "worktrees", "checkout"};
+    else
+        l.worktrees = {cache / "worktrees", "XDG_CACHE_HOME"};
 
-    if (auto v = variable(env, "RIG_IMAGES")) l.images = {from_env(env, *v), "RIG_IMAGES"};
-    else if (toml && toml->images) l.images = {*toml->images, toml_origin};
+    if (auto v = variable(env, "RIG_IMAGES"))
+        l.images = {from_env(env, *v), "RIG_IMAGES"};
+    else if (toml && toml->images)
+        l.images = {*toml->images, toml_origin};
     else if (l.build_dir) {
         l.images = {*l.build_dir / "firmware" / "thumbv7em-none-eabi" / "release", "build"};
         l.images_are_build = true;
-    } else if (l.share_dir) l.images = {*l.share_dir / "images", "installed"};
-    else l.images = {data / "images", "XDG_DATA_HOME"};
+    } else if (l.share_dir)
+        l.images = {*l.share_dir / "images", "installed"};
+    else
+        l.images = {data / "images", "XDG_DATA_HOME"};
 
     // Boards: the bench's folders first, then the repository's (or the installed) boards.
     fs::path base;
     std::string base_origin;
-    if (l.checkout) base = *l.checkout / "boards", base_origin = "repository";
-    else if (l.share_dir) base = *l.share_dir / "boards", base_origin = "installed";
+    if (l.checkout)
+        base = *l.checkout / "boards", base_origin = "repository";
+    else if (l.share_dir)
+        base = *l.share_dir / "boards", base_origin = "installed";
     const auto rig_boards_path = variable(env, "RIG_BOARDS_PATH");
     if (!rig_boards_path && toml && toml->boards_path) {
         for (const auto& folder : *toml->boards_path) l.boards.folders.push_back({folder, true, toml_origin});
@@ -129,8 +152,10 @@ Result<Locations> resolve(const Environment& env) {
         const auto home = variable(env, "HOME");
         l.boards = board::search_path_from(rig_boards_path ? rig_boards_path->c_str() : nullptr,
                                            xdg ? xdg->c_str() : nullptr, home ? home->c_str() : nullptr, base);
-        if (base.empty()) l.boards.folders.pop_back();
-        else l.boards.folders.back().origin = base_origin;
+        if (base.empty())
+            l.boards.folders.pop_back();
+        else
+            l.boards.folders.back().origin = base_origin;
         // search_path_from names RIG_BOARDS_PATH's folders by the variable: relative ones are the cwd's.
         for (auto& folder : l.boards.folders)
             if (folder.path.is_relative()) folder.path = env.cwd / folder.path;

@@ -45,7 +45,7 @@ struct Locations {
     Setting history;
     Setting thresholds;
     Setting worktrees;
-    Setting images;           // a folder of images
+    Setting images;                 // a folder of images
     bool images_are_build = false;  // the checkout's own cargo output: checked against the checkout
     board::SearchPath boards;
 

@@ -93,9 +93,9 @@ Result<Request> parse_request(std::string_view line) {
     Request r;
     const auto& name = type->get_ref<const std::string&>();
     bool known = false;
-    for (auto t : {RequestType::submit, RequestType::status, RequestType::jobs, RequestType::boards,
-                   RequestType::cancel, RequestType::follow, RequestType::health, RequestType::hold,
-                   RequestType::release}) {
+    for (auto t :
+         {RequestType::submit, RequestType::status, RequestType::jobs, RequestType::boards, RequestType::cancel,
+          RequestType::follow, RequestType::health, RequestType::hold, RequestType::release}) {
         if (name == to_string(t)) {
             r.type = t;
             known = true;

@@ -121,7 +121,8 @@ void BoardWorker::run_job(const JobQueue::Work& work) {
     JobQueue::Outcome outcome;
     // The build's own image must be what the checkout builds now, or its results are mislabelled.
     if (config_.image.empty() && config::current().images_are_build) {
-        if (auto current = session::check_image_is_current(image(), config::source_dir(), config::build_dir()); !current) {
+        if (auto current = session::check_image_is_current(image(), config::source_dir(), config::build_dir());
+            !current) {
             outcome.state = JobState::failed;
             outcome.reason = current.error().message;
             outcome.failed_step = session::to_string(session::Step::load_image);
@@ -166,8 +167,8 @@ void BoardWorker::run_job(const JobQueue::Work& work) {
     outcome.history_run = recorded.history_run;
     queue_.add_progress(job.id, "run id " + report->info.run_id);
     if (recorded.history_error)
-        queue_.add_progress(job.id, "not stored in the history (the JSON file is written): " +
-                                        recorded.history_error->message);
+        queue_.add_progress(job.id,
+                            "not stored in the history (the JSON file is written): " + recorded.history_error->message);
     queue_.finish_job(job.id, outcome);
 }
 

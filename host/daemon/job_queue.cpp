@@ -263,7 +263,7 @@ std::chrono::milliseconds health_retry_delay(const HealthPolicy& policy, unsigne
 }
 
 std::chrono::steady_clock::time_point JobQueue::fail_overdue_jobs(const std::string& board,
-                                                                   const HealthPolicy& policy) {
+                                                                  const HealthPolicy& policy) {
     using clock = std::chrono::steady_clock;
     auto& b = boards_.at(board);
     auto earliest = clock::time_point::max();

@@ -26,7 +26,7 @@ constexpr unsigned unhealthy_after_failures = 3;
 // When an unhealthy board is checked again, and how long a job waits for it. Checks back off:
 // first_retry after it became unhealthy, then twice as long each time, up to `interval`.
 struct HealthPolicy {
-    std::chrono::milliseconds interval = std::chrono::minutes(10);   // 0 = only on demand (`rig health`)
+    std::chrono::milliseconds interval = std::chrono::minutes(10);  // 0 = only on demand (`rig health`)
     std::chrono::milliseconds first_retry = std::chrono::seconds(30);
     // A job queued on an unhealthy board fails after waiting this long, with the board's health
     // note as its reason: nobody's `rig submit --follow` waits for ever.
@@ -109,7 +109,7 @@ private:
     struct BoardState {
         BoardStatus status;
         bool health_requested = false;
-        std::chrono::steady_clock::time_point last_check{};      // or when it became unhealthy
+        std::chrono::steady_clock::time_point last_check{};  // or when it became unhealthy
         std::chrono::steady_clock::time_point unhealthy_since{};
         unsigned failed_checks = 0;  // automatic checks failed since it became unhealthy
     };
@@ -120,7 +120,7 @@ private:
     JobQueue(std::filesystem::path state_file, const std::vector<std::string>& boards);
     Result<void> load();
     Result<Job> enqueue(Job job);  // submit and hold
-    Result<void> persist();  // with mutex_ held
+    Result<void> persist();        // with mutex_ held
     Job* job_locked(std::uint64_t id);
     void changed(const Job& job, bool write_state = true);  // persist + notify, with mutex_ held
     void note_queued(const std::string& board, const std::string& note);

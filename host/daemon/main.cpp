@@ -56,7 +56,9 @@ Result<std::vector<board::Board>> owned_boards(const Args& args) {
             if (b->probe.kind == board::ProbeKind::qemu_gdb) owned.push_back(*b);
         }
     }
-    if (owned.empty()) return make_error(ErrorKind::not_found, "no boards to own in " + config::boards_search_path(args.boards_dir).describe());
+    if (owned.empty())
+        return make_error(ErrorKind::not_found,
+                          "no boards to own in " + config::boards_search_path(args.boards_dir).describe());
     return owned;
 }
 
@@ -104,13 +106,16 @@ int serve(const Args& args) {
     daemon::WorkerConfig worker_config;
     worker_config.results_dir = results_dir;
     // The history goes with an explicit --results-dir; otherwise it is the resolved default.
-    if (!args.history.empty()) worker_config.history_file = args.history;
-    else if (results_dir != config::results_dir()) worker_config.history_file = results_dir / "history.sqlite";
-    else worker_config.history_file = config::history_file();
+    if (!args.history.empty())
+        worker_config.history_file = args.history;
+    else if (results_dir != config::results_dir())
+        worker_config.history_file = results_dir / "history.sqlite";
+    else
+        worker_config.history_file = config::history_file();
     worker_config.image = args.image;
     worker_config.health.interval = std::chrono::minutes(args.health_minutes);
-    worker_config.health.first_retry =
-        std::min<std::chrono::milliseconds>(std::chrono::seconds(args.health_retry_seconds), worker_config.health.interval);
+    worker_config.health.first_retry = std::min<std::chrono::milliseconds>(
+        std::chrono::seconds(args.health_retry_seconds), worker_config.health.interval);
     worker_config.health.job_wait = std::chrono::seconds(args.unhealthy_wait_seconds);
     std::vector<std::unique_ptr<daemon::BoardWorker>> workers;
     for (const auto& b : *boards) workers.push_back(std::make_unique<daemon::BoardWorker>(b, **queue, worker_config));
@@ -154,8 +159,9 @@ int main(int argc, char** argv) {
     app.add_option("--history", args.history,
                    "History database (default: " + rig::config::history_file().string() +
                        ", or <results-dir>/history.sqlite when --results-dir is given)");
-    app.add_option("--image", args.image,
-                   "Firmware ELF for every board (default: per board, from " + rig::config::current().images.path.string() + ")");
+    app.add_option(
+        "--image", args.image,
+        "Firmware ELF for every board (default: per board, from " + rig::config::current().images.path.string() + ")");
     app.add_option("--group", args.group, "Group whose members may submit and cancel (socket becomes 0660)");
     app.add_option("--boards", args.boards, "Boards this daemon owns, comma-separated (default: every qemu-gdb board)");
     app.add_option("--health-interval", args.health_minutes,

@@ -229,9 +229,10 @@ Result<std::unique_ptr<Server>> Server::create(asio::io_context& io, JobQueue& q
     }
     // A folder someone else owns or may write in (a /tmp/rigd-<uid> planted by another user) would
     // let them replace the socket under the clients: refused. Sticky folders (/tmp) are safe.
-    if (struct stat st {}; !dir.empty() && ::stat(dir.c_str(), &st) == 0) {
+    if (struct stat st{}; !dir.empty() && ::stat(dir.c_str(), &st) == 0) {
         if (!S_ISDIR(st.st_mode))
-            return make_error(ErrorKind::invalid_argument, dir.string() + " is not a folder: not putting the socket there");
+            return make_error(ErrorKind::invalid_argument,
+                              dir.string() + " is not a folder: not putting the socket there");
         if (st.st_uid != ::geteuid() && st.st_uid != 0)
             return make_error(ErrorKind::invalid_argument, fmt::format("{} belongs to uid {}, not to rigd's user: not "
                                                                        "putting the socket there",
@@ -313,8 +314,7 @@ void Server::accept() {
             std::size_t& mine = connections_per_uid_[peer.uid];
             std::string refusal;
             if (connections_ >= config_.max_connections)
-                refusal = fmt::format("rigd is busy: {} connections open, its limit; try again later",
-                                      connections_);
+                refusal = fmt::format("rigd is busy: {} connections open, its limit; try again later", connections_);
             else if (mine >= config_.per_uid_limit())
                 refusal = fmt::format(
                     "rigd is busy: too many connections from uid {} ({} open, at most {} per user); close idle "

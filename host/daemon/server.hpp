@@ -7,9 +7,9 @@
 #include "host/util/result.hpp"
 
 #include <sys/types.h>
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
-#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>

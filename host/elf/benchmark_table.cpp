@@ -31,7 +31,8 @@ std::optional<std::vector<BenchmarkEntry>> parse_block(std::string_view block) {
         const auto description = next_field(block);
         if (!parameter || !description) return std::nullopt;
         BenchmarkEntry entry{std::string(*name), 0, std::string(*description)};
-        const auto [end, error] = std::from_chars(parameter->data(), parameter->data() + parameter->size(), entry.parameter);
+        const auto [end, error] =
+            std::from_chars(parameter->data(), parameter->data() + parameter->size(), entry.parameter);
         if (error != std::errc{} || end != parameter->data() + parameter->size() || parameter->empty())
             return std::nullopt;
         table.push_back(std::move(entry));
@@ -43,9 +44,7 @@ std::optional<std::vector<BenchmarkEntry>> parse_block(std::string_view block) {
 
 std::string BenchmarkEntry::family() const { return name.substr(0, name.find('/')); }
 
-std::string BenchmarkEntry::full_name() const {
-    return parameter == 0 ? name : name + "/" + std::to_string(parameter);
-}
+std::string BenchmarkEntry::full_name() const { return parameter == 0 ? name : name + "/" + std::to_string(parameter); }
 
 std::optional<std::vector<BenchmarkEntry>> find_benchmark_table(const Image& image) {
     for (const auto& segment : image.segments) {

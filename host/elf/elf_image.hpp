@@ -17,8 +17,8 @@
 namespace rig::elf {
 
 struct Segment {
-    std::uint32_t load_address = 0;      // where the bytes go in flash (LMA, p_paddr)
-    std::vector<std::uint8_t> data;      // p_filesz bytes; .bss is not flashed
+    std::uint32_t load_address = 0;  // where the bytes go in flash (LMA, p_paddr)
+    std::vector<std::uint8_t> data;  // p_filesz bytes; .bss is not flashed
 };
 
 struct Symbol {

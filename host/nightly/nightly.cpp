@@ -8,8 +8,8 @@
 #include "host/session/run_session.hpp"
 #include "host/util/child_process.hpp"
 
-#include <fmt/format.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/file.h>
 #include <unistd.h>
 #include <condition_variable>
@@ -147,7 +147,8 @@ Result<fs::path> check_out_build_tree(const NightlyOptions& o, const std::string
         auto checked = git_in(o, tree, {"checkout", "--quiet", "--detach", "--force", full});
         // Files a build or an older rig left in the tree would be read by the next build.
         if (checked) checked = git_in(o, tree, {"clean", "-ffdxq"});
-        if (checked || checked.error().kind == ErrorKind::cancelled) return checked ? Result<fs::path>(tree) : checked.error();
+        if (checked || checked.error().kind == ErrorKind::cancelled)
+            return checked ? Result<fs::path>(tree) : checked.error();
         fs::remove_all(tree, ec);  // a tree git no longer knows: made again below
     }
     fs::remove_all(tree, ec);  // a folder git made before it was stopped
@@ -163,9 +164,9 @@ Result<fs::path> check_out_build_tree(const NightlyOptions& o, const std::string
 // per commit, and a crate no commit since has touched is not built again. Each image is copied to
 // the commit's own worktree (<wt>/images) before the next commit's build replaces it.
 Result<std::map<std::string, fs::path>> build_firmware(const NightlyOptions& o, const fs::path& wt,
-                                                        const std::string& full,
-                                                        const std::vector<const board::Board*>& boards,
-                                                        const fs::path& log) {
+                                                       const std::string& full,
+                                                       const std::vector<const board::Board*>& boards,
+                                                       const fs::path& log) {
     const std::string commit = short_of(full);
     // Not "cargo-target", which older rigs filled from a worktree per commit: a build script compiled
     // there names files of those worktrees (see check_out_build_tree) and must not be reused.
@@ -173,8 +174,9 @@ Result<std::map<std::string, fs::path>> build_firmware(const NightlyOptions& o, 
     const FileLock lock(o.worktrees / "build-tree.lock");
     auto tree = check_out_build_tree(o, full);
     if (!tree) return tree.error();
-    auto argv = cargo_in(o, *tree, target_dir, commit,
-                         {"build", "--release", "--locked", "--target", std::string(firmware_target), "-Zbuild-std=core"});
+    auto argv =
+        cargo_in(o, *tree, target_dir, commit,
+                 {"build", "--release", "--locked", "--target", std::string(firmware_target), "-Zbuild-std=core"});
     std::set<std::string> packages;
     for (const auto* b : boards) packages.insert(b->firmware_package);
     for (const auto& p : packages) argv.insert(argv.end(), {"-p", p});
@@ -407,8 +409,8 @@ CommitResult measure(const NightlyOptions& o, Night& night, const board::Board& 
         night.say(fmt::format("{} {}: FAILED to store: {}", where, b.name, error.message));
         return {commit, b.name, Outcome::failed, "not stored: " + error.message};
     }
-    night.say(fmt::format("{} {}: measured in {:.1f} s, {} benchmarks, run {} in the history{}", where, b.name,
-                          seconds, report->measurements.size(), report->info.run_id, note));
+    night.say(fmt::format("{} {}: measured in {:.1f} s, {} benchmarks, run {} in the history{}", where, b.name, seconds,
+                          report->measurements.size(), report->info.run_id, note));
     return {commit, b.name, Outcome::measured,
             fmt::format("run {} (history row {})", report->info.run_id, recorded.history_run) + note};
 }
@@ -442,8 +444,9 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
     rev_args.push_back(*range);
     auto listed = git(o, rev_args);
     if (!listed)
-        return listed.error().kind == ErrorKind::cancelled ? listed.error()
-                                                           : make_error(ErrorKind::invalid_argument, listed.error().message);
+        return listed.error().kind == ErrorKind::cancelled
+                   ? listed.error()
+                   : make_error(ErrorKind::invalid_argument, listed.error().message);
     const auto commits = lines_of(*listed);
 
     NightlyResult result;
@@ -451,8 +454,8 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
     Night night(o);
     std::string names;
     for (const auto& b : boards) names += (names.empty() ? "" : ", ") + b.name;
-    night.say(fmt::format("nightly: {} commit(s) in {} on {} board(s): {}", commits.size(), *range, boards.size(),
-                          names));
+    night.say(
+        fmt::format("nightly: {} commit(s) in {} on {} board(s): {}", commits.size(), *range, boards.size(), names));
 
     // One thread per board measures what the main thread builds; a terminal also gets a ticker.
     std::vector<BoardLane> lanes(boards.size());
@@ -504,12 +507,12 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
         for (std::size_t k = 0; k < boards.size(); ++k) {
             const auto& b = boards[k];
             auto stored = history->resolve_commit(b.name, commit);
-            auto complete = stored && *stored ? history->has_complete_run(b.name, **stored, o.repetitions)
-                                              : Result<bool>(false);
+            auto complete =
+                stored && *stored ? history->has_complete_run(b.name, **stored, o.repetitions) : Result<bool>(false);
             if (complete && *complete) {
                 night.add(i, k, {commit, b.name, Outcome::skipped, "already in the history"});
-                night.say(fmt::format("{} {}: skipped (a complete run with >= {} repetitions is in the history)",
-                                      where, b.name, o.repetitions));
+                night.say(fmt::format("{} {}: skipped (a complete run with >= {} repetitions is in the history)", where,
+                                      b.name, o.repetitions));
             } else {
                 todo.push_back(k);
             }
@@ -551,8 +554,7 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
             night.building(where + " checking out", {});
             // Forced twice: a `worktree add` killed half-way leaves its path registered and locked
             // ("missing but locked worktree"), which one --force does not override.
-            auto added =
-                git(o, {"worktree", "add", "--detach", "--force", "--force", fs::absolute(wt).string(), full});
+            auto added = git(o, {"worktree", "add", "--detach", "--force", "--force", fs::absolute(wt).string(), full});
             if (!added) {
                 night.building("", {});
                 fail_all(added.error().message);
@@ -571,17 +573,17 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
             fail_all(images.error().message);
             continue;
         }
-        const double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - commit_started).count();
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - commit_started).count();
         build_seconds += seconds;
         ++built;
         // What is left, at the mean cost of the commits built so far (the skipped ones cost nothing).
         const auto left = commits.size() - i - 1;
-        night.say(fmt::format("{}: firmware built in {:.1f} s{}", where, seconds,
-                              left ? fmt::format(" (at most {} commit(s) left, about {} at this pace)", left,
-                                                 clock_of(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                                     std::chrono::duration<double>(build_seconds / built * left))))
-                                   : std::string()));
+        night.say(
+            fmt::format("{}: firmware built in {:.1f} s{}", where, seconds,
+                        left ? fmt::format(" (at most {} commit(s) left, about {} at this pace)", left,
+                                           clock_of(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                               std::chrono::duration<double>(build_seconds / built * left))))
+                             : std::string()));
         auto date = git(o, {"show", "-s", "--format=%cI", full});
         for (auto k : todo)
             lanes[k].push({i, commit, date ? *date : "", where, images->at(boards[k].firmware_package)});

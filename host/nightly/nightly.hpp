@@ -31,8 +31,8 @@ struct NightlyOptions {
     std::string range;                 // "A..B" (git rev-list syntax); empty with since_last: see below
     bool since_last = false;           // from the newest commit the history has for these boards to HEAD
     std::vector<std::string> boards;   // names; empty = every board file in boards_dir
-    board::SearchPath boards_dir;       // where board files are found (cli::boards_search_path)
-    std::filesystem::path worktrees;  // one worktree per commit, kept for reuse (and for the inventory)
+    board::SearchPath boards_dir;      // where board files are found (cli::boards_search_path)
+    std::filesystem::path worktrees;   // one worktree per commit, kept for reuse (and for the inventory)
     std::filesystem::path history;
     std::filesystem::path results_dir;  // <board>/<commit>.json are written here too
     unsigned repetitions = 9;

@@ -8,8 +8,7 @@
 
 namespace rig::nightly {
 
-std::vector<results::JunitSuite> junit_suites_of_nightly(const NightlyResult& night,
-                                                         const results::History& history) {
+std::vector<results::JunitSuite> junit_suites_of_nightly(const NightlyResult& night, const results::History& history) {
     // Boards in the order the night met them.
     std::vector<std::string> boards;
     for (const auto& r : night.results)

@@ -25,7 +25,8 @@ Result<void> wait_until_ready(const WordAccess& access) {
 
 bool is_nrf52(const board::Board& board) {
     std::string lower;
-    for (char c : board.chip + " " + board.probe.target) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char c : board.chip + " " + board.probe.target)
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return lower.find("nrf52") != std::string::npos;
 }
 
@@ -41,14 +42,16 @@ std::string ApprotectOutcome::describe() const {
         case ApprotectAction::older_silicon:
             return "nRF52 APPROTECT: older silicon (" + chip + "): UICR left as it is";
         case ApprotectAction::unknown_part:
-            return "nRF52 APPROTECT: unknown part (" + chip + "): UICR left as it is; if the probe is locked out "
+            return "nRF52 APPROTECT: unknown part (" + chip +
+                   "): UICR left as it is; if the probe is locked out "
                    "after a reset, program UICR.APPROTECT (0x10001208) = 0x5A by hand";
         case ApprotectAction::already_open:
             return "nRF52 APPROTECT: UICR.APPROTECT already HwDisabled (" + chip + ")";
         case ApprotectAction::programmed:
-            return fmt::format("nRF52 APPROTECT: UICR.APPROTECT programmed 0x{:08x} -> HwDisabled 0x5A ({}): the "
-                               "board stays debuggable after a reset",
-                               uicr_before, chip);
+            return fmt::format(
+                "nRF52 APPROTECT: UICR.APPROTECT programmed 0x{:08x} -> HwDisabled 0x5A ({}): the "
+                "board stays debuggable after a reset",
+                uicr_before, chip);
     }
     return {};
 }

@@ -47,10 +47,10 @@ bool is_nrf52(const board::Board& board);
 bool relocks_at_reset(std::uint32_t part_code, std::uint32_t revision_code);
 
 enum class ApprotectAction {
-    older_silicon,      // protection follows UICR alone and UICR is not touched
-    unknown_part,       // a part code the rig does not know: left alone, said so
-    already_open,       // UICR.APPROTECT already reads HwDisabled
-    programmed,         // HwDisabled written and read back
+    older_silicon,  // protection follows UICR alone and UICR is not touched
+    unknown_part,   // a part code the rig does not know: left alone, said so
+    already_open,   // UICR.APPROTECT already reads HwDisabled
+    programmed,     // HwDisabled written and read back
 };
 
 struct ApprotectOutcome {

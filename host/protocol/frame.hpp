@@ -38,7 +38,7 @@ struct DecoderStats {
     std::uint64_t dropped_bytes = 0;  // every byte that was not part of a good frame
     std::uint64_t bad_crc = 0;        // candidate frames whose CRC did not match
     std::uint64_t oversize = 0;       // candidate frames whose length was over max_payload
-  std::uint64_t false_header = 0;   // incomplete candidates proved false by a whole frame inside them
+    std::uint64_t false_header = 0;   // incomplete candidates proved false by a whole frame inside them
 };
 
 // "skipped 17 garbage bytes, 1 bad CRC" (empty when nothing was dropped).

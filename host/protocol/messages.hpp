@@ -29,7 +29,7 @@ enum class MessageType : std::uint8_t {
 // benchmarks by their row in the image's table (a bit set), not by a name prefix.
 inline constexpr std::uint8_t protocol_version = 4;
 inline constexpr std::uint16_t max_repetitions = 1000;
-inline constexpr std::size_t max_string_bytes = 255;  // a `str` field: one length byte
+inline constexpr std::size_t max_string_bytes = 255;    // a `str` field: one length byte
 inline constexpr std::size_t max_selection_bytes = 64;  // one bit per row: 512 benchmarks
 
 enum class CounterUnit : std::uint8_t { cycles = 1, instructions = 2 };

@@ -7,8 +7,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <tuple>
 #include <sstream>
+#include <tuple>
 
 namespace rig::report {
 namespace {
@@ -151,8 +151,7 @@ void trend_charts(const results::History& h, const std::string& board, const Boa
                             {"data", {{"labels", labels}, {"datasets", ds}}},
                             {"links", links},
                             {"options",
-                             {{"plugins",
-                               {{"legend", {{"labels", {{"boxWidth", 10}, {"font", {{"size", 10}}}}}}}}},
+                             {{"plugins", {{"legend", {{"labels", {{"boxWidth", 10}, {"font", {{"size", 10}}}}}}}}},
                               {"scales",
                                {{"x", axis("commit (oldest → newest)")},
                                 {"y", axis(fmt::format("median {} per call", board::to_string(unit)))}}}}}};
@@ -314,8 +313,8 @@ Result<std::vector<FoundStep>> find_steps(const results::History& h, const std::
                 if (!series) return series.error().context("report");
                 for (const auto& s : results::detect_steps(*series, step_options_for(o, full))) {
                     const auto& p = (*series)[s.index];
-                    found.push_back(
-                        {board, full, p.commit_date.empty() ? p.started_at : p.commit_date, s, s.slower() && s.past_thresholds});
+                    found.push_back({board, full, p.commit_date.empty() ? p.started_at : p.commit_date, s,
+                                     s.slower() && s.past_thresholds});
                 }
             }
     // Regressions first, then the other steps; newest commit first within each.
@@ -338,18 +337,21 @@ std::string summary_section(const std::map<std::string, BoardData>& boards, cons
     std::string out = "<section id=\"summary\">\n<h2>Summary</h2>\n";
     out += "<h3 id=\"latest-runs\">Latest complete run per board</h3>\n";
     if (boards.empty()) {
-        out += "<p>The history holds no run yet (<code>rig run</code>, <code>rig nightly</code> and "
-               "<code>rig import</code> fill it).</p>\n";
+        out +=
+            "<p>The history holds no run yet (<code>rig run</code>, <code>rig nightly</code> and "
+            "<code>rig import</code> fill it).</p>\n";
     } else {
-        out += "<table class=\"latest\"><thead><tr><th>board</th><th>commit</th><th>commit date</th><th>run started"
-               "</th><th>run id</th><th>benchmarks</th><th>repetitions</th><th>unit</th></tr></thead><tbody>\n";
+        out +=
+            "<table class=\"latest\"><thead><tr><th>board</th><th>commit</th><th>commit date</th><th>run started"
+            "</th><th>run id</th><th>benchmarks</th><th>repetitions</th><th>unit</th></tr></thead><tbody>\n";
         for (const auto& [board, bd] : boards) {
             // Runs are oldest first; a filtered run is a look at a few benchmarks, not the board's state.
-            const auto it = std::find_if(bd.runs.rbegin(), bd.runs.rend(),
-                                         [](const results::RunSummary& r) { return r.complete; });
+            const auto it =
+                std::find_if(bd.runs.rbegin(), bd.runs.rend(), [](const results::RunSummary& r) { return r.complete; });
             if (it == bd.runs.rend()) {
                 out += fmt::format(
-                    "<tr><td>{}</td><td colspan=\"7\" class=\"partly\">no complete run ({} filtered run(s))</td></tr>\n",
+                    "<tr><td>{}</td><td colspan=\"7\" class=\"partly\">no complete run ({} filtered "
+                    "run(s))</td></tr>\n",
                     html_escape(board), bd.runs.size());
                 continue;
             }
@@ -362,8 +364,7 @@ std::string summary_section(const std::map<std::string, BoardData>& boards, cons
         }
         out += "</tbody></table>\n";
     }
-    const auto regressions =
-        std::count_if(steps.begin(), steps.end(), [](const FoundStep& f) { return f.regression; });
+    const auto regressions = std::count_if(steps.begin(), steps.end(), [](const FoundStep& f) { return f.regression; });
     out += "<h3 id=\"changes\">What changed</h3>\n";
     if (steps.empty()) {
         out += "<p>No step in any benchmark's series.</p>\n";
@@ -373,8 +374,9 @@ std::string summary_section(const std::map<std::string, BoardData>& boards, cons
         "<p>{} regression(s) (slower, past the family's thresholds) and {} other step(s), found over each "
         "benchmark's whole series per board; each row names the commit that introduced the change.</p>\n",
         regressions, steps.size() - regressions);
-    out += "<table class=\"changes\"><thead><tr><th>kind</th><th>board</th><th>benchmark</th><th>commit</th>"
-           "<th>before it</th><th>change</th></tr></thead><tbody>\n";
+    out +=
+        "<table class=\"changes\"><thead><tr><th>kind</th><th>board</th><th>benchmark</th><th>commit</th>"
+        "<th>before it</th><th>change</th></tr></thead><tbody>\n";
     for (const auto& f : steps) {
         const auto& s = f.step;
         const char* kind = f.regression ? "regression" : s.slower() ? "slower" : "faster";
@@ -382,18 +384,18 @@ std::string summary_section(const std::map<std::string, BoardData>& boards, cons
                                          s.before, s.after, s.change_percent);
         if (s.p_value) change += fmt::format(", p = {:.2g}", *s.p_value);
         if (!s.past_thresholds) change += ", within thresholds";
-        out += fmt::format(
-            "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", kind, kind,
-            html_escape(f.board), html_escape(f.benchmark), commit_cell(o, s.commit),
-            commit_cell(o, s.previous_commit), html_escape(change + ")"));
+        out += fmt::format("<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                           kind, kind, html_escape(f.board), html_escape(f.benchmark), commit_cell(o, s.commit),
+                           commit_cell(o, s.previous_commit), html_escape(change + ")"));
     }
     return out + "</tbody></table>\n</section>\n";
 }
 
 std::string contents_section(const std::vector<TocEntry>& toc) {
     std::string out = "<nav id=\"contents\">\n<h2>Contents</h2>\n<ul>\n";
-    out += "<li><a href=\"#summary\">Summary</a><ul><li><a href=\"#latest-runs\">Latest complete run per board</a>"
-           "</li><li><a href=\"#changes\">What changed</a></li></ul></li>\n";
+    out +=
+        "<li><a href=\"#summary\">Summary</a><ul><li><a href=\"#latest-runs\">Latest complete run per board</a>"
+        "</li><li><a href=\"#changes\">What changed</a></li></ul></li>\n";
     for (std::size_t i = 0; i < toc.size(); ++i) {
         const auto& e = toc[i];
         out += fmt::format("<li><a href=\"#{}\">{}</a>", e.id, html_escape(e.title));
@@ -556,8 +558,7 @@ Result<std::string> render_html_report(const ReportInput& input, const ReportOpt
     std::string body;
     if (!input.paper.empty()) {
         body += headings.add(2, "The paper's claims", "paper");
-        for (const auto& t : input.paper)
-            body += headings.add(3, t.board, "paper-" + t.board) + paper_html_table(t);
+        for (const auto& t : input.paper) body += headings.add(3, t.board, "paper-" + t.board) + paper_html_table(t);
     }
     std::string section, group;
     std::vector<std::string> group_notes;
@@ -581,8 +582,9 @@ Result<std::string> render_html_report(const ReportInput& input, const ReportOpt
             group.clear();
             body += headings.add(2, section, section);
             if (c.small)
-                body += "<p class=\"note\">One small chart per benchmark, one line per payload size. ▲ marks the "
-                        "commit where a step was detected; click a point to open its commit.</p>\n";
+                body +=
+                    "<p class=\"note\">One small chart per benchmark, one line per payload size. ▲ marks the "
+                    "commit where a step was detected; click a point to open its commit.</p>\n";
         }
         if (c.small && c.group != group) {
             close_grid();
@@ -634,8 +636,8 @@ Result<std::string> render_html_report(const ReportInput& input, const ReportOpt
                 "<tr{}><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
                 "<td>{}</td><td>{}</td><td>{}</td></tr>\n",
                 it->complete ? "" : " class=\"partial\"", html_escape(board), html_escape(it->run_uid),
-                commit_cell(o, it->commit), html_escape(it->commit_date), html_escape(it->started_at),
-                it->repetitions, it->benchmarks,
+                commit_cell(o, it->commit), html_escape(it->commit_date), html_escape(it->started_at), it->repetitions,
+                it->benchmarks,
                 it->filter.empty() ? "<span class=\"note\">whole suite</span>"
                                    : "<code>" + html_escape(it->filter) + "</code>",
                 board::to_string(it->unit), html_escape(it->source));

@@ -22,7 +22,7 @@ namespace rig::report {
 struct ReportOptions {
     std::string commit_url;  // "https://host/repo/commit/{}": points link there; empty: hashes shown, no links
     std::filesystem::path chart_js = "/usr/share/javascript/chart.js/chart.min.js";  // Debian's libjs-chart.js
-    results::StepOptions steps;  // thresholds: replaced per family when `thresholds` is given
+    results::StepOptions steps;                          // thresholds: replaced per family when `thresholds` is given
     std::optional<results::ThresholdConfig> thresholds;  // config/compare_thresholds.toml, as `rig nightly`
     std::string title = "kernel-rig nightly report";
 };

@@ -229,10 +229,11 @@ ClaimRow isolation_row(const Figures& f) {
     if (!null || !null_mpu || !sw || !sw_mpu)
         return missing(row, {"syscall/null", "syscall/null_mpu", "ctx/process_switch", "ctx/process_switch_mpu"});
     row.figures = {"syscall/null", "syscall/null_mpu", "ctx/process_switch", "ctx/process_switch_mpu"};
-    row.measured = fmt::format("syscall/null {} vs syscall/null_mpu {}; ctx/process_switch {} vs "
-                               "ctx/process_switch_mpu {} {}",
-                               f.value("syscall/null"), f.value("syscall/null_mpu"), f.value("ctx/process_switch"),
-                               f.value("ctx/process_switch_mpu"), f.unit);
+    row.measured = fmt::format(
+        "syscall/null {} vs syscall/null_mpu {}; ctx/process_switch {} vs "
+        "ctx/process_switch_mpu {} {}",
+        f.value("syscall/null"), f.value("syscall/null_mpu"), f.value("ctx/process_switch"),
+        f.value("ctx/process_switch_mpu"), f.unit);
     const double reentry = *null_mpu - *null, reconfigure = *sw_mpu - *sw;
     const auto share = [](double extra, double base) { return base > 0 ? 100.0 * extra / base : 0.0; };
     row.why = fmt::format(
@@ -386,8 +387,8 @@ PaperTable build_paper_table(const RunReport& run, const Inventory* inventory) {
         t.inventory_root = inventory->root.string();
     }
     const Figures f{run, t.unit};
-    t.rows = {takecell_row(f),        cell_copy_row(f),  mmio_row(f),
-              kernel_crossing_row(f), isolation_row(f),  kernel_path_rust_vs_c_row(f),
+    t.rows = {takecell_row(f),        cell_copy_row(f),     mmio_row(f),
+              kernel_crossing_row(f), isolation_row(f),     kernel_path_rust_vs_c_row(f),
               rust_vs_c_row(f),       unsafe_row(inventory)};
     return t;
 }

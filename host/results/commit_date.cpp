@@ -18,8 +18,8 @@ std::string git_commit_date(const std::filesystem::path& repo, const std::string
     if (repo.empty() || !hex || !util::program_available("git")) return {};
 
     // The answer comes through a pipe: a file in /tmp could be planted by another user.
-    const auto git = util::run_program({"git", "-C", repo.string(), "log", "-1", "--format=%cI", base, "--"},
-                                       git_timeout);
+    const auto git =
+        util::run_program({"git", "-C", repo.string(), "log", "-1", "--format=%cI", base, "--"}, git_timeout);
     if (!git.ok) return {};
     std::string date = git.out.substr(0, git.out.find('\n'));
     // An ISO 8601 date starts with four digits; anything else is not an answer.

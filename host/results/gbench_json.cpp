@@ -2,9 +2,9 @@
 
 #include "host/util/atomic_file.hpp"
 
+#include <benchmark/benchmark.h>
 #include <algorithm>
 #include <cmath>
-#include <benchmark/benchmark.h>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>

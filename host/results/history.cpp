@@ -335,9 +335,9 @@ Result<std::int64_t> History::add_run(const RunReport& report, std::string_view 
         const auto& b = report.info;
         if (a.board != b.board || a.firmware_commit != b.firmware_commit || a.started_at != b.started_at ||
             a.image_sha256 != b.image_sha256)
-            return make_error(ErrorKind::invalid_argument,
-                              "history: run id " + run_uid_of(b) + " already names another run (" + a.board + " at " +
-                                  a.firmware_commit + ", started " + a.started_at + ")");
+            return make_error(ErrorKind::invalid_argument, "history: run id " + run_uid_of(b) +
+                                                               " already names another run (" + a.board + " at " +
+                                                               a.firmware_commit + ", started " + a.started_at + ")");
         return **existing;
     }
     auto id = insert_run(report, log_text, origin);
@@ -403,7 +403,8 @@ Result<std::vector<RunSummary>> History::runs(const RunFilter& filter) const {
 
 Result<std::optional<std::string>> History::resolve_commit(const std::string& board, const std::string& commit) const {
     if (commit.empty()) return std::optional<std::string>();
-    auto commits = Statement::prepare(db_.get(), "SELECT DISTINCT git_commit FROM runs WHERE board = ?1 ORDER BY git_commit");
+    auto commits =
+        Statement::prepare(db_.get(), "SELECT DISTINCT git_commit FROM runs WHERE board = ?1 ORDER BY git_commit");
     if (!commits) return commits.error();
     commits->bind(1, board);
     std::vector<std::string> found;
@@ -445,9 +446,10 @@ Result<std::optional<RunSummary>> History::latest_run(const std::string& board, 
 Result<std::optional<RunSummary>> History::find_run_by_id(const std::string& run_id) const {
     if (run_id.empty()) return std::optional<RunSummary>();
     // The whole id, or a prefix of it that names one run; the history's own number also works.
-    auto s = Statement::prepare(db_.get(), "SELECT " + std::string(summary_columns) +
-                                               " FROM runs r WHERE r.run_uid = ?1 OR substr(r.run_uid, 1, length(?1)) = ?1"
-                                               " OR CAST(r.id AS TEXT) = ?1 ORDER BY (r.run_uid = ?1) DESC, r.id LIMIT 3");
+    auto s =
+        Statement::prepare(db_.get(), "SELECT " + std::string(summary_columns) +
+                                          " FROM runs r WHERE r.run_uid = ?1 OR substr(r.run_uid, 1, length(?1)) = ?1"
+                                          " OR CAST(r.id AS TEXT) = ?1 ORDER BY (r.run_uid = ?1) DESC, r.id LIMIT 3");
     if (!s) return s.error();
     s->bind(1, run_id);
     std::vector<RunSummary> found;

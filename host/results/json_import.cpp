@@ -75,8 +75,9 @@ RunInfo read_context(const json& root) {
     const bool plain = context.contains("board") && !context.contains("rig_board");
     const auto k = [plain](const char* now, const char* before) { return std::string(plain ? now : before); };
     if (!context.contains("rig_board") && !plain)
-        throw Bad{"'context' has no 'board' (nor 'rig_board'): not a file written by the rig (a plain Google "
-                  "Benchmark file?)"};
+        throw Bad{
+            "'context' has no 'board' (nor 'rig_board'): not a file written by the rig (a plain Google "
+            "Benchmark file?)"};
     const std::string where = "'context'";
     RunInfo i;
     i.board = string_at(context, k("board", "rig_board"), where, true);
@@ -87,16 +88,18 @@ RunInfo read_context(const json& root) {
     } else if (unit == "instructions") {
         i.unit = board::CounterUnit::instructions;
     } else {
-        throw Bad{where + " '" + k("unit", "rig_counter_unit") + "' should be \"cycles\" or \"instructions\", got \"" + unit + "\""};
+        throw Bad{where + " '" + k("unit", "rig_counter_unit") + "' should be \"cycles\" or \"instructions\", got \"" +
+                  unit + "\""};
     }
     const std::string commit = string_at(context, k("firmware_commit", "rig_commit"), where, true);
     i.firmware_commit = canonical_commit(commit);
     if (i.firmware_commit.empty())
-        throw Bad{where + " '" + k("firmware_commit", "rig_commit") + "' should be a git commit (hex, maybe \"-dirty\") or \"unknown\", got \"" +
-                  commit + "\""};
+        throw Bad{where + " '" + k("firmware_commit", "rig_commit") +
+                  "' should be a git commit (hex, maybe \"-dirty\") or \"unknown\", got \"" + commit + "\""};
     const json& ns = member(context, k("ns_per_count", "rig_ns_per_count"), where);
     if (!ns.is_number() || !(ns.get<double>() > 0) || !std::isfinite(ns.get<double>()))
-        throw Bad{where + " '" + k("ns_per_count", "rig_ns_per_count") + "' should be a positive number, got " + ns.dump()};
+        throw Bad{where + " '" + k("ns_per_count", "rig_ns_per_count") + "' should be a positive number, got " +
+                  ns.dump()};
     i.ns_per_count = ns.get<double>();
     i.chip = string_at(context, k("chip", "rig_chip"), where, false);
     if (plain) i.core = string_at(context, "core", where, false);
@@ -114,16 +117,18 @@ RunInfo read_context(const json& root) {
     // they did not record a filter and are taken as complete runs.
     i.run_id = string_at(context, k("run_id", "rig_run_id"), where, false);
     if (!i.run_id.empty() && !is_valid_run_id(i.run_id))
-        throw Bad{where + " '" + k("run_id", "rig_run_id") + "' should be letters, digits, '-', '_', ':' or '.', got \"" + i.run_id + "\""};
+        throw Bad{where + " '" + k("run_id", "rig_run_id") +
+                  "' should be letters, digits, '-', '_', ':' or '.', got \"" + i.run_id + "\""};
     i.filter = string_at(context, k("filter", "rig_filter"), where, false);
     i.complete = true;
     if (const auto it = context.find(k("complete", "rig_complete")); it != context.end()) {
-        if (!it->is_boolean()) throw Bad{where + " '" + k("complete", "rig_complete") + "' should be a boolean, got " + type_name(*it)};
+        if (!it->is_boolean())
+            throw Bad{where + " '" + k("complete", "rig_complete") + "' should be a boolean, got " + type_name(*it)};
         i.complete = it->get<bool>();
     }
     if (context.contains(k("uart_garbage_bytes", "rig_uart_garbage_bytes")))
-        i.uart_garbage_bytes =
-            count_at(context, k("uart_garbage_bytes", "rig_uart_garbage_bytes"), where, std::numeric_limits<std::uint32_t>::max());
+        i.uart_garbage_bytes = count_at(context, k("uart_garbage_bytes", "rig_uart_garbage_bytes"), where,
+                                        std::numeric_limits<std::uint32_t>::max());
     return i;
 }
 

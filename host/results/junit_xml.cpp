@@ -2,8 +2,8 @@
 
 #include "host/results/summary_table.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 #include <set>
 
 namespace rig::results {
@@ -22,12 +22,23 @@ std::string xml_escape(const std::string& text) {
         // XML 1.0 has no way to write these control characters, not even as references.
         if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&apos;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -43,16 +54,18 @@ std::string junit_xml(const std::vector<JunitSuite>& suites) {
     std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     out += fmt::format("<testsuites name=\"kernel-rig\" tests=\"{}\" failures=\"{}\" errors=\"0\">\n", tests, failures);
     for (const auto& s : suites) {
-        const auto failed = std::count_if(s.cases.begin(), s.cases.end(), [](const auto& c) { return c.failure.has_value(); });
+        const auto failed =
+            std::count_if(s.cases.begin(), s.cases.end(), [](const auto& c) { return c.failure.has_value(); });
         out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">\n",
                            xml_escape(s.name), s.cases.size(), failed);
         for (const auto& c : s.cases) {
             out += fmt::format("    <testcase classname=\"{}\" name=\"{}\">\n", xml_escape(c.classname),
                                xml_escape(c.name));
             if (c.failure)
-                out += fmt::format("      <failure type=\"{}\" message=\"{}\">{}</failure>\n", xml_escape(c.failure_type),
-                                   xml_escape(*c.failure), xml_escape(*c.failure));
-            if (!c.system_out.empty()) out += fmt::format("      <system-out>{}</system-out>\n", xml_escape(c.system_out));
+                out += fmt::format("      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
+                                   xml_escape(c.failure_type), xml_escape(*c.failure), xml_escape(*c.failure));
+            if (!c.system_out.empty())
+                out += fmt::format("      <system-out>{}</system-out>\n", xml_escape(c.system_out));
             out += "    </testcase>\n";
         }
         out += "  </testsuite>\n";
@@ -92,22 +105,21 @@ JunitSuite junit_suite_of_comparison(const Comparison& comparison) {
     const std::string unit = board::to_string(comparison.unit);
     const auto& o = comparison.old_run;
     const auto& n = comparison.new_run;
-    JunitSuite suite{fmt::format("rig compare {} at {} -> {} at {}", o.board, o.firmware_commit, n.board,
-                                 n.firmware_commit),
-                     {}};
+    JunitSuite suite{
+        fmt::format("rig compare {} at {} -> {} at {}", o.board, o.firmware_commit, n.board, n.firmware_commit), {}};
     // One board on both sides: the family groups the cases; two boards: the new side's board.
     const bool one_board = o.board == n.board;
     for (const auto& b : comparison.benchmarks) {
         JunitCase c{one_board ? family_of(b.name) : n.board, b.name, std::nullopt, "", ""};
-        c.system_out = fmt::format("{}: median {} -> {} {} ({:+} {}, {:+.2f} %), {}, {}", b.name, b.old_median,
-                                   b.new_median, unit, b.change, unit, b.change_percent, to_string(b.method),
-                                   to_string(b.verdict));
+        c.system_out =
+            fmt::format("{}: median {} -> {} {} ({:+} {}, {:+.2f} %), {}, {}", b.name, b.old_median, b.new_median, unit,
+                        b.change, unit, b.change_percent, to_string(b.method), to_string(b.verdict));
         if (b.p_value) c.system_out += fmt::format(", p = {:.4g}", *b.p_value);
         if (b.verdict == Verdict::regression) {
-            c.failure = fmt::format("regression: median {} -> {} {} ({:+.2f} %), beyond the thresholds of {:.2f} % "
-                                    "and {} {}",
-                                    b.old_median, b.new_median, unit, b.change_percent, b.thresholds.percent,
-                                    b.thresholds.absolute, unit);
+            c.failure = fmt::format(
+                "regression: median {} -> {} {} ({:+.2f} %), beyond the thresholds of {:.2f} % "
+                "and {} {}",
+                b.old_median, b.new_median, unit, b.change_percent, b.thresholds.percent, b.thresholds.absolute, unit);
             c.failure_type = "regression";
         } else if (b.verdict == Verdict::only_old) {
             c.failure = "not measured by the new run";

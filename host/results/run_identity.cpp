@@ -1,11 +1,11 @@
 #include "host/results/run_identity.hpp"
 
-#include <algorithm>
-#include <cctype>
-#include <cstdio>
-#include <chrono>
 #include <sys/random.h>
 #include <unistd.h>
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
 
 namespace rig::results {
 namespace {
@@ -15,7 +15,8 @@ constexpr std::size_t commit_digits = 12;
 constexpr std::size_t min_abbreviation = 4;  // git abbreviates to no fewer
 
 bool is_hex(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
 }
 
 }  // namespace

@@ -2,8 +2,6 @@
 
 namespace rig::results {
 
-std::string Measurement::full_name() const {
-    return param == 0 ? name : name + "/" + std::to_string(param);
-}
+std::string Measurement::full_name() const { return param == 0 ? name : name + "/" + std::to_string(param); }
 
 }  // namespace rig::results

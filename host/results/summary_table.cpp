@@ -1,8 +1,8 @@
 #include "host/results/summary_table.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 #include <numeric>
 
 namespace rig::results {
@@ -40,7 +40,8 @@ std::string summary_table(const RunReport& report) {
                            m.samples.size(), s.min, s.median, s.mean, s.stddev, m.overhead);
     }
     if (info.uart_garbage_bytes)
-        out += fmt::format("note: the UART carried {} bytes that were not part of a good frame\n", info.uart_garbage_bytes);
+        out += fmt::format("note: the UART carried {} bytes that were not part of a good frame\n",
+                           info.uart_garbage_bytes);
     return out;
 }
 

@@ -78,10 +78,10 @@ Result<void> check_image_is_current(const fs::path& image, const fs::path& sourc
     if (ec) return {};  // a missing image is load_image's to report
     const auto newest = newest_source(source / "firmware");
     if (!newest.file.empty() && newest.time > built)
-        return make_error(ErrorKind::invalid_argument,
-                          fmt::format("the image {} (built {}) is older than its sources: {} changed at {}; {}",
-                                      image.string(), local_time(built), newest.file.string(),
-                                      local_time(newest.time), rebuild));
+        return make_error(
+            ErrorKind::invalid_argument,
+            fmt::format("the image {} (built {}) is older than its sources: {} changed at {}; {}", image.string(),
+                        local_time(built), newest.file.string(), local_time(newest.time), rebuild));
     auto loaded = elf::load_image(image);
     if (!loaded) return {};
     const auto identity = elf::find_image_info(*loaded);

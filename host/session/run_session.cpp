@@ -59,8 +59,8 @@ private:
     Step step_ = Step::load_image;
     struct {
         std::uint32_t address = 0, bytes = 0;
-    } sample_buffer_;  // from HELLO
-    std::vector<std::uint8_t> selection_;  // RUN's rows (empty = all)
+    } sample_buffer_;                                      // from HELLO
+    std::vector<std::uint8_t> selection_;                  // RUN's rows (empty = all)
     std::optional<std::set<std::string>> selected_names_;  // what the run must report, when the image says
     // The strategy that brings the board up; the target's LOG lines go to the current step.
     BringUp board_up_{board_, options_.cancel, [this](const std::string& note) {
@@ -88,7 +88,8 @@ Result<void> Session::greet(results::RunInfo& info, const std::optional<elf::Ima
     info.firmware_version = hello->firmware_version;
     info.toolchain = hello->toolchain;
     sample_buffer_ = {hello->sample_buffer_address, hello->sample_buffer_bytes};
-    begin(Step::hello, "firmware " + hello->firmware_version + " (" + info.firmware_commit + ", " + hello->toolchain + ")");
+    begin(Step::hello,
+          "firmware " + hello->firmware_version + " (" + info.firmware_commit + ", " + hello->toolchain + ")");
     return {};
 }
 
@@ -103,7 +104,8 @@ Result<void> Session::select(const elf::Image& image) {
         if (filter->selects_everything()) return {};  // RUN with an empty selection runs them all
         return make_error(ErrorKind::invalid_argument,
                           "the image has no benchmark catalogue (built before protocol 4, or not by this rig): "
-                          "the filter '" + options_.filter + "' cannot be matched");
+                          "the filter '" +
+                              options_.filter + "' cannot be matched");
     }
     std::set<std::string> names;
     std::vector<std::uint8_t> bits((table->size() + 7) / 8, 0);
@@ -279,8 +281,9 @@ Result<results::RunReport> Session::run(const std::filesystem::path& image_file,
 
     begin(Step::check_image);
     if (!identity && progress_.step)
-        progress_.step(Step::check_image, "note: the image has no identity block (not built by this rig?): its board "
-                                          "is checked by its memory map only");
+        progress_.step(Step::check_image,
+                       "note: the image has no identity block (not built by this rig?): its board "
+                       "is checked by its memory map only");
     if (auto fits = check_image_for_board(*image, board_); !fits) return fits.error();
     if (auto selected = select(*image); !selected) return selected.error();
 
@@ -292,8 +295,7 @@ Result<results::RunReport> Session::run(const std::filesystem::path& image_file,
     if (auto connected = board_up_.open_console(); !connected) return connected.error();
 
     begin(Step::flash, std::to_string(image->flash_bytes()) + " bytes");
-    if (auto flashed = board_up_.flash(*image, FlashPolicy::always, progress_.flash); !flashed)
-        return flashed.error();
+    if (auto flashed = board_up_.flash(*image, FlashPolicy::always, progress_.flash); !flashed) return flashed.error();
 
     begin(Step::reset);
     if (auto reset = board_up_.reset(); !reset) return reset.error();

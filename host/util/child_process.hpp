@@ -79,15 +79,14 @@ private:
 // pipes, never through a file (a predictable file in /tmp could be planted by another user).
 // Stopped with its process group at `timeout`, or within 50 ms of `cancel` being set.
 struct ProgramOutput {
-    bool ok = false;          // exited with status 0
-    int exit_status = -1;     // the status it exited with; -1 when it did not exit by itself
-    std::string out;          // stdout
-    std::string err;          // stderr
-    std::string status;       // "exited with status 0", "timed out after 30 s", "cancelled", …
+    bool ok = false;       // exited with status 0
+    int exit_status = -1;  // the status it exited with; -1 when it did not exit by itself
+    std::string out;       // stdout
+    std::string err;       // stderr
+    std::string status;    // "exited with status 0", "timed out after 30 s", "cancelled", …
 };
 ProgramOutput run_program(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
-                          const std::atomic<bool>* cancel = nullptr,
-                          std::size_t max_output_bytes = 64 * 1024 * 1024);
+                          const std::atomic<bool>* cancel = nullptr, std::size_t max_output_bytes = 64 * 1024 * 1024);
 
 // A program run to its end (a git command, a build, a tool under test): `log` gets its stdout
 // and stderr appended, `output` is what this run added (ChildProcess::output). Stopped at `timeout`, or as soon as

@@ -45,9 +45,11 @@ Result<std::vector<std::uint8_t>> read_regular_file(const std::filesystem::path&
     struct stat st {};
     if (::fstat(in.fd, &st) != 0) return os_error("cannot stat");
     if (!S_ISREG(st.st_mode))
-        return make_error(ErrorKind::invalid_argument, file.string() + ": not a regular file (" + kind_of(st.st_mode) + ")");
+        return make_error(ErrorKind::invalid_argument,
+                          file.string() + ": not a regular file (" + kind_of(st.st_mode) + ")");
     if (static_cast<std::uintmax_t>(st.st_size) > max_bytes)
-        return make_error(ErrorKind::invalid_argument, file.string() + ": " + mib(static_cast<std::uintmax_t>(st.st_size)) +
+        return make_error(ErrorKind::invalid_argument, file.string() + ": " +
+                                                           mib(static_cast<std::uintmax_t>(st.st_size)) +
                                                            ", larger than the " + mib(max_bytes) + " accepted");
     std::vector<std::uint8_t> bytes(static_cast<std::size_t>(st.st_size));
     std::size_t done = 0;

@@ -2,9 +2,9 @@
 
 #include "host/util/regular_file.hpp"
 
+#include <openssl/evp.h>
 #include <array>
 #include <memory>
-#include <openssl/evp.h>
 
 namespace rig::util {
 

@@ -4,10 +4,10 @@
 #include "tests/integration/rig_command.hpp"
 #include "tests/integration/scratch_dir.hpp"
 
+#include <gtest/gtest.h>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <gtest/gtest.h>
 #include <optional>
 #include <sstream>
 

@@ -38,8 +38,8 @@ TEST(ChildProcess, InheritsOnlyStdinStdoutAndStderr) {
     ::close(fds[1]);
     std::ifstream in(log);
     const std::string text((std::istreambuf_iterator<char>(in)), {});
-    const std::string expected = "open 0\nopen 1\nopen 2\nclosed " + std::to_string(fds[0]) + "\nclosed " +
-                                 std::to_string(fds[1]) + "\n";
+    const std::string expected =
+        "open 0\nopen 1\nopen 2\nclosed " + std::to_string(fds[0]) + "\nclosed " + std::to_string(fds[1]) + "\n";
     EXPECT_EQ(text, expected);
 }
 
@@ -85,7 +85,8 @@ TEST(ChildProcess, RunProgramReadsStdoutAndStderrThroughPipes) {
     EXPECT_EQ(ran.err, "to-err\n");
     EXPECT_EQ(ran.status, "exited with status 3");
 
-    const auto ok = rig::util::run_program({"/bin/sh", "-c", "head -c 300000 /dev/zero; head -c 200000 /dev/zero >&2"}, 10s);
+    const auto ok =
+        rig::util::run_program({"/bin/sh", "-c", "head -c 300000 /dev/zero; head -c 200000 /dev/zero >&2"}, 10s);
     EXPECT_TRUE(ok.ok) << ok.status;
     EXPECT_EQ(ok.out.size(), 300000u);  // more than a pipe holds: both pipes are drained as it runs
     EXPECT_EQ(ok.err.size(), 200000u);

@@ -7,10 +7,10 @@
 #include "tests/integration/rig_command.hpp"
 #include "tests/integration/scratch_dir.hpp"
 
-#include <filesystem>
-#include <fstream>
 #include <gtest/gtest.h>
 #include <unistd.h>
+#include <filesystem>
+#include <fstream>
 
 namespace {
 
@@ -135,9 +135,8 @@ TEST(CliInputs, BoardFilesThatCrashedTheParserOrTheFileChecksAreErrors) {
 
     for (const char* name : {"deep", "loop"}) {
         SCOPED_TRACE(name);
-        const auto run = rig({"run", "-b", name, "--boards-dir", boards.string(), "--results-dir",
-                              (dir / "results").string()},
-                             dir);
+        const auto run =
+            rig({"run", "-b", name, "--boards-dir", boards.string(), "--results-dir", (dir / "results").string()}, dir);
         EXPECT_EQ(run.exit_code, 2) << run.output;
         EXPECT_TRUE(has(run, (boards / (std::string(name) + ".toml")).string())) << run.output;
     }

@@ -4,17 +4,17 @@
 #include "host/util/child_process.hpp"
 #include "tests/integration/scratch_dir.hpp"
 
-#include <boost/property_tree/ptree.hpp>
-#include <boost/property_tree/xml_parser.hpp>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <pty.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <boost/property_tree/ptree.hpp>
+#include <boost/property_tree/xml_parser.hpp>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -38,8 +38,16 @@ rig::util::ProgramOutput rig_cmd(std::vector<std::string> args, std::chrono::sec
 }
 
 std::vector<std::string> run_args(const fs::path& dir, std::vector<std::string> extra) {
-    std::vector<std::string> args{"run", "-r", "3", "-f", "cell/", "--image", firmware_image.string(),
-                                  "--results-dir", (dir / "results").string(), "--history",
+    std::vector<std::string> args{"run",
+                                  "-r",
+                                  "3",
+                                  "-f",
+                                  "cell/",
+                                  "--image",
+                                  firmware_image.string(),
+                                  "--results-dir",
+                                  (dir / "results").string(),
+                                  "--history",
                                   (dir / "history.sqlite").string()};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
@@ -151,7 +159,8 @@ TEST_F(CliOutputs, CompareWritesJunitFailingExactlyTheRegressions) {
 TEST_F(CliOutputs, VersionNamesHostCommitAndProtocol) {
     const auto ran = rig_cmd({"--version"});
     ASSERT_EQ(ran.exit_status, 0) << ran.err;
-    EXPECT_TRUE(std::regex_search(ran.out, std::regex(R"(^rig \d+\.\d+\.\d+ \(host commit ([0-9a-f]{12}(-dirty)?|unknown)\)\n)")))
+    EXPECT_TRUE(std::regex_search(
+        ran.out, std::regex(R"(^rig \d+\.\d+\.\d+ \(host commit ([0-9a-f]{12}(-dirty)?|unknown)\)\n)")))
         << ran.out;
     EXPECT_NE(ran.out.find("protocol 3: talks to firmware of protocol 3"), std::string::npos) << ran.out;
 }
@@ -185,9 +194,8 @@ TEST_F(CliOutputs, JobsAndBoardsPrintJson) {
     const auto dir = scratch("rigd");
     const auto socket = dir / "rigd.sock";
     rig::util::ChildProcess rigd({rigd_binary.string(), "--socket", socket.string(), "--boards", "qemu_mps2_an386",
-                                  "--results-dir", (dir / "results").string(), "--state-dir",
-                                  (dir / "state").string(), "--history", (dir / "history.sqlite").string(),
-                                  "--health-interval", "0"},
+                                  "--results-dir", (dir / "results").string(), "--state-dir", (dir / "state").string(),
+                                  "--history", (dir / "history.sqlite").string(), "--health-interval", "0"},
                                  dir / "rigd.log");
     for (int i = 0; i < 400 && !fs::exists(socket); ++i) std::this_thread::sleep_for(25ms);
     ASSERT_TRUE(fs::exists(socket)) << rig::util::tail_of_file(dir / "rigd.log");

@@ -28,8 +28,10 @@ TEST(Doctor, ListsTheQemuBoardAsAnsweringAndTheRealBoardsAsAbsent) {
     }
     // What each real board lacks on this machine (no USB probes here).
     EXPECT_TRUE(has(R"(^What each real board needs:)")) << out.output;
-    EXPECT_TRUE(has(R"(^  lacks    nrf52840dk +its probe, SEGGER J-Link \(USB 1366:\*\), is not attached)")) << out.output;
-    EXPECT_TRUE(has(R"(^  lacks    sam4l_xplained +its probe, Atmel EDBG \(USB 03eb:2111\), is not attached)")) << out.output;
+    EXPECT_TRUE(has(R"(^  lacks    nrf52840dk +its probe, SEGGER J-Link \(USB 1366:\*\), is not attached)"))
+        << out.output;
+    EXPECT_TRUE(has(R"(^  lacks    sam4l_xplained +its probe, Atmel EDBG \(USB 03eb:2111\), is not attached)"))
+        << out.output;
     EXPECT_TRUE(has(R"(^Missing:)")) << out.output;
 }
 

@@ -9,15 +9,15 @@
 #include "tests/integration/scratch_dir.hpp"
 #include "tests/integration/tiny_firmware.hpp"
 
+#include <dirent.h>
+#include <gtest/gtest.h>
+#include <sys/mount.h>
 #include <csignal>
 #include <cstring>
-#include <dirent.h>
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <gtest/gtest.h>
 #include <regex>
-#include <sys/mount.h>
 #include <thread>
 
 namespace {
@@ -99,8 +99,8 @@ int qemu_child_of(int parent) {
 }
 
 std::vector<std::string> run_args(const fs::path& results, const std::string& repetitions) {
-    return {"run", "--results-dir", results.string(), "--history", (results / "history.sqlite").string(), "-r",
-            repetitions};
+    return {"run", "--results-dir", results.string(), "--history", (results / "history.sqlite").string(),
+            "-r",  repetitions};
 }
 
 TEST(Faults, QemuKilledMidRunFailsTheRunAndWritesNothing) {
@@ -165,9 +165,10 @@ TEST(Faults, AFirmwareThatPrintsTextInsteadOfFramesIsShownAtHello) {
         rig::session::run_on_board(*board, write_chatty_firmware(dir, banner), options, dir / "qemu.log");
     ASSERT_FALSE(report);
     EXPECT_EQ(report.error().kind, rig::ErrorKind::timeout);
-    EXPECT_EQ(report.error().message,
-              "board qemu_mps2_an386, step hello: no HELLO within 1500 ms: " + std::to_string(banner.size()) +
-                  R"( bytes arrived that are not rig frames, starting "Hello from Zephyr\r\n*** Booting \x01 ***\r\n")");
+    EXPECT_EQ(
+        report.error().message,
+        "board qemu_mps2_an386, step hello: no HELLO within 1500 ms: " + std::to_string(banner.size()) +
+            R"( bytes arrived that are not rig frames, starting "Hello from Zephyr\r\n*** Booting \x01 ***\r\n")");
 }
 
 // The real firmware with one benchmark body replaced by `udf #0`: the core faults inside the
@@ -199,7 +200,7 @@ TEST(Faults, AFirmwareThatFaultsIsReportedWithItsPcAndNothingIsWritten) {
         if (u32(ph) == 1 && address >= paddr && address + 2 <= paddr + filesz) offset = file_offset + (address - paddr);
     }
     ASSERT_NE(offset, 0u) << "raw_body is not in a loadable segment";
-    bytes[offset] = '\x00';      // udf #0 = 0xDE00, little-endian
+    bytes[offset] = '\x00';  // udf #0 = 0xDE00, little-endian
     bytes[offset + 1] = '\xDE';
     const auto faulty = dir / "faulty.elf";
     std::ofstream(faulty, std::ios::binary) << bytes;
@@ -213,7 +214,8 @@ TEST(Faults, AFirmwareThatFaultsIsReportedWithItsPcAndNothingIsWritten) {
     char pc[16];
     std::snprintf(pc, sizeof pc, "0x%08x", address);
     EXPECT_NE(out.find("step collect: firmware panicked at pc " + std::string(pc)), std::string::npos)
-        << "expected the PANIC at " << pc << ":\n" << out;
+        << "expected the PANIC at " << pc << ":\n"
+        << out;
     EXPECT_EQ(out.find("attempt 2"), std::string::npos) << "a firmware fault must not be retried";
     earlier.expect_intact_and_alone();
 }
@@ -301,7 +303,10 @@ TEST_F(SmallResultsDisk, AFullDiskIsAWriteErrorAndKeepsEarlierResults) {
     mount_results("size=48k");
     const EarlierResults earlier(results_);
     // Fill what is left, so even the log of the run barely fits.
-    { std::ofstream filler(results_ / "filler", std::ios::binary); filler << std::string(36 * 1024, 'x'); }
+    {
+        std::ofstream filler(results_ / "filler", std::ios::binary);
+        filler << std::string(36 * 1024, 'x');
+    }
     RigRun rig(run_args(results_, "9"), dir_);
     EXPECT_EQ(rig.wait_exit(), 3) << read_file(rig.output);
     EXPECT_NE(read_file(rig.output).find("results not written"), std::string::npos) << read_file(rig.output);
@@ -312,7 +317,8 @@ TEST_F(SmallResultsDisk, AReadOnlyDiskIsAWriteErrorAndKeepsEarlierResults) {
     mount_results("size=1m");
     const EarlierResults earlier(results_);
     fs::create_directories(results_ / "qemu_mps2_an386" / "logs");
-    ASSERT_EQ(::mount("tmpfs", results_.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, "size=1m"), 0) << std::strerror(errno);
+    ASSERT_EQ(::mount("tmpfs", results_.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, "size=1m"), 0)
+        << std::strerror(errno);
     RigRun rig(run_args(results_, "9"), dir_);
     EXPECT_EQ(rig.wait_exit(), 3) << read_file(rig.output);
     const auto out = read_file(rig.output);
@@ -325,7 +331,8 @@ TEST_F(SmallResultsDisk, AReadOnlyDiskIsAWriteErrorAndKeepsEarlierResults) {
 // that cause (not the "No such file or directory" of the log file opened next) is reported.
 TEST_F(SmallResultsDisk, AReadOnlyDiskWithoutTheBoardsFolderNamesTheRealCause) {
     mount_results("size=1m");
-    ASSERT_EQ(::mount("tmpfs", results_.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, "size=1m"), 0) << std::strerror(errno);
+    ASSERT_EQ(::mount("tmpfs", results_.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, "size=1m"), 0)
+        << std::strerror(errno);
     RigRun rig(run_args(results_, "9"), dir_);
     EXPECT_EQ(rig.wait_exit(), 3) << read_file(rig.output);
     const auto out = read_file(rig.output);

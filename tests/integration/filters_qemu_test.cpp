@@ -98,8 +98,8 @@ TEST_F(Filters, RunListPrintsTheSelectionAsBenchmarksDoesAndRunsNothing) {
     const auto benchmarks = rig(dir, {"benchmarks", "-f", "cell/copy"});
     ASSERT_EQ(list.status, "exited with status 0") << list.output;
     EXPECT_EQ(list.output, benchmarks.output);
-    EXPECT_EQ(listed_names(list.output),
-              (std::vector<std::string>{"cell/copy/4", "cell/copy/16", "cell/copy/64", "cell/copy/256", "cell/copy/1024"}));
+    EXPECT_EQ(listed_names(list.output), (std::vector<std::string>{"cell/copy/4", "cell/copy/16", "cell/copy/64",
+                                                                   "cell/copy/256", "cell/copy/1024"}));
     EXPECT_FALSE(fs::exists(dir / "results" / "qemu_mps2_an386")) << "--list ran the board";
 }
 

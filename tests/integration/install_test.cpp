@@ -5,10 +5,10 @@
 #include "host/util/child_process.hpp"
 #include "tests/integration/scratch_dir.hpp"
 
+#include <gtest/gtest.h>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <gtest/gtest.h>
 #include <string>
 #include <vector>
 
@@ -41,7 +41,11 @@ protected:
     // The installed rig run from `cwd` with a clean environment: no checkout, no RIG_* variables,
     // HOME and the XDG folders inside the scratch folder.
     Ran rig(const fs::path& cwd, std::vector<std::string> args, std::vector<std::string> vars = {}) const {
-        std::vector<std::string> argv{"env", "-i", "-C", cwd.string(), "PATH=" + std::string(std::getenv("PATH")),
+        std::vector<std::string> argv{"env",
+                                      "-i",
+                                      "-C",
+                                      cwd.string(),
+                                      "PATH=" + std::string(std::getenv("PATH")),
                                       "HOME=" + (*dir_ / "home").string()};
         argv.insert(argv.end(), vars.begin(), vars.end());
         argv.push_back((prefix() / "bin" / "rig").string());
@@ -63,9 +67,9 @@ std::string* Install::install_output_ = nullptr;
 bool has(const Ran& r, const std::string& text) { return r.output.find(text) != std::string::npos; }
 
 TEST_F(Install, PutsProgramsBoardsThresholdsAndImagesUnderThePrefix) {
-    for (const auto& file : {"bin/rig", "bin/rigd", "share/kernel-rig/boards/qemu_mps2_an386.toml",
-                             "share/kernel-rig/config/compare_thresholds.toml",
-                             "share/kernel-rig/images/qemu_mps2_an386.elf"})
+    for (const auto& file :
+         {"bin/rig", "bin/rigd", "share/kernel-rig/boards/qemu_mps2_an386.toml",
+          "share/kernel-rig/config/compare_thresholds.toml", "share/kernel-rig/images/qemu_mps2_an386.elf"})
         EXPECT_TRUE(fs::exists(prefix() / file)) << file << " not installed:\n" << *install_output_;
 }
 

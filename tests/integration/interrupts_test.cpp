@@ -68,8 +68,8 @@ struct Rig {
 };
 
 std::vector<std::string> run_args(const fs::path& results, const std::string& repetitions) {
-    return {"run", "--results-dir", results.string(), "--history", (results / "history.sqlite").string(), "-r",
-            repetitions};
+    return {"run", "--results-dir", results.string(), "--history", (results / "history.sqlite").string(),
+            "-r",  repetitions};
 }
 
 // Only the logs folder (the board log of the attempt) may be there after a run that was stopped.
@@ -77,7 +77,8 @@ void expect_nothing_written(const fs::path& results) {
     EXPECT_FALSE(fs::exists(results / "history.sqlite")) << "an interrupted run reached the history";
     std::error_code ec;
     for (const auto& entry : fs::recursive_directory_iterator(results, ec))
-        if (entry.path().extension() == ".json") ADD_FAILURE() << "result file after an interrupted run: " << entry.path();
+        if (entry.path().extension() == ".json")
+            ADD_FAILURE() << "result file after an interrupted run: " << entry.path();
 }
 
 TEST(Interrupts, AFifoImageIsRefusedAtOnce) {
@@ -96,16 +97,16 @@ TEST(Interrupts, AFifoImageIsRefusedAtOnce) {
 
 TEST(Interrupts, ADirectoryOrADeviceAsImageIsRefusedWithExit2) {
     const auto dir = scratch("dir_image");
-    for (const auto& [image, what] : {std::pair<std::string, std::string>{dir.string(), "a directory"},
-                                      {"/dev/zero", "a character device"}}) {
+    for (const auto& [image, what] :
+         {std::pair<std::string, std::string>{dir.string(), "a directory"}, {"/dev/zero", "a character device"}}) {
         auto args = run_args(dir / "results", "1");
         args.insert(args.end(), {"--image", image});
         Rig rig(args, dir);
         const auto code = rig.exit_within(5s);
         ASSERT_TRUE(code) << image << ": still running after 5 s";
         EXPECT_EQ(*code, 2) << image << ": " << read_file(rig.output);
-        EXPECT_NE(read_file(rig.output).find("step load image: firmware image: " + image + ": not a regular file (" +
-                                             what + ")"),
+        EXPECT_NE(read_file(rig.output)
+                      .find("step load image: firmware image: " + image + ": not a regular file (" + what + ")"),
                   std::string::npos)
             << read_file(rig.output);
     }
@@ -191,8 +192,8 @@ TEST(TempFiles, ImportNightlyAndReportCreateNothingInTmp) {
                env);
     EXPECT_EQ(import.exit_within(30s), 0) << read_file(import.output);
     Rig nightly({"nightly", "--dry-run", "--range", "HEAD~1..HEAD", "--repo", RIG_SOURCE_DIR, "--boards",
-                 "qemu_mps2_an386", "--history", history, "--worktrees", (dir / "worktrees").string(),
-                 "--results-dir", (dir / "results").string()},
+                 "qemu_mps2_an386", "--history", history, "--worktrees", (dir / "worktrees").string(), "--results-dir",
+                 (dir / "results").string()},
                 dir, env);
     EXPECT_EQ(nightly.exit_within(30s), 0) << read_file(nightly.output);
     Rig report({"report", "--history", history, "--out", (dir / "report.html").string(), "--worktrees",

@@ -8,8 +8,8 @@
 #include "host/util/child_process.hpp"
 #include "tests/integration/scratch_dir.hpp"
 
-#include <filesystem>
 #include <gtest/gtest.h>
+#include <filesystem>
 #include <optional>
 #include <regex>
 #include <string>

@@ -138,8 +138,7 @@ TEST(Nightly, MeasuresACommitInItsWorktreeAndSkipsItOnRerun) {
 
     // Both commits: A is skipped, B built and measured, and the TakeCell step is named at B, in the
     // slower direction past the thresholds: exit code 4.
-    auto both =
-        rig::util::run_captured(cmd({"--range", a + "^.." + b}), dir / "both.log", std::chrono::seconds(1800));
+    auto both = rig::util::run_captured(cmd({"--range", a + "^.." + b}), dir / "both.log", std::chrono::seconds(1800));
     EXPECT_EQ(both.status, "exited with status 4") << both.output;
     EXPECT_NE(both.output.find("1 measured, 1 skipped (already stored), 0 failed"), std::string::npos) << both.output;
     EXPECT_NE(both.output.find("REGRESSION qemu_mps2_an386: cell/takecell_map/64 changed at " + b), std::string::npos)
@@ -181,10 +180,9 @@ TEST(Nightly, MeasuresTwoBoardsInParallelIntoOneHistory) {
 
     const auto history = dir / "history.sqlite";
     auto night = rig::util::run_captured(
-        {"env", "RIG_BOARDS_PATH=" + (dir / "boards").string(), rig_binary.string(), "nightly", "--repo",
-         repo.string(), "--range", "HEAD^..HEAD", "--boards", "qemu_mps2_an386,qemu_twin", "--worktrees",
-         (dir / "worktrees").string(), "--history", history.string(), "--results-dir", (dir / "results").string(),
-         "-r", "3"},
+        {"env", "RIG_BOARDS_PATH=" + (dir / "boards").string(), rig_binary.string(), "nightly", "--repo", repo.string(),
+         "--range", "HEAD^..HEAD", "--boards", "qemu_mps2_an386,qemu_twin", "--worktrees", (dir / "worktrees").string(),
+         "--history", history.string(), "--results-dir", (dir / "results").string(), "-r", "3"},
         dir / "night.log", std::chrono::seconds(1800));
     ASSERT_TRUE(night.ok) << night.status << night.output;
     const auto& out = night.output;

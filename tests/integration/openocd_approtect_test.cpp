@@ -94,8 +94,7 @@ TEST(OpenOcdApprotect, AlreadyHwDisabledIsLeftAlone) {
     auto kept = nrf52::keep_debuggable(rig::probes::openocd::approtect_access(*server));
     ASSERT_TRUE(kept) << kept.error().message;
     EXPECT_EQ(kept->action, nrf52::ApprotectAction::already_open);
-    EXPECT_EQ(log_of(*server),
-              "read_memory 0x10000130 32 1\nread_memory 0x10000134 32 1\nread_memory 0x10001208 32 1");
+    EXPECT_EQ(log_of(*server), "read_memory 0x10000130 32 1\nread_memory 0x10000134 32 1\nread_memory 0x10001208 32 1");
 }
 
 }  // namespace

@@ -7,11 +7,11 @@
 #include "host/util/child_process.hpp"
 #include "tests/integration/scratch_dir.hpp"
 
+#include <gtest/gtest.h>
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <gtest/gtest.h>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -69,8 +69,9 @@ TEST_F(PipelineOnQemu, RunsTheFirstBenchmarksWithTheRequestedRepetitions) {
     EXPECT_FALSE(report.info.firmware_commit.empty());
     EXPECT_EQ(report.info.image_sha256.size(), 64u);
     const auto samples = samples_by_name(report);
-    for (const char* name : {"syscall/null", "syscall/null_mpu", "ctx/process_switch", "ctx/process_switch_mpu",
-                             "syscall_c/null", "ctx_c/process_switch", "cell/copy/64", "cell/takecell_map/64", "counter/overhead"}) {
+    for (const char* name :
+         {"syscall/null", "syscall/null_mpu", "ctx/process_switch", "ctx/process_switch_mpu", "syscall_c/null",
+          "ctx_c/process_switch", "cell/copy/64", "cell/takecell_map/64", "counter/overhead"}) {
         ASSERT_TRUE(samples.count(name)) << name << " missing";
         EXPECT_EQ(samples.at(name).size(), repetitions) << name;
     }

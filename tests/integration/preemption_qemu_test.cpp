@@ -10,8 +10,8 @@
 #include "host/util/child_process.hpp"
 #include "tests/integration/scratch_dir.hpp"
 
-#include <filesystem>
 #include <gtest/gtest.h>
+#include <filesystem>
 #include <string>
 #include <vector>
 

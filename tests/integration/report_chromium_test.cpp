@@ -127,8 +127,8 @@ TEST(ReportChromium, EveryChartRendersInHeadlessChromium) {
 
     const fs::path html = dir / "report.html";
     auto made = rig::util::run_captured({rig_binary.string(), "report", "--history", history_file.string(), "--out",
-                                           html.string(), "--commit-url", "https://example.invalid/commit/{}"},
-                                          dir / "rig-report.log");
+                                         html.string(), "--commit-url", "https://example.invalid/commit/{}"},
+                                        dir / "rig-report.log");
     ASSERT_TRUE(made.ok) << made.status << ": " << made.output;
     const auto page = read(html);
     EXPECT_EQ(page.find("<script src"), std::string::npos) << "the report must be self-contained";
@@ -150,7 +150,8 @@ TEST(ReportChromium, EveryChartRendersInHeadlessChromium) {
     EXPECT_LT(summary_at, page.find("<canvas ")) << "the summary comes before the charts";
     const auto summary = page.substr(summary_at, page.find("</section>", summary_at) - summary_at);
     const std::string link = "<a href=\"https://example.invalid/commit/";
-    EXPECT_NE(summary.find("<tr><td>nrf52dk</td><td>" + link + "ccccccccccc3\"><code>ccccccccccc3</code></a></td>"
+    EXPECT_NE(summary.find("<tr><td>nrf52dk</td><td>" + link +
+                           "ccccccccccc3\"><code>ccccccccccc3</code></a></td>"
                            "<td>2026-01-03T12:00:00+00:00</td><td>2026-01-03T00:00:00Z</td><td><code>" +
                            nrf_run_id + "</code></td><td>29</td><td>5</td><td>cycles</td></tr>"),
               std::string::npos)
@@ -164,9 +165,11 @@ TEST(ReportChromium, EveryChartRendersInHeadlessChromium) {
               std::string::npos)
         << summary;
     EXPECT_NE(summary.find("<code>" + real_run_id + "</code>"), std::string::npos) << summary;
-    const std::string regression = "<tr class=\"regression\"><td>regression</td><td>qemu_mps2_an386</td><td>cell/copy/64"
-                                   "</td><td>" + link + "ccccccccccc3\"><code>ccccccccccc3</code></a></td><td>" + link +
-                                   "bbbbbbbbbbb2\"><code>bbbbbbbbbbb2</code></a></td><td>+12 instructions (212 → 224";
+    const std::string regression =
+        "<tr class=\"regression\"><td>regression</td><td>qemu_mps2_an386</td><td>cell/copy/64"
+        "</td><td>" +
+        link + "ccccccccccc3\"><code>ccccccccccc3</code></a></td><td>" + link +
+        "bbbbbbbbbbb2\"><code>bbbbbbbbbbb2</code></a></td><td>+12 instructions (212 → 224";
     const auto regression_at = summary.find(regression);
     EXPECT_NE(regression_at, std::string::npos) << summary;
     const auto other_step = summary.find("<tr class=\"faster\">") != std::string::npos
@@ -181,10 +184,11 @@ TEST(ReportChromium, EveryChartRendersInHeadlessChromium) {
                         "date</th><th>run started</th><th>repetitions</th><th>benchmarks</th><th>filter</th><th>unit"
                         "</th><th>source</th></tr></thead>"),
               std::string::npos);
-    EXPECT_NE(page.find("<tr class=\"partial\"><td>nrf52dk</td><td><code>" + partial_run_id + "</code></td><td>" + link +
-                        "ddddddddddd4\"><code>ddddddddddd4</code></a></td><td>2026-01-04T12:00:00+00:00</td><td>"
-                        "2026-01-04T00:00:00Z</td><td>5</td><td>20</td><td><code>cell/</code></td><td>cycles</td>"),
-              std::string::npos);
+    EXPECT_NE(
+        page.find("<tr class=\"partial\"><td>nrf52dk</td><td><code>" + partial_run_id + "</code></td><td>" + link +
+                  "ddddddddddd4\"><code>ddddddddddd4</code></a></td><td>2026-01-04T12:00:00+00:00</td><td>"
+                  "2026-01-04T00:00:00Z</td><td>5</td><td>20</td><td><code>cell/</code></td><td>cycles</td>"),
+        std::string::npos);
     // Small multiples: the trend charts of a family share one grid.
     EXPECT_NE(page.find("<h3 id=\"trends-on-qemu_mps2_an386-cell\">cell</h3>\n<div class=\"grid\">"),
               std::string::npos);

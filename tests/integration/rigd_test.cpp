@@ -19,8 +19,8 @@
 #include <csignal>
 #include <cstring>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <regex>
 #include <set>
@@ -89,9 +89,16 @@ protected:
     }
 
     void start_daemon(const std::vector<std::string>& extra = {}) {
-        std::vector<std::string> argv{rigd_binary.string(), "--socket", socket_.string(), "--boards-dir",
-                                      (dir_ / "boards").string(), "--results-dir", (dir_ / "results").string(),
-                                      "--state-dir", (dir_ / "state").string(), "--history",
+        std::vector<std::string> argv{rigd_binary.string(),
+                                      "--socket",
+                                      socket_.string(),
+                                      "--boards-dir",
+                                      (dir_ / "boards").string(),
+                                      "--results-dir",
+                                      (dir_ / "results").string(),
+                                      "--state-dir",
+                                      (dir_ / "state").string(),
+                                      "--history",
                                       (dir_ / "results/history.sqlite").string()};
         // Defaults a test may replace: an option given in `extra` is not given twice.
         for (const auto& [option, value] : std::vector<std::pair<std::string, std::string>>{
@@ -150,7 +157,8 @@ protected:
     // A hold on `board` through its own connection, returned once rigd has granted it.
     std::pair<Client, Job> hold(const std::string& board) {
         auto c = client();
-        if (auto sent = c.send(request(RequestType::hold, board)); !sent) throw std::runtime_error(sent.error().message);
+        if (auto sent = c.send(request(RequestType::hold, board)); !sent)
+            throw std::runtime_error(sent.error().message);
         while (true) {
             auto message = c.read(120s);
             if (!message) throw std::runtime_error("holding " + board + ": " + message.error().message);
@@ -310,8 +318,9 @@ TEST_F(Rigd, HealthOfAnOpenOcdBoardWithNoProbeSaysSoAndMarksItUnhealthy) {
     ASSERT_TRUE(rig::util::program_available("openocd")) << "openocd is missing: apt-get install openocd";
     fs::copy_file(fs::path(RIG_SOURCE_DIR) / "boards/nrf52840dk.toml", dir_ / "boards/nrf52840dk.toml");
     start_daemon({"--boards", "qemu_a,nrf52840dk"});
-    const auto out = rig::util::run_captured({rig_binary.string(), "health", "--socket", socket_.string(), "nrf52840dk"},
-                                             dir_ / "health.txt", std::chrono::seconds(60));
+    const auto out =
+        rig::util::run_captured({rig_binary.string(), "health", "--socket", socket_.string(), "nrf52840dk"},
+                                dir_ / "health.txt", std::chrono::seconds(60));
     EXPECT_FALSE(out.ok) << out.output;
     EXPECT_NE(out.output.find("health check step start probe"), std::string::npos) << out.output;
     EXPECT_NE(out.output.find("No J-Link device found"), std::string::npos) << out.output;
@@ -374,10 +383,10 @@ TEST_F(Rigd, AHeldBoardRunsNoJobUntilReleasedAndKeepsTheirOrder) {
 // connection closes, the hold ends and the job that waited runs.
 TEST_F(Rigd, ABringUpCommandHoldsTheBoardAndItsDeathReleasesIt) {
     start_daemon();
-    rig::util::ChildProcess console({rig_binary.string(), "console", "-b", "qemu_a", "--boards-dir",
-                                     (dir_ / "boards").string(), "--socket", socket_.string(), "--results-dir",
-                                     (dir_ / "results").string(), "--flash", firmware_image.string()},
-                                    dir_ / "console.out");
+    rig::util::ChildProcess console(
+        {rig_binary.string(), "console", "-b", "qemu_a", "--boards-dir", (dir_ / "boards").string(), "--socket",
+         socket_.string(), "--results-dir", (dir_ / "results").string(), "--flash", firmware_image.string()},
+        dir_ / "console.out");
     const auto deadline = std::chrono::steady_clock::now() + 60s;
     while (rig::util::tail_of_file(dir_ / "console.out", 100000).find("[rig HELLO]") == std::string::npos &&
            console.running() && std::chrono::steady_clock::now() < deadline)

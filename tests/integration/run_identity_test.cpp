@@ -1,9 +1,9 @@
 // Run identity against the real rig and QEMU: two runs at once are two runs, a filtered run never
 // replaces the complete result file, `rig compare` compares like with like, an image built for
 // another board is refused before anything starts, and a stale image is refused before flashing.
-#include "host/session/image_freshness.hpp"
-#include "host/results/history.hpp"
 #include "host/results/run_identity.hpp"
+#include "host/results/history.hpp"
+#include "host/session/image_freshness.hpp"
 #include "host/util/child_process.hpp"
 #include "tests/integration/scratch_dir.hpp"
 
@@ -184,8 +184,7 @@ TEST_F(RunIdentity, AnImageBuiltForAnotherBoardIsRefusedAtCheckImage) {
     const auto took = std::chrono::steady_clock::now() - started;
     EXPECT_EQ(ran.status, "exited with status 2") << ran.output;
     EXPECT_NE(ran.output.find("step check image"), std::string::npos) << ran.output;
-    EXPECT_NE(ran.output.find("built for board 'nrf52840dk', not 'qemu_mps2_an386'"), std::string::npos)
-        << ran.output;
+    EXPECT_NE(ran.output.find("built for board 'nrf52840dk', not 'qemu_mps2_an386'"), std::string::npos) << ran.output;
     EXPECT_EQ(ran.output.find("step flash"), std::string::npos) << ran.output;
     EXPECT_LT(took, 5s) << "refused only after a timeout";
     EXPECT_TRUE(json_files(dir / "results").empty());

@@ -3,10 +3,10 @@
 // a post-mortem.
 #pragma once
 
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 namespace rig::test_support {

@@ -114,9 +114,10 @@ TEST(TargetLinkUnderGarbage, PlainTextInsteadOfFramesIsShownNotCalledSilence) {
     peer.finish();
     ASSERT_FALSE(message);
     EXPECT_EQ(message.error().kind, rig::ErrorKind::timeout);
-    EXPECT_EQ(link.describe_unframed(),
-              std::to_string(text.size()) +
-                  R"( bytes arrived that are not rig frames, starting "Hello from Zephyr\r\n\x01 booting \"main\"\r\n")");
+    EXPECT_EQ(
+        link.describe_unframed(),
+        std::to_string(text.size()) +
+            R"( bytes arrived that are not rig frames, starting "Hello from Zephyr\r\n\x01 booting \"main\"\r\n")");
 }
 
 // Only the first 64 bytes are kept and shown; after a good frame the count starts again.

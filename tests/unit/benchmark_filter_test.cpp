@@ -15,18 +15,18 @@ namespace {
 
 // The QEMU image's full names (firmware/bench/src/lib.rs), in table order.
 std::vector<std::string> rig_names() {
-    std::vector<std::string> names = {"counter/overhead", "syscall/null",     "ctx/process_switch",
-                                      "ctx/upcall",       "ctx/fault_recovery", "syscall/null_mpu",
-                                      "ctx/process_switch_mpu", "syscall_c/null", "ctx_c/process_switch"};
+    std::vector<std::string> names = {
+        "counter/overhead", "syscall/null",           "ctx/process_switch", "ctx/upcall",          "ctx/fault_recovery",
+        "syscall/null_mpu", "ctx/process_switch_mpu", "syscall_c/null",     "ctx_c/process_switch"};
     const auto sized = [&](const std::string& name) {
         for (int size : {4, 16, 64, 256, 1024}) names.push_back(name + "/" + std::to_string(size));
     };
-    for (const char* name : {"cell/copy", "cell/takecell_map", "cell/mapcell_map", "cell/raw_mut",
-                             "cell_c/struct_copy", "cell_c/pointer"})
+    for (const char* name :
+         {"cell/copy", "cell/takecell_map", "cell/mapcell_map", "cell/raw_mut", "cell_c/struct_copy", "cell_c/pointer"})
         sized(name);
-    for (const char* name : {"mmio/raw_write_read", "mmio/raw_modify", "mmio/typed_modify", "mmio_c/raw_modify",
-                             "irq/sw_to_handler", "irq/sw_to_bottom_half", "irq_c/sw_to_handler",
-                             "irq/host_to_bottom_half"})
+    for (const char* name :
+         {"mmio/raw_write_read", "mmio/raw_modify", "mmio/typed_modify", "mmio_c/raw_modify", "irq/sw_to_handler",
+          "irq/sw_to_bottom_half", "irq_c/sw_to_handler", "irq/host_to_bottom_half"})
         names.push_back(name);
     for (const char* name : {"alloc/grant", "userbuf/copy_in", "userbuf/copy_out"}) sized(name);
     return names;
@@ -76,10 +76,34 @@ std::set<std::string> rig_selects(const std::string& pattern) {
 
 TEST(BenchmarkFilter, SelectsWhatGoogleBenchmarksFilterRuns) {
     const std::vector<std::string> patterns = {
-        "", "all", ".", "cell/", "cell", "cell_c/", "-cell", "-cell/", "cell/copy/64", "cell/copy/64$",
-        "^cell", "^cell/copy/(4|16)$", "/64$", "-/(4|16|64|256|1024)$", "copy", "syscall|ctx", "-", "nomatch",
-        "[0-9]+$", "^ctx_?c?/", "null_mpu$", "^syscall/null$", "_c/", "-^(cell|alloc)", "[[:digit:]]{4}$",
-        "^.*/raw_.*/1024$", "-all", "-.",
+        "",
+        "all",
+        ".",
+        "cell/",
+        "cell",
+        "cell_c/",
+        "-cell",
+        "-cell/",
+        "cell/copy/64",
+        "cell/copy/64$",
+        "^cell",
+        "^cell/copy/(4|16)$",
+        "/64$",
+        "-/(4|16|64|256|1024)$",
+        "copy",
+        "syscall|ctx",
+        "-",
+        "nomatch",
+        "[0-9]+$",
+        "^ctx_?c?/",
+        "null_mpu$",
+        "^syscall/null$",
+        "_c/",
+        "-^(cell|alloc)",
+        "[[:digit:]]{4}$",
+        "^.*/raw_.*/1024$",
+        "-all",
+        "-.",
     };
     for (const auto& pattern : patterns)
         EXPECT_EQ(rig_selects(pattern), google_benchmark_runs(pattern)) << "pattern '" << pattern << "'";
@@ -112,8 +136,9 @@ TEST(BenchmarkFilter, ABadRegularExpressionIsRefusedWithTheReason) {
         auto filter = BenchmarkFilter::parse(spec);
         ASSERT_FALSE(filter.has_value()) << spec;
         EXPECT_EQ(filter.error().kind, ErrorKind::invalid_argument);
-        EXPECT_NE(filter.error().message.find(std::string("the filter '") + spec + "' is not a valid regular expression"),
-                  std::string::npos)
+        EXPECT_NE(
+            filter.error().message.find(std::string("the filter '") + spec + "' is not a valid regular expression"),
+            std::string::npos)
             << filter.error().message;
         // Google Benchmark refuses it too: it runs nothing.
         EXPECT_TRUE(google_benchmark_runs(spec).empty()) << spec;

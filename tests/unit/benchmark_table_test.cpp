@@ -38,7 +38,7 @@ TEST(BenchmarkTable, ReadsRowsInOrderWithFullNamesAndFamilies) {
 
 TEST(BenchmarkTable, DamagedOrMissingBlocksAreNone) {
     EXPECT_FALSE(find_benchmark_table(image_with("no catalogue here")).has_value());
-    EXPECT_FALSE(find_benchmark_table(image_with(magic + '\0')).has_value());                        // empty
+    EXPECT_FALSE(find_benchmark_table(image_with(magic + '\0')).has_value());  // empty
     EXPECT_FALSE(find_benchmark_table(image_with(magic + row("a/b", "x4", "bad number") + '\0')).has_value());
     EXPECT_FALSE(find_benchmark_table(image_with(magic + row("a/b", "", "no number") + '\0')).has_value());
     EXPECT_FALSE(find_benchmark_table(image_with(magic + row("a/b", "4", "unterminated"))).has_value());

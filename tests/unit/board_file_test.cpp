@@ -2,9 +2,9 @@
 // naming the file, the key and what was expected.
 #include "host/board/board.hpp"
 
+#include <gtest/gtest.h>
 #include <filesystem>
 #include <fstream>
-#include <gtest/gtest.h>
 
 namespace {
 
@@ -38,8 +38,7 @@ kind = "instructions"
 fs::path write_board(const std::string& name, std::string text) {
     const auto dir = fs::temp_directory_path() / "rig_board_test";
     fs::create_directories(dir);
-    for (auto at = text.find("NAME"); at != std::string::npos; at = text.find("NAME"))
-        text.replace(at, 4, name);
+    for (auto at = text.find("NAME"); at != std::string::npos; at = text.find("NAME")) text.replace(at, 4, name);
     const auto file = dir / (name + ".toml");
     std::ofstream(file) << text;
     return file;
@@ -70,8 +69,7 @@ TEST(BoardFile, TheQemuBoardInTheRepoLoads) {
 }
 
 TEST(BoardFile, EveryBoardInTheRepoLoads) {
-    for (const auto& board : rig::board::load_all_boards(boards_dir))
-        EXPECT_TRUE(board) << board.error().message;
+    for (const auto& board : rig::board::load_all_boards(boards_dir)) EXPECT_TRUE(board) << board.error().message;
 }
 
 TEST(BoardFile, AGoodFileLoads) {
@@ -89,7 +87,8 @@ TEST(BoardFile, InvalidTomlNamesFileLineAndColumn) {
 TEST(BoardFile, AMissingKeyIsNamed) {
     const auto msg = error_of(write_board("nochip", replace(good_board, "chip = \"test chip\"\n", "")));
     EXPECT_NE(msg.find("nochip.toml: key 'board.chip': expected a non-empty string, but it is missing"),
-              std::string::npos) << msg;
+              std::string::npos)
+        << msg;
 }
 
 TEST(BoardFile, AWrongTypeSaysWhatWasExpectedAndWhatCame) {
@@ -229,7 +228,8 @@ TEST(BoardFile, AnAdapterSerialWithSpacesOrQuotesIsRefused) {
 TEST(BoardFile, AnUnknownParityAndANonBooleanDtrAreRefused) {
     auto msg = error_of(write_board("parity", replace(openocd_board, "\"even\"", "\"mark\"")));
     EXPECT_NE(msg.find("key 'uart.parity': expected one of \"none\", \"even\", \"odd\", got \"mark\""),
-              std::string::npos) << msg;
+              std::string::npos)
+        << msg;
     msg = error_of(write_board("dtr", replace(openocd_board, "assert_dtr = true", "assert_dtr = 1")));
     EXPECT_NE(msg.find("key 'uart.assert_dtr': expected true or false, got an integer"), std::string::npos) << msg;
 }
@@ -268,22 +268,28 @@ TEST(BoardFile, UnknownKeysAreRefusedInEveryTable) {
         EXPECT_NE(msg.find("unknown.toml: unknown key '"), std::string::npos) << to << ": " << msg;
         EXPECT_NE(msg.find("takes only"), std::string::npos) << to << ": " << msg;
     }
-    const auto top = error_of(write_board("top", replace(good_board, "[counter]\n", "[counters]\nkind = 1\n[counter]\n")));
+    const auto top =
+        error_of(write_board("top", replace(good_board, "[counter]\n", "[counters]\nkind = 1\n[counter]\n")));
     EXPECT_NE(top.find("unknown key 'counters': the top level takes only board, clock, memory, probe, uart, counter"),
-              std::string::npos) << top;
-    const auto region = error_of(write_board("region", replace(good_board, "length = 0x400000 }\nram", "length = 0x400000, sector = 4 }\nram")));
-    EXPECT_NE(region.find("unknown key 'memory.flash.sector': [memory.flash] takes only origin, length"), std::string::npos)
+              std::string::npos)
+        << top;
+    const auto region = error_of(
+        write_board("region", replace(good_board, "length = 0x400000 }\nram", "length = 0x400000, sector = 4 }\nram")));
+    EXPECT_NE(region.find("unknown key 'memory.flash.sector': [memory.flash] takes only origin, length"),
+              std::string::npos)
         << region;
 }
 
 // A field the board's probe would not use is refused too: QEMU has no SWD clock, OpenOCD no pyOCD target.
 TEST(BoardFile, AFieldTheProbeKindDoesNotUseIsRefused) {
-    auto msg = error_of(write_board("qspeed", replace(good_board, "icount_shift = 7", "icount_shift = 7\nspeed_khz = 50")));
+    auto msg =
+        error_of(write_board("qspeed", replace(good_board, "icount_shift = 7", "icount_shift = 7\nspeed_khz = 50")));
     EXPECT_NE(msg.find("unknown key 'probe.speed_khz': [probe] with kind = \"qemu-gdb\" takes only kind, machine, "
                        "icount_shift"),
               std::string::npos)
         << msg;
-    msg = error_of(write_board("ocdtarget", replace(openocd_board, "kind = \"openocd\"", "kind = \"openocd\"\ntarget = \"nrf52840\"")));
+    msg = error_of(write_board(
+        "ocdtarget", replace(openocd_board, "kind = \"openocd\"", "kind = \"openocd\"\ntarget = \"nrf52840\"")));
     EXPECT_NE(msg.find("unknown key 'probe.target'"), std::string::npos) << msg;
     msg = error_of(write_board("pyconfig", replace(openocd_board, "kind = \"openocd\"",
                                                    "kind = \"pyocd\"\ntarget = \"nrf52840\"\nconfig = \"x.cfg\"")));
@@ -291,8 +297,10 @@ TEST(BoardFile, AFieldTheProbeKindDoesNotUseIsRefused) {
                        "adapter_serial"),
               std::string::npos)
         << msg;
-    msg = error_of(write_board("tcpdev", replace(good_board, "kind = \"tcp\"", "kind = \"tcp\"\ndevice = \"/dev/ttyACM0\"")));
-    EXPECT_NE(msg.find("unknown key 'uart.device': [uart] with kind = \"tcp\" takes only kind, baud"), std::string::npos)
+    msg = error_of(
+        write_board("tcpdev", replace(good_board, "kind = \"tcp\"", "kind = \"tcp\"\ndevice = \"/dev/ttyACM0\"")));
+    EXPECT_NE(msg.find("unknown key 'uart.device': [uart] with kind = \"tcp\" takes only kind, baud"),
+              std::string::npos)
         << msg;
 }
 
@@ -323,8 +331,8 @@ TEST(BoardFile, ADottedKeyDeeperThanEightPartsIsRefusedWithinTheSizeLimit) {
 }
 
 TEST(BoardFile, BracketsNestedDeeperThanEightAreRefused) {
-    const auto msg = error_of(write_board("brackets", std::string(good_board) + "x = " + std::string(5000, '[') +
-                                                          std::string(5000, ']') + "\n"));
+    const auto msg = error_of(write_board(
+        "brackets", std::string(good_board) + "x = " + std::string(5000, '[') + std::string(5000, ']') + "\n"));
     EXPECT_NE(msg.find("brackets.toml:20: brackets nested more than 8 deep"), std::string::npos) << msg.substr(0, 200);
 }
 

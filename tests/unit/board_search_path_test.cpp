@@ -2,9 +2,9 @@
 // same name winning, an explicit folder searched alone. Temp folders, real board files.
 #include "host/board/board.hpp"
 
+#include <gtest/gtest.h>
 #include <filesystem>
 #include <fstream>
-#include <gtest/gtest.h>
 #include <sstream>
 
 namespace {

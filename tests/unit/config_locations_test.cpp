@@ -113,7 +113,7 @@ TEST_F(ConfigLocations, EnvironmentBeatsRigToml) {
     ASSERT_TRUE(l) << l.error().message;
     EXPECT_EQ(l->results_dir.path, "/srv/results");
     EXPECT_EQ(l->results_dir.origin, "RIG_RESULTS_DIR");
-    EXPECT_EQ(l->history.path, root_ / "h.sqlite");  // rig.toml still gives what the environment does not
+    EXPECT_EQ(l->history.path, root_ / "h.sqlite");   // rig.toml still gives what the environment does not
     EXPECT_EQ(l->thresholds.path, root_ / "t.toml");  // relative to the working directory
     EXPECT_EQ(l->images.path, "/srv/images");
 }
@@ -123,8 +123,7 @@ TEST_F(ConfigLocations, AnUnknownKeyIsRefusedNamingFileAndLine) {
     auto l = rig::config::resolve(env(root_, root_ / "bin" / "rig"));
     ASSERT_FALSE(l);
     EXPECT_EQ(l.error().kind, rig::ErrorKind::malformed);
-    EXPECT_NE(l.error().message.find((root_ / "rig.toml").string() + ":3: unknown key 'result_dir'"),
-              std::string::npos)
+    EXPECT_NE(l.error().message.find((root_ / "rig.toml").string() + ":3: unknown key 'result_dir'"), std::string::npos)
         << l.error().message;
 }
 

@@ -7,9 +7,9 @@
 #include "host/daemon/server.hpp"
 
 #include <gtest/gtest.h>
-#include <thread>
 #include <unistd.h>
 #include <filesystem>
+#include <thread>
 
 namespace {
 
@@ -33,9 +33,9 @@ TEST(DaemonApi, ParsesASubmitWithDefaults) {
 }
 
 TEST(DaemonApi, ParsesEveryTypeItWrites) {
-    for (auto type : {RequestType::submit, RequestType::status, RequestType::jobs, RequestType::boards,
-                      RequestType::cancel, RequestType::follow, RequestType::health, RequestType::hold,
-                      RequestType::release}) {
+    for (auto type :
+         {RequestType::submit, RequestType::status, RequestType::jobs, RequestType::boards, RequestType::cancel,
+          RequestType::follow, RequestType::health, RequestType::hold, RequestType::release}) {
         Request r;
         r.type = type;
         r.board = "nrf52dk";

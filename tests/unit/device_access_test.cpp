@@ -3,9 +3,9 @@
 // devices are a board's probe (a sysfs tree built in a temp folder).
 #include "host/cli/device_access.hpp"
 
+#include <gtest/gtest.h>
 #include <filesystem>
 #include <fstream>
-#include <gtest/gtest.h>
 
 namespace {
 

@@ -4,13 +4,13 @@
 #include "host/elf/elf_image.hpp"
 #include "host/util/sha256.hpp"
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <gtest/gtest.h>
 
 namespace {
 
@@ -35,9 +35,12 @@ Bytes make_elf(std::uint32_t load_address, std::uint32_t stack_top, std::uint32_
     const std::size_t phoff = 52, seg_off = phoff + 32, sym_off = seg_off + segment.size();
     const std::size_t str_off = sym_off + 32, sh_off = str_off + strtab.size();
     Bytes b(sh_off + 3 * 40, 0);
-    std::memcpy(b.data(), "\x7f" "ELF\x01\x01\x01", 7);
-    put16(b, 16, 2);             // ET_EXEC
-    put16(b, 18, 40);            // EM_ARM
+    std::memcpy(b.data(),
+                "\x7f"
+                "ELF\x01\x01\x01",
+                7);
+    put16(b, 16, 2);   // ET_EXEC
+    put16(b, 18, 40);  // EM_ARM
     put32(b, 20, 1);
     put32(b, 24, reset);
     put32(b, 28, phoff);
@@ -47,7 +50,7 @@ Bytes make_elf(std::uint32_t load_address, std::uint32_t stack_top, std::uint32_
     put16(b, 44, 1);
     put16(b, 46, 40);
     put16(b, 48, 3);
-    put32(b, phoff + 0, 1);      // PT_LOAD
+    put32(b, phoff + 0, 1);  // PT_LOAD
     put32(b, phoff + 4, seg_off);
     put32(b, phoff + 8, load_address);
     put32(b, phoff + 12, load_address);
@@ -227,8 +230,7 @@ TEST(ElfImage, ReadImageFileHashesWhatItParses) {
     ASSERT_TRUE(bytes) << bytes.error().message;
     EXPECT_EQ(*bytes, elf);
     EXPECT_EQ(rig::util::sha256_of_bytes(*bytes), rig::util::sha256_of_file(file));
-    EXPECT_EQ(rig::util::sha256_of_bytes(Bytes{}),
-              "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    EXPECT_EQ(rig::util::sha256_of_bytes(Bytes{}), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 }  // namespace

@@ -54,9 +54,9 @@ TEST(Nrf52Approtect, TheRegistersAreNordicsOnes) {
 }
 
 TEST(Nrf52Approtect, Rev3SiliconIsTheMdksConfiguration249) {
-    EXPECT_TRUE(nrf52::relocks_at_reset(0x08, 0x05));   // nRF52840 rev 3
+    EXPECT_TRUE(nrf52::relocks_at_reset(0x08, 0x05));  // nRF52840 rev 3
     EXPECT_FALSE(nrf52::relocks_at_reset(0x08, 0x04));
-    EXPECT_TRUE(nrf52::relocks_at_reset(0x06, 0x07));   // nRF52832 rev 3
+    EXPECT_TRUE(nrf52::relocks_at_reset(0x06, 0x07));  // nRF52832 rev 3
     EXPECT_FALSE(nrf52::relocks_at_reset(0x06, 0x06));
     EXPECT_FALSE(nrf52::relocks_at_reset(0xFFFF'FFFF, 0xFFFF'FFFF));
 }
@@ -68,13 +68,14 @@ TEST(Nrf52Approtect, ErasedUicrOnRev3IsProgrammedThroughTheNvmcAndReadBack) {
     EXPECT_EQ(kept->action, nrf52::ApprotectAction::programmed);
     EXPECT_EQ(c.words[nrf52::uicr_approtect], 0x5Au);
     EXPECT_EQ(c.words[nrf52::nvmc_config], 0u) << "the NVMC is left read-only";
-    EXPECT_EQ(c.log, (std::vector<std::string>{"r 10000130", "r 10000134", "r 10001208", "r 4001e400",
-                                               "w 4001e504 00000001", "w 10001208 0000005a", "r 4001e400",
-                                               "w 4001e504 00000000", "r 10001208"}));
+    EXPECT_EQ(c.log,
+              (std::vector<std::string>{"r 10000130", "r 10000134", "r 10001208", "r 4001e400", "w 4001e504 00000001",
+                                        "w 10001208 0000005a", "r 4001e400", "w 4001e504 00000000", "r 10001208"}));
 }
 
 TEST(Nrf52Approtect, OlderSiliconAndUnknownPartsAreNeverWritten) {
-    for (auto [part, revision] : {std::pair{0x08u, 0x02u}, std::pair{0x06u, 0x05u}, std::pair{0xFFFF'FFFFu, 0xFFFF'FFFFu}}) {
+    for (auto [part, revision] :
+         {std::pair{0x08u, 0x02u}, std::pair{0x06u, 0x05u}, std::pair{0xFFFF'FFFFu, 0xFFFF'FFFFu}}) {
         auto c = chip(part, revision, 0xFFFF'FFFF);
         auto kept = nrf52::keep_debuggable(c.access());
         ASSERT_TRUE(kept) << kept.error().message;

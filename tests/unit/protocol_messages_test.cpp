@@ -53,8 +53,8 @@ TEST(ProtocolMessages, TriggerFieldsAreSourceIrqThenSample) {
 // Protocol 3: the sample buffer's address and size follow the clock (docs/protocol.md), the bytes
 // the firmware's own test (kernel protocol::messages) pins down.
 TEST(ProtocolMessages, AVersion3HelloCarriesTheSampleBuffer) {
-    const Bytes payload = {3,    2,    0x40, 0x78, 0x7D, 0x01, 0x00, 0x10, 0x00, 0x20, 0xA0, 0x0F, 0x00,
-                           0x00, 5,    '0',  '.',  '1',  '.',  '0',  1,    'b',  1,    'c',  1,    't'};
+    const Bytes payload = {3,    2, 0x40, 0x78, 0x7D, 0x01, 0x00, 0x10, 0x00, 0x20, 0xA0, 0x0F, 0x00,
+                           0x00, 5, '0',  '.',  '1',  '.',  '0',  1,    'b',  1,    'c',  1,    't'};
     auto message = decode_message(frame_of(MessageType::hello, payload));
     ASSERT_TRUE(message.has_value()) << message.error().message;
     const auto& hello = std::get<Hello>(*message);

@@ -106,8 +106,8 @@ TEST(UnsafeInventory, ScansTheRealFirmware) {
     }
     // Every chip creates its base addresses in its own `mmio` (issue 15).
     for (const char* chip : {"chips/mps2/src/mmio.rs", "chips/nrf52/src/mmio.rs", "chips/sam4l/src/mmio.rs"}) {
-        const auto file = std::find_if(inv->files.begin(), inv->files.end(),
-                                       [&](const FileInventory& f) { return f.file == chip; });
+        const auto file =
+            std::find_if(inv->files.begin(), inv->files.end(), [&](const FileInventory& f) { return f.file == chip; });
         ASSERT_NE(file, inv->files.end()) << chip;
         EXPECT_GT(file->counts[static_cast<std::size_t>(LanguageKind::block)], 0u) << chip;
     }

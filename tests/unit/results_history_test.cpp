@@ -265,8 +265,8 @@ TEST_F(HistoryTest, RefusesAFileThatIsNotADatabase) {
 
 // A bench's history of schema version 1 (before the after-checks and run ids were stored), written
 // with the schema that shipped (fixtures/history/schema_v1.sql), opens, is migrated in place, and
-// keeps every run and sample: the rebuild of `runs` must not cascade into measurements. Old runs get derived ids; the one with
-// fewer benchmarks than the board's largest run counts as partial.
+// keeps every run and sample: the rebuild of `runs` must not cascade into measurements. Old runs get derived ids; the
+// one with fewer benchmarks than the board's largest run counts as partial.
 TEST_F(HistoryTest, AVersion1FileIsMigratedAndKeepsItsRuns) {
     std::filesystem::create_directories(file_.parent_path());
     sqlite3* db = nullptr;

@@ -10,11 +10,11 @@
 #include "host/results/junit_xml.hpp"
 #include "host/results/summary_table.hpp"
 
-#include <boost/property_tree/ptree.hpp>
-#include <boost/property_tree/xml_parser.hpp>
 #include <gtest/gtest.h>
 #include <pty.h>
 #include <unistd.h>
+#include <boost/property_tree/ptree.hpp>
+#include <boost/property_tree/xml_parser.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -138,12 +138,12 @@ TEST(JunitOutput, ANightlyFailsExactlyTheBenchmarksWithARegressionStepAndTheFail
     {
         auto history = History::open(dir / "history.sqlite");
         ASSERT_TRUE(history) << history.error().message;
-        ASSERT_TRUE(history->add_run(report_of("0123456789ab", {{"syscall/null", 0, 1, {72, 72, 72}},
-                                                                {"cell/copy", 64, 1, {215, 215, 215}}}),
-                                     ""));
-        ASSERT_TRUE(history->add_run(report_of("ba9876543210", {{"syscall/null", 0, 1, {80, 80, 80}},
-                                                                {"cell/copy", 64, 1, {200, 200, 200}}}),
-                                     ""));
+        ASSERT_TRUE(history->add_run(
+            report_of("0123456789ab", {{"syscall/null", 0, 1, {72, 72, 72}}, {"cell/copy", 64, 1, {215, 215, 215}}}),
+            ""));
+        ASSERT_TRUE(history->add_run(
+            report_of("ba9876543210", {{"syscall/null", 0, 1, {80, 80, 80}}, {"cell/copy", 64, 1, {200, 200, 200}}}),
+            ""));
         rig::nightly::NightlyResult night;
         night.commits = {"0123456789ab", "ba9876543210", "cccccccccccc"};
         night.results = {{"0123456789ab", "qemu_mps2_an386", rig::nightly::Outcome::measured, ""},
@@ -196,15 +196,15 @@ TEST(GbenchJson, TheContextLeadsWithTheTargetAndNamesTheHostsFieldsAsTheHosts) {
     const auto json = nlohmann::ordered_json::parse(text);
     std::vector<std::string> keys;
     for (const auto& [key, value] : json["context"].items()) keys.push_back(key);
-    const std::vector<std::string> target{"board", "chip",           "core",      "cpu_hz",      "unit",
-                                          "counter", "firmware_commit", "toolchain", "image_sha256"};
+    const std::vector<std::string> target{"board",           "chip",      "core",        "cpu_hz", "unit", "counter",
+                                          "firmware_commit", "toolchain", "image_sha256"};
     ASSERT_GE(keys.size(), target.size());
     EXPECT_EQ(std::vector<std::string>(keys.begin(), keys.begin() + target.size()), target);
     const auto& context = json["context"];
     EXPECT_EQ(context["core"], "Cortex-M4");
     EXPECT_EQ(context["counter"], "SysTick under QEMU -icount");
-    for (const char* host : {"host_name", "host_num_cpus", "host_mhz_per_cpu", "host_caches",
-                             "host_library_build_type"})
+    for (const char* host :
+         {"host_name", "host_num_cpus", "host_mhz_per_cpu", "host_caches", "host_library_build_type"})
         EXPECT_TRUE(context.contains(host)) << host;
     for (const char* gone : {"num_cpus", "caches", "library_build_type", "rig_board"})
         EXPECT_FALSE(context.contains(gone)) << gone;

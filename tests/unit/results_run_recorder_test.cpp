@@ -32,8 +32,7 @@ RunReport report_of(const std::string& board, int n) {
     i.run_id = new_run_id(i.started_at);
     i.complete = true;
     i.repetitions = 3;
-    for (std::uint32_t k = 0; k < 40; ++k)
-        r.measurements.push_back({"cell/copy", k + 1, 2, {k, k + 1, k + 2}});
+    for (std::uint32_t k = 0; k < 40; ++k) r.measurements.push_back({"cell/copy", k + 1, 2, {k, k + 1, k + 2}});
     return r;
 }
 
@@ -58,8 +57,7 @@ int record_many(const std::filesystem::path& dir, const std::string& who, int th
 }
 
 TEST(RunRecorder, ThreadsAndProcessesRecordingAtOnceLoseNoRun) {
-    const auto dir =
-        std::filesystem::temp_directory_path() / ("rig-recorder-test-" + std::to_string(::getpid()));
+    const auto dir = std::filesystem::temp_directory_path() / ("rig-recorder-test-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     constexpr int threads = 3, per_writer = 15;

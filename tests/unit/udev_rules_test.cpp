@@ -2,8 +2,8 @@
 // udev 252 has no `udevadm verify`, and `udevadm test` needs the device present): every key is
 // KEY[{attr}] op "value", and every rule for the J-Link (1366:*) and the EDBG (03eb:2111) gives
 // its node to the group rig, mode 0660.
-#include <fstream>
 #include <gtest/gtest.h>
+#include <fstream>
 #include <regex>
 #include <sstream>
 
@@ -19,7 +19,8 @@ std::vector<std::string> rules() {
 }
 
 TEST(UdevRules, EveryKeyHasUdevsSyntax) {
-    const std::regex key(R"re(^(ACTION|SUBSYSTEM|ENV\{[A-Z_]+\}|ATTRS?\{[A-Za-z_]+\}|MODE|GROUP|GOTO|LABEL)(==|!=|=|\+=)"[^"]*"$)re");
+    const std::regex key(
+        R"re(^(ACTION|SUBSYSTEM|ENV\{[A-Z_]+\}|ATTRS?\{[A-Za-z_]+\}|MODE|GROUP|GOTO|LABEL)(==|!=|=|\+=)"[^"]*"$)re");
     const auto lines = rules();
     ASSERT_FALSE(lines.empty());
     for (const auto& line : lines) {
@@ -34,10 +35,13 @@ TEST(UdevRules, EveryKeyHasUdevsSyntax) {
 TEST(UdevRules, TheJlinkAndTheEdbgGoToGroupRigMode0660) {
     int jlink = 0, edbg = 0;
     for (const auto& line : rules()) {
-        if (line.find("idVendor}==\"1366\"") != std::string::npos) ++jlink;
+        if (line.find("idVendor}==\"1366\"") != std::string::npos)
+            ++jlink;
         else if (line.find("idVendor}==\"03eb\"") != std::string::npos &&
-                 line.find("idProduct}==\"2111\"") != std::string::npos) ++edbg;
-        else continue;
+                 line.find("idProduct}==\"2111\"") != std::string::npos)
+            ++edbg;
+        else
+            continue;
         EXPECT_NE(line.find("MODE=\"0660\""), std::string::npos) << line;
         EXPECT_NE(line.find("GROUP=\"rig\""), std::string::npos) << line;
     }

@@ -36,9 +36,9 @@ use core::sync::atomic::{Ordering, compiler_fence};
 
 use kernel::harness::{Counter, Sampler};
 use kernel::interrupts::{InterruptController, service_pending};
-use kernel::syscall::number;
 use kernel::process::{Process, ProcessFault, UserspaceKernelBoundary, step};
 use kernel::syscall::Syscall;
+use kernel::syscall::number;
 
 use crate::{Fixture, Platform, apps};
 
@@ -194,7 +194,9 @@ pub fn preempt<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
     let start = preemption_bottom_half::<P>(line);
     match (spun, switched, start) {
         (Ok(Syscall::Preempted), Some(Ok(Syscall::Yield)), Some(start)) => Some(counter.elapsed(start, end)),
-        other => panic!("preempt: expected the spinner preempted, the other process yielding and the timer's interrupt, got {other:?}"),
+        other => panic!(
+            "preempt: expected the spinner preempted, the other process yielding and the timer's interrupt, got {other:?}"
+        ),
     }
 }
 

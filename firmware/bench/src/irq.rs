@@ -124,7 +124,8 @@ pub fn host_to_bottom_half<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
     interrupts.enable(line);
     messages::trigger(&mut fixture.console, trigger.source, irq, fixture.triggers);
     fixture.triggers = fixture.triggers.wrapping_add(1);
-    let seen = wait_for_bottom_half(sampler.counter(), &interrupts, line, HOST_WAIT_ROUNDS, P::acknowledge_host_trigger);
+    let seen =
+        wait_for_bottom_half(sampler.counter(), &interrupts, line, HOST_WAIT_ROUNDS, P::acknowledge_host_trigger);
     interrupts.disable(line);
     P::disarm_host_trigger();
     let Some((top_half, bottom_half)) = seen else {

@@ -27,10 +27,7 @@ fn main() {
     println!("cargo:rustc-env=RIG_TOOLCHAIN={toolchain}");
     println!("cargo:rerun-if-env-changed=RUSTC");
     // The commit for the identity block (see board_support::identity!): one form everywhere.
-    let commit = env::var("RIG_COMMIT")
-        .ok()
-        .filter(|c| !c.is_empty())
-        .unwrap_or_else(|| "unknown".into());
+    let commit = env::var("RIG_COMMIT").ok().filter(|c| !c.is_empty()).unwrap_or_else(|| "unknown".into());
     println!("cargo:rustc-env=RIG_IMAGE_COMMIT={commit}");
     println!("cargo:rerun-if-env-changed=RIG_COMMIT");
 }

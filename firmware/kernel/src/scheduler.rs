@@ -45,7 +45,8 @@ mod tests {
 
     #[test]
     fn round_robin_visits_every_runnable_process_in_order() {
-        let (mut a, mut b, mut c) = (ProcessRegion::<16, 0>::new(), ProcessRegion::<16, 0>::new(), ProcessRegion::<16, 0>::new());
+        let (mut a, mut b, mut c) =
+            (ProcessRegion::<16, 0>::new(), ProcessRegion::<16, 0>::new(), ProcessRegion::<16, 0>::new());
         let processes = [Process::new(0, &mut a, app), Process::new(1, &mut b, app), Process::new(2, &mut c, app)];
         let mut scheduler = RoundRobin::new();
         let order: Vec<_> = (0..7).map(|_| scheduler.next(&processes).unwrap()).collect();
@@ -54,7 +55,8 @@ mod tests {
 
     #[test]
     fn exited_and_faulted_processes_are_skipped() {
-        let (mut a, mut b, mut c) = (ProcessRegion::<16, 0>::new(), ProcessRegion::<16, 0>::new(), ProcessRegion::<16, 0>::new());
+        let (mut a, mut b, mut c) =
+            (ProcessRegion::<16, 0>::new(), ProcessRegion::<16, 0>::new(), ProcessRegion::<16, 0>::new());
         let mut processes = [Process::new(0, &mut a, app), Process::new(1, &mut b, app), Process::new(2, &mut c, app)];
         processes[1].stop(ProcessFault::StackPointer);
         let mut scheduler = RoundRobin::new();

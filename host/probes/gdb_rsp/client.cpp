@@ -324,7 +324,8 @@ Result<void> RspClient::flash_erase(std::uint64_t address, std::uint64_t length)
     const std::string packet = "vFlashErase:" + hex_number(address) + "," + hex_number(length);
     auto reply = request(packet);
     if (!reply) return reply.error();
-    if (*reply != "OK") return Error{ErrorKind::remote, "flash error: GDB server answered '" + *reply + "' to " + packet};
+    if (*reply != "OK")
+        return Error{ErrorKind::remote, "flash error: GDB server answered '" + *reply + "' to " + packet};
     return {};
 }
 
@@ -354,7 +355,8 @@ Result<void> RspClient::flash_write(std::uint64_t address, std::span<const std::
 Result<void> RspClient::flash_done() {
     auto reply = request("vFlashDone");
     if (!reply) return reply.error();
-    if (*reply != "OK") return Error{ErrorKind::remote, "flash error: GDB server answered '" + *reply + "' to vFlashDone"};
+    if (*reply != "OK")
+        return Error{ErrorKind::remote, "flash error: GDB server answered '" + *reply + "' to vFlashDone"};
     return {};
 }
 

@@ -98,8 +98,7 @@ std::string to_intel_hex(const elf::Image& image) {
                 record(0x04, 0, ela);
             }
             // 16 bytes a line, never across a 64 KiB boundary.
-            const auto count =
-                std::min<std::size_t>({16, segment.data.size() - done, 0x1'0000u - (address & 0xFFFF)});
+            const auto count = std::min<std::size_t>({16, segment.data.size() - done, 0x1'0000u - (address & 0xFFFF)});
             record(0x00, static_cast<std::uint16_t>(address & 0xFFFF), std::span(segment.data).subspan(done, count));
             done += count;
         }
@@ -267,9 +266,7 @@ Result<void> OpenOcdProbe::resume() {
     return {};
 }
 
-Result<std::unique_ptr<transport::ByteStream>> OpenOcdProbe::open_console() {
-    return open_serial_console(board_.uart);
-}
+Result<std::unique_ptr<transport::ByteStream>> OpenOcdProbe::open_console() { return open_serial_console(board_.uart); }
 
 bool OpenOcdProbe::alive() { return server_->running(); }
 

@@ -56,8 +56,7 @@ std::optional<std::vector<std::string>> pyocd013_targets() {
     try {
         std::vector<std::string> names;
         const auto answer = nlohmann::json::parse(ran.out);  // kept: a temporary would die before the loop
-        for (const auto& target : answer.at("targets"))
-            names.push_back(target.at("name").get<std::string>());
+        for (const auto& target : answer.at("targets")) names.push_back(target.at("name").get<std::string>());
         return names;
     } catch (const std::exception&) {
         return std::nullopt;
@@ -67,7 +66,8 @@ std::optional<std::vector<std::string>> pyocd013_targets() {
 std::string pyocd013_target_problem(const board::Board& board, const std::vector<std::string>& targets) {
     if (std::find(targets.begin(), targets.end(), board.probe.target) != targets.end()) return {};
     std::string lower;
-    for (char c : board.chip + " " + board.probe.target) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char c : board.chip + " " + board.probe.target)
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (lower.find("sam4l") != std::string::npos)
         return "pyOCD 0.13 has no SAM4L target: use OpenOCD (probe.kind = \"openocd\", config = "
                "\"board/atmel_sam4l8_xplained_pro.cfg\"), or a current pyOCD with the SAM4L's CMSIS pack";
@@ -206,17 +206,17 @@ Result<void> PyOcdProbe::flash(const elf::Image& image, const FlashProgress& pro
     if (auto done = flash_with_flash_packets(*gdb_, image, progress); !done) return done.error().context("flash");
     if (!nrf52_) return {};
     // The core is still halted after vFlashDone: plain memory packets reach FICR, UICR and the NVMC.
-    const nrf52::WordAccess access{
-        [this](std::uint32_t address) -> Result<std::uint32_t> {
-            auto bytes = gdb_->read_memory(address, 4);
-            if (!bytes) return bytes.error();
-            if (bytes->size() != 4) return make_error(ErrorKind::malformed, "short memory read");
-            return util::load_le32(bytes->data());
-        },
-        [this](std::uint32_t address, std::uint32_t value) -> Result<void> {
-            const auto bytes = util::store_le32(value);
-            return gdb_->write_memory(address, bytes);
-        }};
+    const nrf52::WordAccess access{[this](std::uint32_t address) -> Result<std::uint32_t> {
+                                       auto bytes = gdb_->read_memory(address, 4);
+                                       if (!bytes) return bytes.error();
+                                       if (bytes->size() != 4)
+                                           return make_error(ErrorKind::malformed, "short memory read");
+                                       return util::load_le32(bytes->data());
+                                   },
+                                   [this](std::uint32_t address, std::uint32_t value) -> Result<void> {
+                                       const auto bytes = util::store_le32(value);
+                                       return gdb_->write_memory(address, bytes);
+                                   }};
     auto kept = nrf52::keep_debuggable(access);
     if (!kept) return kept.error().context("flash: nRF52 APPROTECT");
     approtect_note_ = kept->describe();

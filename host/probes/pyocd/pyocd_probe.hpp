@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "host/board/board.hpp"
-#include "host/probes/nrf52_approtect.hpp"
 #include "host/probes/gdb_rsp/client.hpp"
+#include "host/probes/nrf52_approtect.hpp"
 #include "host/probes/probe.hpp"
 #include "host/util/child_process.hpp"
 
@@ -77,7 +77,7 @@ private:
 
     std::unique_ptr<util::ChildProcess> process_;  // null when attached
     std::unique_ptr<gdb_rsp::RspClient> gdb_;      // declared after: disconnects before pyOCD stops
-    bool running_ = false;  // continued since the last stop: `D` needs a stopped target first
+    bool running_ = false;                         // continued since the last stop: `D` needs a stopped target first
     std::string description_;
     std::filesystem::path log_file_;
     board::Uart uart_;         // the board's serial port; a TCP kind when attached (no console)

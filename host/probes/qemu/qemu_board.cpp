@@ -1,12 +1,12 @@
 #include "host/probes/qemu/qemu_board.hpp"
 
 #include <arpa/inet.h>
-#include <fstream>
 #include <netinet/in.h>
-#include <sstream>
 #include <sys/socket.h>
-#include <thread>
 #include <unistd.h>
+#include <fstream>
+#include <sstream>
+#include <thread>
 
 namespace rig::probes {
 namespace {
@@ -16,16 +16,11 @@ constexpr int max_port_attempts = 5;
 std::vector<std::string> qemu_argv(const board::Board& board, const QemuPorts& ports) {
     const std::string loopback = "tcp:127.0.0.1:";
     return {
-        "qemu-system-arm",
-        "-M", board.probe.machine,
-        "-display", "none",
-        "-monitor", "none",
-        "-nodefaults",
+        "qemu-system-arm", "-M", board.probe.machine, "-display", "none", "-monitor", "none", "-nodefaults",
         // Exact, repeatable instruction counts: every instruction advances virtual time by
         // 2^shift ns, and SysTick on the CPU clock follows virtual time.
-        "-icount", "shift=" + std::to_string(board.probe.icount_shift),
-        "-serial", loopback + std::to_string(ports.uart) + ",server=on,wait=off",
-        "-gdb", loopback + std::to_string(ports.gdb),
+        "-icount", "shift=" + std::to_string(board.probe.icount_shift), "-serial",
+        loopback + std::to_string(ports.uart) + ",server=on,wait=off", "-gdb", loopback + std::to_string(ports.gdb),
         "-S",  // halted until the host has flashed the image and continues
     };
 }
@@ -64,8 +59,8 @@ bool port_listening(std::uint16_t port) {
 }
 
 std::string QemuBoard::exit_reason() {
-    std::string why = process_->running() ? "QEMU is still running"
-                                          : "QEMU " + process_->exit_description().value_or("exited");
+    std::string why =
+        process_->running() ? "QEMU is still running" : "QEMU " + process_->exit_description().value_or("exited");
     const auto log = util::tail_of_file(log_file_);
     if (!log.empty()) why += "; its log ends with: " + log;
     return why;

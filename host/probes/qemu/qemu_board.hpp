@@ -25,8 +25,7 @@ public:
     // Starts QEMU for `board` and waits until both ports listen. Port clashes (another program
     // took a port between our pick and QEMU's bind) are retried with new ports, a bounded number
     // of times. QEMU's own output goes to `log_file`.
-    static Result<std::unique_ptr<QemuBoard>> start(const board::Board& board,
-                                                    const std::filesystem::path& log_file,
+    static Result<std::unique_ptr<QemuBoard>> start(const board::Board& board, const std::filesystem::path& log_file,
                                                     std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
     const QemuPorts& ports() const { return ports_; }

@@ -5,7 +5,7 @@
 //! known state).
 
 use kernel::register_bitfields;
-use kernel::registers::{ReadWrite, StaticRef, Writeable, WriteOnly};
+use kernel::registers::{ReadWrite, StaticRef, WriteOnly, Writeable};
 
 register_bitfields![
     /// One bit per interrupt, 32 interrupts per register.

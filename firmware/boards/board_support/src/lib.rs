@@ -69,13 +69,7 @@ pub const IMAGE_INFO_MAGIC: &str = "\0rig-image-info:1\0";
 #[macro_export]
 macro_rules! identity {
     ($board:literal) => {{
-        const INFO: &str = concat!(
-            "\0rig-image-info:1\0board=",
-            $board,
-            "\0commit=",
-            env!("RIG_IMAGE_COMMIT"),
-            "\0\0"
-        );
+        const INFO: &str = concat!("\0rig-image-info:1\0board=", $board, "\0commit=", env!("RIG_IMAGE_COMMIT"), "\0\0");
         $crate::Identity {
             board: $crate::image_info_field(INFO, "board="),
             firmware_version: env!("CARGO_PKG_VERSION"),

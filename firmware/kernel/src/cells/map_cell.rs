@@ -109,10 +109,13 @@ mod tests {
     #[test]
     fn map_changes_the_value_in_place() {
         let cell = MapCell::new([0u8; 64]);
-        assert_eq!(cell.map(|b| {
-            b[5] = 1;
-            b.len()
-        }), Some(64));
+        assert_eq!(
+            cell.map(|b| {
+                b[5] = 1;
+                b.len()
+            }),
+            Some(64)
+        );
         assert_eq!(cell.map(|b| b[5]), Some(1));
         assert!(cell.is_some());
     }
