@@ -240,8 +240,6 @@ void add_run_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("-q,--quiet", args->quiet, "Print only the summary (no steps, no progress)");
     cmd->add_flag("--json", args->json, "Print the summary as JSON on stdout (steps and progress stay on stderr)");
     add_out_options(*cmd, args->out, "json: Google Benchmark JSON, csv: Google Benchmark CSV, junit: JUnit XML");
-    cmd->callback([args, &exit_code] { exit_code = run(*args); });
-    cmd->add_flag("-q,--quiet", args->quiet, "Print only the summary");
     cmd->callback([args, &exit_code] {
         exit_code =
             args->list ? list_benchmarks({args->board, args->image, args->boards_dir, args->filter}) : run(*args);
