@@ -27,9 +27,9 @@ TEST(HelloCheck, TheRightFirmwarePasses) {
 TEST(HelloCheck, AFirmwareOfAnotherProtocolVersionIsRefused) {
     auto r = session::check_hello(hello_from(1, "qemu_mps2_an386", protocol::CounterUnit::instructions), qemu_board());
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().message,
-              "the firmware speaks protocol version 1, this host version 3: build the firmware and the host from the "
-              "same commit");
+    EXPECT_EQ(r.error().message, "the firmware speaks protocol version 1, this host version " +
+                                     std::to_string(protocol::protocol_version) +
+                                     ": build the firmware and the host from the same commit");
 }
 
 TEST(HelloCheck, AFirmwareForAnotherBoardIsRefused) {

@@ -62,9 +62,6 @@ impl Selection {
 }
 
 /// A decoded host command.
-// `Run` carries its filter inline: there is no heap to box it into, and a `Command` lives only
-// from the decoder to the command loop's `match`, one at a time.
-#[expect(clippy::large_enum_variant, reason = "no_std, no heap; one short-lived value")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Command {
     /// Answer with PONG.
