@@ -115,12 +115,13 @@ Answer try_board(const board::Board& b, const fs::path& scratch, std::vector<std
 
 int run_doctor(const board::SearchPath& boards_dir, bool json) {
     const bool text = !json;
-    nlohmann::ordered_json doc;
-    auto& programs_json = doc["programs"] = nlohmann::ordered_json::array();
-    auto& boards_json = doc["boards"] = nlohmann::ordered_json::array();
-    auto& ports_json = doc["serial_ports"] = nlohmann::ordered_json::array();
-    auto& answering_json = doc["answering"] = nlohmann::ordered_json::array();
-    auto& needs_json = doc["needs"] = nlohmann::ordered_json::array();
+    // Separate arrays, put into the document at the end: an ordered_json object keeps its members in
+    // a vector, so a reference to one member dies when the next is added.
+    auto programs_json = nlohmann::ordered_json::array();
+    auto boards_json = nlohmann::ordered_json::array();
+    auto ports_json = nlohmann::ordered_json::array();
+    auto answering_json = nlohmann::ordered_json::array();
+    auto needs_json = nlohmann::ordered_json::array();
     std::vector<std::string> missing;
     // Probe logs go to a private folder of our own (mkdtemp: 0700, a name nobody can predict).
     std::error_code tmp_ec;
@@ -225,6 +226,12 @@ int run_doctor(const board::SearchPath& boards_dir, bool json) {
         qemu_ok ? "doctor: the QEMU board works; `rig run` can run here."
                 : "doctor: no QEMU board answers; `rig run` cannot run here (see Missing).");
     if (json) {
+        nlohmann::ordered_json doc;
+        doc["programs"] = std::move(programs_json);
+        doc["boards"] = std::move(boards_json);
+        doc["serial_ports"] = std::move(ports_json);
+        doc["answering"] = std::move(answering_json);
+        doc["needs"] = std::move(needs_json);
         doc["missing"] = missing;
         doc["qemu_works"] = qemu_ok;
         fmt::print("{}\n", doc.dump(2));

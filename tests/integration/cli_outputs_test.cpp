@@ -1,8 +1,11 @@
 // The CI outputs of the real `rig` on the real QEMU board: --out in each format, JUnit read back by
 // an XML parser, --json on run/list/doctor/jobs/boards parsed, `rig --version`, and the progress
 // of `rig run` both in a log (a pipe) and on a real pseudo-terminal (forkpty).
+#include "host/protocol/messages.hpp"
 #include "host/util/child_process.hpp"
 #include "tests/integration/scratch_dir.hpp"
+
+#include "host/protocol/messages.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -162,7 +165,9 @@ TEST_F(CliOutputs, VersionNamesHostCommitAndProtocol) {
     EXPECT_TRUE(std::regex_search(
         ran.out, std::regex(R"(^rig \d+\.\d+\.\d+ \(host commit ([0-9a-f]{12}(-dirty)?|unknown)\)\n)")))
         << ran.out;
-    EXPECT_NE(ran.out.find("protocol 3: talks to firmware of protocol 3"), std::string::npos) << ran.out;
+    const auto protocol = std::to_string(rig::protocol::protocol_version);
+    EXPECT_NE(ran.out.find("protocol " + protocol + ": talks to firmware of protocol " + protocol), std::string::npos)
+        << ran.out;
 }
 
 TEST_F(CliOutputs, ListAndDoctorPrintJson) {

@@ -106,7 +106,7 @@ TEST_F(Filters, RunListPrintsTheSelectionAsBenchmarksDoesAndRunsNothing) {
 TEST_F(Filters, AFilterThatMatchesNothingIsRefusedBeforeTheBoardStarts) {
     const auto dir = scratch("nothing");
     for (const std::string command : {"run", "benchmarks"}) {
-        const auto ran = rig(dir, {command, "-f", "-.", "--results-dir", (dir / "results").string()});
+        const auto ran = rig(dir, {command, "--filter=-.", "--results-dir", (dir / "results").string()});
         EXPECT_EQ(ran.status, "exited with status 2") << ran.output;
         EXPECT_NE(ran.output.find("the filter '-.' matches no benchmark"), std::string::npos) << ran.output;
         EXPECT_EQ(ran.output.find("start probe"), std::string::npos) << ran.output;

@@ -286,7 +286,11 @@ socket = "{scratch / bench / 'rigd.sock'}"
     # ---- Night 1: the 3 commits on both boards; bench A goes down building the second ------------
     sendchange(f"range:{base}..HEAD")
     a_tree = scratch / "bench-a" / "worker" / "qemu_lab_a" / "build" / "worktrees" / commits[1]
-    wait_for(f"bench A to start building {commits[1]}", lambda: a_tree.exists(), 300, step=0.05)
+    # The nightly measures a commit while it builds the next: kill once the first is stored and the
+    # second's build has begun, so the rerun has a last measured commit to resume after.
+    a_first_result = scratch / "bench-a" / "worker" / "qemu_lab_a" / "build" / "results" / "qemu_lab_a" / f"{commits[0]}.json"
+    wait_for(f"bench A to store {commits[0]} and start building {commits[1]}",
+             lambda: a_first_result.exists() and a_tree.exists(), 300, step=0.05)
     kill_tree("worker-bench-a")
     log(f"bench A's worker killed while building {commits[1]}")
     # A bench user's job on board B, in the same rigd queue as the lab's holds.
