@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <ranges>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -34,7 +35,10 @@ std::string commit_link(const ReportOptions& o, const std::string& commit) {
 struct Chart {
     std::string id, section, group, title, note;
     bool small = false;
-    json config;
+    // Null, as json's default constructor makes it, but spelled out: that constructor is noexcept
+    // while the one it calls is not, so an implicit Chart() would be noexcept and could (to
+    // bugprone-exception-escape) throw; this way Chart() is not noexcept.
+    json config = json::value_t::null;
     std::vector<std::string> notes;
 };
 
@@ -218,7 +222,7 @@ void latest_charts(const std::string& board, const BoardData& bd, std::vector<Ch
         for (const auto& [r, cname] : pairs) {
             const auto rv = median(r), cv = median(cname);
             if (!rv || !cv) continue;
-            labels.push_back(r + " vs " + cname);
+            labels.push_back(fmt::format("{} vs {}", r, cname));
             rust.push_back(*rv);
             c_values.push_back(*cv);
         }
@@ -589,7 +593,7 @@ Result<std::string> render_html_report(const ReportInput& input, const ReportOpt
         if (c.small && c.group != group) {
             close_grid();
             group = c.group;
-            body += headings.add(3, group, section + "-" + group);
+            body += headings.add(3, group, fmt::format("{}-{}", section, group));
             body += "<div class=\"grid\">\n";
             in_grid = true;
         }
@@ -631,16 +635,16 @@ Result<std::string> render_html_report(const ReportInput& input, const ReportOpt
     // Every run, newest first per board, with what identifies and qualifies it.
     std::string rows;
     for (const auto& [board, bd] : boards)
-        for (auto it = bd.runs.rbegin(); it != bd.runs.rend(); ++it)
+        for (const auto& run : std::views::reverse(bd.runs))
             rows += fmt::format(
                 "<tr{}><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
                 "<td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                it->complete ? "" : " class=\"partial\"", html_escape(board), html_escape(it->run_uid),
-                commit_cell(o, it->commit), html_escape(it->commit_date), html_escape(it->started_at), it->repetitions,
-                it->benchmarks,
-                it->filter.empty() ? "<span class=\"note\">whole suite</span>"
-                                   : "<code>" + html_escape(it->filter) + "</code>",
-                board::to_string(it->unit), html_escape(it->source));
+                run.complete ? "" : " class=\"partial\"", html_escape(board), html_escape(run.run_uid),
+                commit_cell(o, run.commit), html_escape(run.commit_date), html_escape(run.started_at), run.repetitions,
+                run.benchmarks,
+                run.filter.empty() ? "<span class=\"note\">whole suite</span>"
+                                   : "<code>" + html_escape(run.filter) + "</code>",
+                board::to_string(run.unit), html_escape(run.source));
     if (!rows.empty())
         body += headings.add(2, "Runs", "runs") +
                 "<table class=\"runs\"><thead><tr><th>board</th><th>run id</th><th>commit</th><th>commit date</th>"
@@ -672,7 +676,7 @@ Result<std::string> render_html_report(const ReportInput& input, const ReportOpt
     html += summary_section(boards, steps, o);
     html += contents_section(headings.toc());
     html += body;
-    html += "<script type=\"application/json\" id=\"rig-charts\">" + escape_script(specs.dump()) + "</script>\n";
+    html += R"(<script type="application/json" id="rig-charts">)" + escape_script(specs.dump()) + "</script>\n";
     html += "<script>" + std::string(page_script) + "</script>\n</body></html>\n";
     return html;
 }

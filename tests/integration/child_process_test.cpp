@@ -8,7 +8,7 @@
 #include "tests/integration/scratch_dir.hpp"
 
 #include <gtest/gtest.h>
-#include <signal.h>
+#include <csignal>
 #include <unistd.h>
 
 #include <atomic>

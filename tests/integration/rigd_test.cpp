@@ -240,7 +240,7 @@ TEST_F(Rigd, ThirtyParallelSubmitsAreThirtyRuns) {
 // A qemu-system-arm first on PATH that fails while `broken` exists, else runs the real one: a
 // board whose emulator cannot start, then can.
 fs::path flaky_qemu(const fs::path& dir, const fs::path& broken) {
-    const fs::path bin = dir / "flaky-bin";
+    fs::path bin = dir / "flaky-bin";
     fs::create_directories(bin);
     const auto real = rig::util::run_program({"sh", "-c", "command -v qemu-system-arm"}, 5s).out;
     std::ofstream(bin / "qemu-system-arm") << "#!/bin/sh\nif [ -e '" << broken.string()
@@ -648,6 +648,8 @@ struct HalfLine {
         connected = ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
         if (connected) (void)!::send(fd, "{\"v\":1,", 7, MSG_NOSIGNAL);
     }
+    HalfLine(const HalfLine&) = delete;
+    HalfLine& operator=(const HalfLine&) = delete;
     ~HalfLine() { ::close(fd); }
     // Takes what rigd sent within `timeout` (until it closes); `text` holds all of it.
     const std::string& read_for(std::chrono::milliseconds timeout) {

@@ -39,7 +39,7 @@ fs::path write_board(const std::string& name, std::string text) {
     const auto dir = fs::temp_directory_path() / "rig_board_test";
     fs::create_directories(dir);
     for (auto at = text.find("NAME"); at != std::string::npos; at = text.find("NAME")) text.replace(at, 4, name);
-    const auto file = dir / (name + ".toml");
+    auto file = dir / (name + ".toml");
     std::ofstream(file) << text;
     return file;
 }
