@@ -53,10 +53,10 @@ BenchmarkComparison compare_one(const Measurement& old_m, const Measurement& new
         b.verdict = Verdict::unchanged;
     } else if (!real) {
         b.verdict = Verdict::insignificant;
-    } else if (!beyond) {
-        b.verdict = Verdict::unchanged;
-    } else {
+    } else if (beyond) {
         b.verdict = b.direction == Direction::slower ? Verdict::regression : Verdict::improvement;
+    } else {
+        b.verdict = Verdict::unchanged;  // real but within both thresholds
     }
     return b;
 }
