@@ -173,8 +173,8 @@ RunReport parse(const json& root) {
                 const std::string suffix = "/" + std::to_string(param);
                 if (name.size() <= suffix.size() ||
                     name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
-                    throw Bad{fmt::format("{} has payload_bytes {} but its name does not end in {}", where, param,
-                                          suffix)};
+                    throw Bad{
+                        fmt::format("{} has payload_bytes {} but its name does not end in {}", where, param, suffix)};
                 m.name = name.substr(0, name.size() - suffix.size());
             }
             report.measurements.push_back(std::move(m));

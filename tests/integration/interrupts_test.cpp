@@ -8,10 +8,10 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <csignal>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <csignal>
 
 #include <filesystem>
 #include <fstream>

@@ -212,8 +212,8 @@ TEST_F(Rigd, ThirtyParallelSubmitsAreThirtyRuns) {
         clients.emplace_back([&, i] { submitted[i] = submit(i % 2 ? "qemu_b" : "qemu_a", 1, filters[i % 3]); });
     for (auto& t : clients) t.join();
     std::set<std::string> files;
-    for (std::size_t i = 0; i < submitted.size(); ++i) {
-        const Job done = wait_for(submitted[i].id);
+    for (const auto& job : submitted) {
+        const Job done = wait_for(job.id);
         ASSERT_EQ(done.state, JobState::done) << done.reason;
         EXPECT_GT(done.history_run, 0);
         files.insert(done.result_file);
@@ -688,9 +688,9 @@ TEST_F(Rigd, HalfLineConnectionsCannotLockOthersOut) {
         for (auto& h : idle) n += h->text.find(text) != std::string::npos;
         return n;
     };
-    while (count("\"kind\":\"busy\"") < 64 - 16 && std::chrono::steady_clock::now() - started < 900ms)
+    while (count(R"("kind":"busy")") < 64 - 16 && std::chrono::steady_clock::now() - started < 900ms)
         for (auto& h : idle) h->read_for(0ms);
-    EXPECT_EQ(count("\"kind\":\"busy\""), 64 - 16) << "one uid holds at most a quarter of the 64 connections";
+    EXPECT_EQ(count(R"("kind":"busy")"), 64 - 16) << "one uid holds at most a quarter of the 64 connections";
 
     // A client refused now is told why, by the library and by `rig`.
     auto c = client();

@@ -221,7 +221,7 @@ TEST(BoardFile, AnOpenocdBoardForAnUnknownChipMustNameItsConfig) {
 }
 
 TEST(BoardFile, AnAdapterSerialWithSpacesOrQuotesIsRefused) {
-    const auto msg = error_of(write_board("ocdsn", replace(openocd_board, "\"000683123456\"", "\"06 83\\\"x\"")));
+    const auto msg = error_of(write_board("ocdsn", replace(openocd_board, "\"000683123456\"", R"("06 83\"x")")));
     EXPECT_NE(msg.find("key 'probe.adapter_serial'"), std::string::npos) << msg;
 }
 

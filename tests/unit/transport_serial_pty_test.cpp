@@ -6,8 +6,8 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
-#include <cstdlib>
 #include <unistd.h>
+#include <cstdlib>
 
 #include <string>
 #include <vector>
