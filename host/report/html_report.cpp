@@ -6,7 +6,6 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <ranges>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -635,16 +634,18 @@ Result<std::string> render_html_report(const ReportInput& input, const ReportOpt
     // Every run, newest first per board, with what identifies and qualifies it.
     std::string rows;
     for (const auto& [board, bd] : boards)
-        for (const auto& run : std::views::reverse(bd.runs))
+        // The range-for modernize-loop-convert asks for needs std::views::reverse, which clang-tidy's
+        // clang 14 cannot compile with libstdc++ 12's <ranges>.
+        for (auto it = bd.runs.rbegin(); it != bd.runs.rend(); ++it)  // NOLINT(modernize-loop-convert): see above
             rows += fmt::format(
                 "<tr{}><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
                 "<td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                run.complete ? "" : " class=\"partial\"", html_escape(board), html_escape(run.run_uid),
-                commit_cell(o, run.commit), html_escape(run.commit_date), html_escape(run.started_at), run.repetitions,
-                run.benchmarks,
-                run.filter.empty() ? "<span class=\"note\">whole suite</span>"
-                                   : "<code>" + html_escape(run.filter) + "</code>",
-                board::to_string(run.unit), html_escape(run.source));
+                it->complete ? "" : " class=\"partial\"", html_escape(board), html_escape(it->run_uid),
+                commit_cell(o, it->commit), html_escape(it->commit_date), html_escape(it->started_at), it->repetitions,
+                it->benchmarks,
+                it->filter.empty() ? "<span class=\"note\">whole suite</span>"
+                                   : "<code>" + html_escape(it->filter) + "</code>",
+                board::to_string(it->unit), html_escape(it->source));
     if (!rows.empty())
         body += headings.add(2, "Runs", "runs") +
                 "<table class=\"runs\"><thead><tr><th>board</th><th>run id</th><th>commit</th><th>commit date</th>"

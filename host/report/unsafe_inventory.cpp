@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <ranges>
 #include <set>
 #include <sstream>
 
@@ -235,7 +234,8 @@ TrustedKind trusted_kind_of(const std::filesystem::path& relative_file) {
     // The deepest component decides: kernel/src/cells/mmio.rs would be mmio.
     std::vector<std::string> parts;
     for (const auto& p : relative_file) parts.push_back(p.stem().string());
-    for (const auto& part : std::views::reverse(parts)) {
+    std::reverse(parts.begin(), parts.end());  // deepest first
+    for (const auto& part : parts) {
         for (auto k : trusted_kinds) {
             if (k != TrustedKind::other && part == to_string(k)) return k;
         }
