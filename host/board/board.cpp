@@ -162,7 +162,7 @@ void refuse_unknown_keys(const toml::table& table, const Board& b, const std::st
     const auto allowed = keys_of(path, b);
     for (const auto& [key, node] : table) {
         const std::string name(key.str());
-        const std::string full = path.empty() ? name : path + "." + name;
+        const std::string full = path.empty() ? name : std::string(path).append(".").append(name);
         if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
             std::string list;
             for (const auto k : allowed) list.append(list.empty() ? "" : ", ").append(k);

@@ -56,7 +56,7 @@ fs::path from_env(const Environment& env, const std::string& value) { return env
 
 fs::path Locations::image_for(const std::string& firmware_package) const {
     if (images_are_build) return images.path / firmware_package;
-    const fs::path elf = images.path / (firmware_package + ".elf");
+    fs::path elf = images.path / (firmware_package + ".elf");
     if (!file_exists(elf) && file_exists(images.path / firmware_package)) return images.path / firmware_package;
     return elf;
 }
@@ -102,17 +102,16 @@ Result<Locations> resolve(const Environment& env) {
         l.history = {l.results_dir.path / "history.sqlite", "results folder"};
 
     const fs::path user_thresholds = config / "compare_thresholds.toml";
+    const bool user_has_thresholds = !config.empty() && file_exists(user_thresholds);
     if (auto v = variable(env, "RIG_THRESHOLDS"))
         l.thresholds = {from_env(env, *v), "RIG_THRESHOLDS"};
     else if (toml && toml->thresholds)
         l.thresholds = {*toml->thresholds, toml_origin};
-    else if (!config.empty() && file_exists(user_thresholds))
-        l.thresholds = {user_thresholds, "XDG_CONFIG_HOME"};
-    else if (l.checkout)
+    else if (l.checkout && !user_has_thresholds)
         l.thresholds = {*l.checkout / "config" / "compare_thresholds.toml", "checkout"};
-    else if (l.share_dir)
+    else if (l.share_dir && !user_has_thresholds)
         l.thresholds = {*l.share_dir / "config" / "compare_thresholds.toml", "installed"};
-    else
+    else  // the user's own file, or where it would be when there is no other
         l.thresholds = {user_thresholds, "XDG_CONFIG_HOME"};
 
     if (auto v = variable(env, "RIG_WORKTREES"))

@@ -15,7 +15,7 @@ constexpr std::size_t max_rows = 4096;
 // The next NUL-terminated field of `block`, or nullopt when there is none within max_field.
 std::optional<std::string_view> next_field(std::string_view& block) {
     const auto end = block.find('\0');
-    if (end == std::string_view::npos || end > max_field) return std::nullopt;
+    if (end > max_field) return std::nullopt;  // npos (no NUL at all) is past max_field too
     const auto field = block.substr(0, end);
     block.remove_prefix(end + 1);
     return field;

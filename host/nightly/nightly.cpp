@@ -295,7 +295,7 @@ public:
     }
     void add(std::size_t index, std::size_t board, CommitResult r) {
         std::lock_guard lock(results_mutex_);
-        results_.push_back({{index, board}, std::move(r)});
+        results_.emplace_back(std::pair{index, board}, std::move(r));
     }
     // Ordered by commit, then board, whatever order the threads finished in.
     std::vector<CommitResult> results() {
@@ -330,7 +330,7 @@ public:
             if (const auto cargo = cargo_so_far(build_log_); cargo.started)
                 s += fmt::format(", cargo started {} crate(s), the last {}", cargo.started, cargo.last);
         }
-        for (const auto& [board, what] : boards_) s += " | " + board + ": " + what;
+        for (const auto& [board, what] : boards_) s += fmt::format(" | {}: {}", board, what);
         return s;
     }
     std::chrono::steady_clock::time_point started() const { return started_; }
@@ -562,6 +562,7 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
             }
         }
         std::vector<const board::Board*> todo_boards;
+        todo_boards.reserve(todo.size());
         for (auto k : todo) todo_boards.push_back(&boards[k]);
         night.say(fmt::format("{}: building its firmware for {} (log: {})", where, packages_of(todo_boards),
                               build_log.string()));

@@ -234,9 +234,10 @@ TrustedKind trusted_kind_of(const std::filesystem::path& relative_file) {
     // The deepest component decides: kernel/src/cells/mmio.rs would be mmio.
     std::vector<std::string> parts;
     for (const auto& p : relative_file) parts.push_back(p.stem().string());
-    for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+    std::reverse(parts.begin(), parts.end());  // deepest first
+    for (const auto& part : parts) {
         for (auto k : trusted_kinds) {
-            if (k != TrustedKind::other && *it == to_string(k)) return k;
+            if (k != TrustedKind::other && part == to_string(k)) return k;
         }
     }
     return TrustedKind::other;

@@ -49,12 +49,10 @@ BenchmarkComparison compare_one(const Measurement& old_m, const Measurement& new
     }
 
     const bool beyond = std::abs(b.change_percent) > b.thresholds.percent && std::abs(b.change) > b.thresholds.absolute;
-    if (b.direction == Direction::same) {
-        b.verdict = Verdict::unchanged;
+    if (b.direction == Direction::same || (real && !beyond)) {
+        b.verdict = Verdict::unchanged;  // no change, or a real one within both thresholds
     } else if (!real) {
         b.verdict = Verdict::insignificant;
-    } else if (!beyond) {
-        b.verdict = Verdict::unchanged;
     } else {
         b.verdict = b.direction == Direction::slower ? Verdict::regression : Verdict::improvement;
     }

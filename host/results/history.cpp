@@ -3,6 +3,7 @@
 #include "host/results/run_identity.hpp"
 #include "host/results/summary_table.hpp"
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 #include <algorithm>
 #include <array>
@@ -551,7 +552,7 @@ Result<std::vector<SeriesPoint>> History::series(const std::string& board, const
     s->bind(1, board).bind(2, benchmark);
     std::vector<SeriesPoint> out;
     for (;;) {
-        auto row = s->step("history: cannot read the series of " + benchmark + " on " + board);
+        auto row = s->step(fmt::format("history: cannot read the series of {} on {}", benchmark, board));
         if (!row) return row.error();
         if (!*row) break;
         if (out.empty() || out.back().run_id != s->integer(0)) {

@@ -2,6 +2,7 @@
 
 #include "host/results/run_identity.hpp"
 
+#include <fmt/format.h>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -88,14 +89,14 @@ RunInfo read_context(const json& root) {
     } else if (unit == "instructions") {
         i.unit = board::CounterUnit::instructions;
     } else {
-        throw Bad{where + " '" + k("unit", "rig_counter_unit") + "' should be \"cycles\" or \"instructions\", got \"" +
-                  unit + "\""};
+        throw Bad{fmt::format(R"({} '{}' should be "cycles" or "instructions", got "{}")", where,
+                              k("unit", "rig_counter_unit"), unit)};
     }
     const std::string commit = string_at(context, k("firmware_commit", "rig_commit"), where, true);
     i.firmware_commit = canonical_commit(commit);
     if (i.firmware_commit.empty())
-        throw Bad{where + " '" + k("firmware_commit", "rig_commit") +
-                  "' should be a git commit (hex, maybe \"-dirty\") or \"unknown\", got \"" + commit + "\""};
+        throw Bad{fmt::format(R"({} '{}' should be a git commit (hex, maybe "-dirty") or "unknown", got "{}")", where,
+                              k("firmware_commit", "rig_commit"), commit)};
     const json& ns = member(context, k("ns_per_count", "rig_ns_per_count"), where);
     if (!ns.is_number() || !(ns.get<double>() > 0) || !std::isfinite(ns.get<double>()))
         throw Bad{where + " '" + k("ns_per_count", "rig_ns_per_count") + "' should be a positive number, got " +
@@ -151,12 +152,12 @@ RunReport parse(const json& root) {
         const std::string run_type = string_at(entry, "run_type", where, false);
         if (run_type == "aggregate") continue;  // mean, median, …: recomputed from the repetitions
         if (!run_type.empty() && run_type != "iteration")
-            throw Bad{where + " has run_type \"" + run_type + "\", expected \"iteration\" or \"aggregate\""};
+            throw Bad{fmt::format(R"({} has run_type "{}", expected "iteration" or "aggregate")", where, run_type)};
         if (entry.contains("error_occurred") && entry["error_occurred"] == true)
             throw Bad{where + " records an error: " + entry.value("error_message", std::string("(no message)"))};
         if (entry.contains(other))
-            throw Bad{where + " counts " + other + " but the file's unit is " + unit + ": units are never mixed"};
-        if (!entry.contains(unit)) throw Bad{where + " has no '" + unit + "' counter (the file's unit)"};
+            throw Bad{fmt::format("{} counts {} but the file's unit is {}: units are never mixed", where, other, unit)};
+        if (!entry.contains(unit)) throw Bad{fmt::format("{} has no '{}' counter (the file's unit)", where, unit)};
 
         const auto value = count_at(entry, unit, where, std::numeric_limits<std::uint32_t>::max());
         const auto overhead = count_at(entry, "overhead_subtracted", where, std::numeric_limits<std::uint32_t>::max());
@@ -172,8 +173,8 @@ RunReport parse(const json& root) {
                 const std::string suffix = "/" + std::to_string(param);
                 if (name.size() <= suffix.size() ||
                     name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
-                    throw Bad{where + " has payload_bytes " + std::to_string(param) + " but its name does not end in " +
-                              suffix};
+                    throw Bad{
+                        fmt::format("{} has payload_bytes {} but its name does not end in {}", where, param, suffix)};
                 m.name = name.substr(0, name.size() - suffix.size());
             }
             report.measurements.push_back(std::move(m));

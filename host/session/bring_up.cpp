@@ -5,6 +5,7 @@
 #include "host/session/hello_check.hpp"
 #include "host/util/hex.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <thread>
 #include <variant>
@@ -68,8 +69,7 @@ Result<protocol::Message> BringUp::receive(std::chrono::milliseconds timeout, st
             // Text instead of frames (another firmware, a wrong baud rate) is not silence: say what came.
             const std::string ms = std::to_string(timeout.count()) + " ms";
             if (auto unframed = link_->describe_unframed(); !unframed.empty())
-                return make_error(ErrorKind::timeout,
-                                  "no " + std::string(expected) + " within " + ms + ": " + unframed);
+                return make_error(ErrorKind::timeout, fmt::format("no {} within {}: {}", expected, ms, unframed));
             return make_error(ErrorKind::timeout, "the firmware sent nothing for " + ms + " (hung, or not running?)");
         }
         auto message = link_->next_message(std::min<transport::Timeout>(left, poll_interval));

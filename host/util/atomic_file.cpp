@@ -25,7 +25,7 @@ Result<void> write_file_atomically(const std::filesystem::path& target, std::str
     const int fd = ::mkstemp(temp.data());
     if (fd < 0) return os_error("cannot create a temporary file in", dir);
     const auto fail = [&](const std::string& what) {
-        const Error e = os_error(what, temp);
+        Error e = os_error(what, temp);
         ::close(fd);
         ::unlink(temp.c_str());
         return e;
@@ -39,12 +39,12 @@ Result<void> write_file_atomically(const std::filesystem::path& target, std::str
     if (::fchmod(fd, 0644) != 0) return fail("cannot set permissions of");
     if (::fsync(fd) != 0) return fail("cannot flush");
     if (::close(fd) != 0) {
-        const Error e = os_error("cannot close", temp);
+        Error e = os_error("cannot close", temp);
         ::unlink(temp.c_str());
         return e;
     }
     if (::rename(temp.c_str(), target.c_str()) != 0) {
-        const Error e = os_error("cannot rename into place", target);
+        Error e = os_error("cannot rename into place", target);
         ::unlink(temp.c_str());
         return e;
     }

@@ -117,7 +117,7 @@ bool ChildProcess::running() {
     return false;
 }
 
-void ChildProcess::signal(int signo) {
+void ChildProcess::signal(int signo) const {
     if (pid_ > 0) ::kill(pid_, signo);
 }
 
@@ -264,7 +264,10 @@ bool program_available(const std::string& program) {
     const char* path = std::getenv("PATH");
     std::istringstream dirs(path ? path : "/usr/bin:/bin");
     for (std::string dir; std::getline(dirs, dir, ':');) {
-        if (!dir.empty() && ::access((dir + "/" + program).c_str(), X_OK) == 0) return true;
+        if (dir.empty()) continue;
+        dir += '/';
+        dir += program;
+        if (::access(dir.c_str(), X_OK) == 0) return true;
     }
     return false;
 }

@@ -59,7 +59,7 @@ public:
     void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
 
     // Sends a signal to the child alone, without waiting (fault-injection tests kill QEMU mid-run).
-    void signal(int signo);
+    void signal(int signo) const;
 
 private:
     void spawn(int stdout_fd, int stderr_fd);

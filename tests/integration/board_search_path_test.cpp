@@ -27,6 +27,8 @@ public:
         else
             ::unsetenv(name);
     }
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
     ~ScopedEnv() {
         if (old_)
             ::setenv(name_, old_->c_str(), 1);

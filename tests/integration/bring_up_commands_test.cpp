@@ -147,7 +147,7 @@ struct GdbSession {
         argv.insert(argv.end(), elf.begin(), elf.end());
         return rig::util::run_program(argv, 30s);
     }
-    int interrupt() {
+    int interrupt() const {
         rig->signal(SIGINT);
         for (int i = 0; i < 100 && rig->running(); ++i) std::this_thread::sleep_for(50ms);
         return rig->exit_status().value_or(-1);

@@ -8,8 +8,8 @@
 #include "tests/integration/scratch_dir.hpp"
 
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <unistd.h>
+#include <csignal>
 
 #include <atomic>
 #include <filesystem>

@@ -234,6 +234,7 @@ TEST_F(CliOutputs, RunShowsAnUpdatingLineOnATerminal) {
     if (pid == 0) {
         ::setenv("TERM", "xterm", 1);
         std::vector<char*> argv;
+        argv.reserve(args.size() + 1);
         for (auto& a : args) argv.push_back(a.data());
         argv.push_back(nullptr);
         ::execv(argv[0], argv.data());

@@ -63,7 +63,7 @@ struct RigRun {
         args.insert(args.begin(), rig_binary.string());
         process = std::make_unique<rig::util::ChildProcess>(args, output);
     }
-    bool wait_for_output(const std::string& text, std::chrono::seconds timeout) {
+    bool wait_for_output(const std::string& text, std::chrono::seconds timeout) const {
         const auto deadline = std::chrono::steady_clock::now() + timeout;
         while (std::chrono::steady_clock::now() < deadline) {
             if (read_file(output).find(text) != std::string::npos) return true;
@@ -72,7 +72,7 @@ struct RigRun {
         }
         return false;
     }
-    int wait_exit() {
+    int wait_exit() const {
         const auto deadline = std::chrono::steady_clock::now() + 120s;
         while (process->running() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
         process->stop();

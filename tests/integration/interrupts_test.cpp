@@ -6,11 +6,12 @@
 #include "host/util/child_process.hpp"
 #include "tests/integration/scratch_dir.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <csignal>
 
 #include <filesystem>
 #include <fstream>
@@ -37,14 +38,14 @@ struct Rig {
         : output(dir / "rig-output.txt") {
         std::vector<std::string> argv;
         if (!env.empty()) {
-            argv.push_back("env");
+            argv.emplace_back("env");
             argv.insert(argv.end(), env.begin(), env.end());
         }
         argv.push_back(rig_binary.string());
         argv.insert(argv.end(), args.begin(), args.end());
         process = std::make_unique<rig::util::ChildProcess>(argv, output);
     }
-    bool wait_for_output(const std::string& text, std::chrono::seconds timeout) {
+    bool wait_for_output(const std::string& text, std::chrono::seconds timeout) const {
         const auto deadline = std::chrono::steady_clock::now() + timeout;
         while (std::chrono::steady_clock::now() < deadline) {
             if (read_file(output).find(text) != std::string::npos) return true;
@@ -54,7 +55,7 @@ struct Rig {
         return false;
     }
     // The exit status within `limit`, or nullopt (then it is killed: a rig that hangs fails).
-    std::optional<int> exit_within(std::chrono::milliseconds limit) {
+    std::optional<int> exit_within(std::chrono::milliseconds limit) const {
         const auto deadline = std::chrono::steady_clock::now() + limit;
         while (process->running() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
         if (process->running()) {
@@ -106,7 +107,7 @@ TEST(Interrupts, ADirectoryOrADeviceAsImageIsRefusedWithExit2) {
         ASSERT_TRUE(code) << image << ": still running after 5 s";
         EXPECT_EQ(*code, 2) << image << ": " << read_file(rig.output);
         EXPECT_NE(read_file(rig.output)
-                      .find("step load image: firmware image: " + image + ": not a regular file (" + what + ")"),
+                      .find(fmt::format("step load image: firmware image: {}: not a regular file ({})", image, what)),
                   std::string::npos)
             << read_file(rig.output);
     }
@@ -158,8 +159,10 @@ public:
         EXPECT_GE(fd_, 0);
         EXPECT_GE(::inotify_add_watch(fd_, dir.c_str(), IN_CREATE | IN_MOVED_TO), 0);
     }
+    CreatedFiles(const CreatedFiles&) = delete;
+    CreatedFiles& operator=(const CreatedFiles&) = delete;
     ~CreatedFiles() { ::close(fd_); }
-    std::vector<std::string> names() {
+    std::vector<std::string> names() const {
         std::vector<std::string> found;
         alignas(inotify_event) char buffer[16384];
         for (ssize_t n; (n = ::read(fd_, buffer, sizeof buffer)) > 0;) {

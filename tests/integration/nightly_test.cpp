@@ -193,7 +193,7 @@ TEST(Nightly, MeasuresTwoBoardsInParallelIntoOneHistory) {
         << out;
     EXPECT_NE(out.find("[1/1] "), std::string::npos) << out;
     EXPECT_NE(out.find(": firmware built in "), std::string::npos) << out;
-    EXPECT_EQ(out.find("\r"), std::string::npos) << "no status line when the output is not a terminal";
+    EXPECT_EQ(out.find('\r'), std::string::npos) << "no status line when the output is not a terminal";
     // Built once, for the one firmware package both boards use.
     std::size_t builds = 0;
     for (auto at = out.find(": building its firmware for qemu_mps2_an386 ("); at != std::string::npos;

@@ -21,7 +21,7 @@ const std::vector<std::string> dummy_adapter{"-c",    "adapter driver dummy", "-
 std::filesystem::path log_file(const std::string& test) {
     const auto dir = std::filesystem::temp_directory_path() / "rig_openocd_test";
     std::filesystem::create_directories(dir);
-    const auto file = dir / (test + ".log");
+    auto file = dir / (test + ".log");
     std::filesystem::remove(file);
     return file;
 }

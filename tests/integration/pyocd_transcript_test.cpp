@@ -68,8 +68,8 @@ std::vector<Step> load_transcript(const std::string& name) {
 // One connection, served from the transcript on its own thread.
 class ReplayServer {
 public:
-    explicit ReplayServer(std::vector<Step> steps) : steps_(std::move(steps)) {
-        listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    explicit ReplayServer(std::vector<Step> steps)
+        : steps_(std::move(steps)), listener_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
         sockaddr_in address{};
         address.sin_family = AF_INET;
         address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -81,6 +81,8 @@ public:
         port_ = ntohs(address.sin_port);
         thread_ = std::thread([this] { serve(); });
     }
+    ReplayServer(const ReplayServer&) = delete;
+    ReplayServer& operator=(const ReplayServer&) = delete;
     ~ReplayServer() {
         ::shutdown(listener_, SHUT_RDWR);
         if (thread_.joinable()) thread_.join();

@@ -212,7 +212,7 @@ TEST(ReportChromium, EveryChartRendersInHeadlessChromium) {
                                             "--virtual-time-budget=10000",
                                             "--window-size=1280,2000"};
     auto dom_argv = chromium;
-    dom_argv.push_back("--dump-dom");
+    dom_argv.emplace_back("--dump-dom");
     dom_argv.push_back("file://" + html.string());
     auto dom = rig::util::run_captured(dom_argv, dir / "dom.txt", std::chrono::seconds(120));
     ASSERT_TRUE(dom.ok) << dom.status << ": " << dom.output.substr(0, 2000);
@@ -245,7 +245,7 @@ TEST(ReportChromium, EveryChartRendersInHeadlessChromium) {
         broken.insert(broken.rfind("</body>"), "<script>no_such_function();</script>");
         std::ofstream(dir / "broken.html") << broken;
         auto argv = chromium;
-        argv.push_back("--dump-dom");
+        argv.emplace_back("--dump-dom");
         argv.push_back("file://" + (dir / "broken.html").string());
         auto b = rig::util::run_captured(argv, dir / "broken.txt", std::chrono::seconds(120));
         ASSERT_TRUE(b.ok) << b.status;

@@ -212,8 +212,8 @@ TEST_F(Rigd, ThirtyParallelSubmitsAreThirtyRuns) {
         clients.emplace_back([&, i] { submitted[i] = submit(i % 2 ? "qemu_b" : "qemu_a", 1, filters[i % 3]); });
     for (auto& t : clients) t.join();
     std::set<std::string> files;
-    for (std::size_t i = 0; i < submitted.size(); ++i) {
-        const Job done = wait_for(submitted[i].id);
+    for (const auto& job : submitted) {
+        const Job done = wait_for(job.id);
         ASSERT_EQ(done.state, JobState::done) << done.reason;
         EXPECT_GT(done.history_run, 0);
         files.insert(done.result_file);
@@ -240,7 +240,7 @@ TEST_F(Rigd, ThirtyParallelSubmitsAreThirtyRuns) {
 // A qemu-system-arm first on PATH that fails while `broken` exists, else runs the real one: a
 // board whose emulator cannot start, then can.
 fs::path flaky_qemu(const fs::path& dir, const fs::path& broken) {
-    const fs::path bin = dir / "flaky-bin";
+    fs::path bin = dir / "flaky-bin";
     fs::create_directories(bin);
     const auto real = rig::util::run_program({"sh", "-c", "command -v qemu-system-arm"}, 5s).out;
     std::ofstream(bin / "qemu-system-arm") << "#!/bin/sh\nif [ -e '" << broken.string()
@@ -648,6 +648,8 @@ struct HalfLine {
         connected = ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
         if (connected) (void)!::send(fd, "{\"v\":1,", 7, MSG_NOSIGNAL);
     }
+    HalfLine(const HalfLine&) = delete;
+    HalfLine& operator=(const HalfLine&) = delete;
     ~HalfLine() { ::close(fd); }
     // Takes what rigd sent within `timeout` (until it closes); `text` holds all of it.
     const std::string& read_for(std::chrono::milliseconds timeout) {
@@ -686,9 +688,9 @@ TEST_F(Rigd, HalfLineConnectionsCannotLockOthersOut) {
         for (auto& h : idle) n += h->text.find(text) != std::string::npos;
         return n;
     };
-    while (count("\"kind\":\"busy\"") < 64 - 16 && std::chrono::steady_clock::now() - started < 900ms)
+    while (count(R"("kind":"busy")") < 64 - 16 && std::chrono::steady_clock::now() - started < 900ms)
         for (auto& h : idle) h->read_for(0ms);
-    EXPECT_EQ(count("\"kind\":\"busy\""), 64 - 16) << "one uid holds at most a quarter of the 64 connections";
+    EXPECT_EQ(count(R"("kind":"busy")"), 64 - 16) << "one uid holds at most a quarter of the 64 connections";
 
     // A client refused now is told why, by the library and by `rig`.
     auto c = client();

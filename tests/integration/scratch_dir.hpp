@@ -13,13 +13,16 @@ namespace rig::test_support {
 
 class ScratchDirs {
 public:
+    ScratchDirs() = default;
+    ScratchDirs(const ScratchDirs&) = delete;
+    ScratchDirs& operator=(const ScratchDirs&) = delete;
     ~ScratchDirs() {
         if (std::getenv("RIG_KEEP_TEST_FILES")) return;
         std::error_code ignored;
         for (const auto& dir : dirs_) std::filesystem::remove_all(dir, ignored);
     }
     std::filesystem::path make(const std::string& prefix, const std::string& name) {
-        const auto dir = std::filesystem::temp_directory_path() / (prefix + name + "_" + std::to_string(::getpid()));
+        auto dir = std::filesystem::temp_directory_path() / (prefix + name + "_" + std::to_string(::getpid()));
         std::filesystem::remove_all(dir);
         std::filesystem::create_directories(dir);
         dirs_.push_back(dir);

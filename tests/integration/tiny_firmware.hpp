@@ -45,7 +45,7 @@ inline std::filesystem::path write_tiny_firmware(const std::filesystem::path& di
     put32(84 + 0, 0x2040'0000);  // initial SP: top of RAM
     put32(84 + 4, 0x9);          // reset vector: the Thumb code at 0x8
     std::copy(code.begin(), code.end(), elf.begin() + 84 + 8);
-    const auto file = dir / name;
+    auto file = dir / name;
     std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(elf.data()), elf.size());
     return file;
 }

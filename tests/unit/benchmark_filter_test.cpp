@@ -27,7 +27,7 @@ std::vector<std::string> rig_names() {
     for (const char* name :
          {"mmio/raw_write_read", "mmio/raw_modify", "mmio/typed_modify", "mmio_c/raw_modify", "irq/sw_to_handler",
           "irq/sw_to_bottom_half", "irq_c/sw_to_handler", "irq/host_to_bottom_half"})
-        names.push_back(name);
+        names.emplace_back(name);
     for (const char* name : {"alloc/grant", "userbuf/copy_in", "userbuf/copy_out"}) sized(name);
     return names;
 }

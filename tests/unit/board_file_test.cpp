@@ -39,7 +39,7 @@ fs::path write_board(const std::string& name, std::string text) {
     const auto dir = fs::temp_directory_path() / "rig_board_test";
     fs::create_directories(dir);
     for (auto at = text.find("NAME"); at != std::string::npos; at = text.find("NAME")) text.replace(at, 4, name);
-    const auto file = dir / (name + ".toml");
+    auto file = dir / (name + ".toml");
     std::ofstream(file) << text;
     return file;
 }
@@ -221,7 +221,7 @@ TEST(BoardFile, AnOpenocdBoardForAnUnknownChipMustNameItsConfig) {
 }
 
 TEST(BoardFile, AnAdapterSerialWithSpacesOrQuotesIsRefused) {
-    const auto msg = error_of(write_board("ocdsn", replace(openocd_board, "\"000683123456\"", "\"06 83\\\"x\"")));
+    const auto msg = error_of(write_board("ocdsn", replace(openocd_board, "\"000683123456\"", R"("06 83\"x")")));
     EXPECT_NE(msg.find("key 'probe.adapter_serial'"), std::string::npos) << msg;
 }
 

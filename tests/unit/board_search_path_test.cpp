@@ -15,7 +15,7 @@ using rig::board::search_path_from;
 const fs::path repo_boards = fs::path(RIG_SOURCE_DIR) / "boards";
 
 fs::path fresh_dir(const std::string& name) {
-    const auto dir = fs::temp_directory_path() / ("rig_search_path_test_" + name);
+    auto dir = fs::temp_directory_path() / ("rig_search_path_test_" + name);
     fs::remove_all(dir);
     fs::create_directories(dir);
     return dir;

@@ -31,7 +31,7 @@ protected:
     }
     // A checkout as the rig recognises one, with a build tree holding the program.
     fs::path make_checkout() {
-        const fs::path c = root_ / "checkout";
+        fs::path c = root_ / "checkout";
         fs::create_directories(c / "boards");
         write(c / "firmware" / "Cargo.toml", "");
         write(c / "host" / "CMakeLists.txt", "");

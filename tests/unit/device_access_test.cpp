@@ -44,7 +44,7 @@ TEST(DeviceAccess, ARootOnlyUsbNodeNeedsTheUdevRules) {
 
 fs::path fake_usb_device(const fs::path& sysfs, const std::string& name, const std::string& vendor,
                          const std::string& product, const std::string& serial, int bus, int device) {
-    const auto dir = sysfs / name;
+    auto dir = sysfs / name;
     fs::create_directories(dir);
     std::ofstream(dir / "idVendor") << vendor << "\n";
     std::ofstream(dir / "idProduct") << product << "\n";

@@ -173,6 +173,8 @@ struct TempDir {
         if (!::mkdtemp(name.data())) throw std::runtime_error("mkdtemp failed");
         path = name;
     }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
     ~TempDir() {
         std::error_code ec;
         std::filesystem::remove_all(path, ec);

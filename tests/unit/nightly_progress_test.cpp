@@ -50,6 +50,7 @@ TEST(NightlyProgress, LinesFromManyThreadsStayWhole) {
     ASSERT_NE(f, nullptr);
     ProgressPrinter p(f, false);
     std::vector<std::thread> threads;
+    threads.reserve(4);
     for (int t = 0; t < 4; ++t)
         threads.emplace_back([&, t] {
             for (int n = 0; n < 200; ++n) p.line(std::string(60, static_cast<char>('a' + t)));

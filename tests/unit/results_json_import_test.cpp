@@ -159,7 +159,7 @@ TEST(JsonImport, OddInputsGiveErrorsNotCrashes) {
     // Strings, not c_str() of a temporary: that one is freed before the loop body runs (ASan).
     const std::string deep(100000, '[');
     for (const std::string& text : std::initializer_list<std::string>{
-             "", "null", "[]", "{}", "\"x\"", "{\"context\": null}", "{\"context\": {\"rig_board\": 5}}",
-             "{\"context\": {}, \"benchmarks\": []}", deep})
+             "", "null", "[]", "{}", R"("x")", R"({"context": null})", R"({"context": {"rig_board": 5}})",
+             R"({"context": {}, "benchmarks": []})", deep})
         EXPECT_FALSE(parse_gbench_json(text)) << text.substr(0, 80);
 }

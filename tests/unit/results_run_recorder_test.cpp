@@ -41,6 +41,7 @@ RunReport report_of(const std::string& board, int n) {
 int record_many(const std::filesystem::path& dir, const std::string& who, int threads, int per_writer) {
     std::atomic<int> failures{0};
     std::vector<std::thread> writers;
+    writers.reserve(static_cast<std::size_t>(threads));
     for (int t = 0; t < threads; ++t)
         writers.emplace_back([&, t] {
             for (int n = 0; n < per_writer; ++n) {

@@ -34,6 +34,7 @@ std::vector<SeriesPoint> noisy(const std::vector<double>& means, double sd, unsi
     std::vector<SeriesPoint> out;
     for (std::size_t i = 0; i < means.size(); ++i) {
         std::vector<std::uint32_t> s;
+        s.reserve(9);
         for (int k = 0; k < 9; ++k) s.push_back(static_cast<std::uint32_t>(std::lround(means[i] + noise(rng))));
         out.push_back(point(static_cast<int>(i), s, CounterUnit::cycles));
     }

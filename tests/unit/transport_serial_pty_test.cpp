@@ -6,8 +6,8 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
-#include <stdlib.h>
 #include <unistd.h>
+#include <cstdlib>
 
 #include <string>
 #include <vector>
@@ -19,15 +19,16 @@ using rig::transport::SerialPort;
 
 class Pty {
 public:
-    Pty() {
-        master_ = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    Pty() : master_(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) {
         if (master_ < 0 || ::grantpt(master_) != 0 || ::unlockpt(master_) != 0)
             throw std::runtime_error("cannot create a pseudo-terminal pair");
         slave_path_ = ::ptsname(master_);
     }
+    Pty(const Pty&) = delete;
+    Pty& operator=(const Pty&) = delete;
     ~Pty() { close_master(); }
     const std::string& slave_path() const { return slave_path_; }
-    void write(const std::vector<std::uint8_t>& bytes) {
+    void write(const std::vector<std::uint8_t>& bytes) const {
         ASSERT_EQ(::write(master_, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
     }
     // Everything that arrives within `wait`, up to `want` bytes.
