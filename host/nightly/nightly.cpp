@@ -103,10 +103,6 @@ std::vector<std::string> lines_of(const std::string& text) {
     return out;
 }
 
-void say(const NightlyOptions& o, const std::string& line) {
-    if (o.print) o.print(line);
-}
-
 // The firmware packages of the boards to measure, for cargo's -p and the progress line.
 std::string packages_of(const std::vector<const board::Board*>& boards) {
     std::set<std::string> packages;

@@ -220,13 +220,16 @@ fn preemption_bottom_half<P: Platform>(line: u32) -> Option<u32> {
 /// the timer stopped it).
 pub const PREEMPTION_ROUNDS: usize = 3;
 
+/// One scheduler round of the preemption check: the process chosen and how its step ended.
+pub type PreemptionRound = (u32, Option<Result<Syscall, ProcessFault>>);
+
 /// The boot-time preemption check: the preemption line (`None`: the board has no preemption
 /// timer, nothing ran) and per scheduler round the process chosen and how its step ended. Each
 /// round starts the time slice, steps the chosen process, then stops the timer and runs the
 /// bottom half, as a kernel loop would.
 pub fn preemption_check<B: UserspaceKernelBoundary, P: Platform>(
     fixture: &mut Fixture<B, P>,
-) -> Option<(u32, [(u32, Option<Result<Syscall, ProcessFault>>); PREEMPTION_ROUNDS])> {
+) -> Option<(u32, [PreemptionRound; PREEMPTION_ROUNDS])> {
     let line = P::PREEMPTION_IRQ?;
     let Fixture { boundary, preempt_pair, scheduler_preempt, .. } = fixture;
     until_yielded(boundary, &mut preempt_pair[1]);
