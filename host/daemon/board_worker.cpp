@@ -15,11 +15,11 @@ FailureClass classify_failure(const std::string& step, ErrorKind kind) {
     using session::Step;
     using session::to_string;
     if (kind == ErrorKind::cancelled) return {"cancelled", BoardVerdict::unknown};
+    if (step.empty() || step == to_string(Step::load_image)) return {"image error", BoardVerdict::unknown};
     // A request the image cannot serve (a filter that matches none of its benchmarks, found at
     // check image since protocol 4): the board is fine.
     if (kind == ErrorKind::invalid_argument) return {"bad request", BoardVerdict::works};
-    if (step.empty() || step == to_string(Step::load_image) || step == to_string(Step::check_image))
-        return {"image error", BoardVerdict::unknown};
+    if (step == to_string(Step::check_image)) return {"image error", BoardVerdict::unknown};
     if (step == to_string(Step::start_probe) || step == to_string(Step::connect_uart))
         return {"probe error", BoardVerdict::broken};
     if (step == to_string(Step::flash)) return {"flash error", BoardVerdict::broken};

@@ -136,6 +136,11 @@ TEST(DaemonWorker, ClassifiesFailuresByStep) {
     EXPECT_EQ(classify_failure("collect", rig::ErrorKind::timeout).failure, "benchmark failure");
     EXPECT_EQ(classify_failure("collect", rig::ErrorKind::timeout).verdict, BoardVerdict::works);
     EXPECT_EQ(classify_failure("load image", rig::ErrorKind::not_found).verdict, BoardVerdict::unknown);
+    // An unreadable image is an image error even when the file check calls it invalid; a filter
+    // that matches none of the image's benchmarks (found at check image) is a bad request.
+    EXPECT_EQ(classify_failure("load image", rig::ErrorKind::invalid_argument).failure, "image error");
+    EXPECT_EQ(classify_failure("check image", rig::ErrorKind::invalid_argument).failure, "bad request");
+    EXPECT_EQ(classify_failure("check image", rig::ErrorKind::malformed).failure, "image error");
 }
 
 TEST(DaemonServer, TrustsItsOwnUserAndRootOnly) {
