@@ -5,8 +5,6 @@
 #include "host/util/child_process.hpp"
 #include "tests/integration/scratch_dir.hpp"
 
-#include "host/protocol/messages.hpp"
-
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <poll.h>
