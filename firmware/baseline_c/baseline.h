@@ -5,6 +5,7 @@
 #ifndef RIG_BASELINE_H
 #define RIG_BASELINE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* The payload sizes of the cell benchmarks. */
@@ -32,14 +33,21 @@ struct rig_c_region {
 };
 
 enum rig_c_protection { RIG_C_OFF, RIG_C_ON, RIG_C_REFUSED };
-enum rig_c_state { RIG_C_READY, RIG_C_YIELDED, RIG_C_EXITED, RIG_C_FAULTED };
+/* YIELDED is 0, as kernel::process::State::Yielded: every step tests for it first. */
+enum rig_c_state { RIG_C_YIELDED, RIG_C_READY, RIG_C_EXITED, RIG_C_FAULTED };
+
+/* What switch_to_user loads and saves (kernel::process::StoredState): r4-r11 and the address of
+ * the stacked exception frame, side by side so that one pointer hands both over. */
+struct rig_c_stored {
+    uint32_t registers[8];
+    uint32_t stack_pointer;
+};
 
 struct rig_c_process {
     uint32_t id;
     uint32_t *memory; /* stack and data */
     uint32_t words;
-    uint32_t frame;   /* word index of the stacked exception frame */
-    uint32_t registers[8];
+    struct rig_c_stored stored;
     uint32_t state;
     uint32_t has_upcall, upcall_function, upcall_userdata;
     uint32_t has_pending, pending[3];
@@ -54,14 +62,16 @@ struct rig_c_process {
 #define RIG_C_UNISOLATED 0xFFFFFFFEu
 #define RIG_C_REFUSED 0xFFFFFFFDu
 
-/* What a step ended in: a syscall (number = r0, args = r1-r3), a fault (number = exception
- * number, 0 for a bad stack pointer; args = pc, fault status), a refused layout, or no process
- * to run. */
+/* What a step ended in: a syscall (number = r0, carried out; pc and status are not set), a
+ * fault (number = exception number, 0 for a bad stack pointer; pc, fault status), a refused
+ * layout, or no process to run. Four words, as the Rust step's Result<SyscallKind,
+ * ProcessFault>, of which a syscall writes two, as Rust's does. */
 enum rig_c_outcome_kind { RIG_C_SYSCALL, RIG_C_FAULT, RIG_C_LAYOUT, RIG_C_NONE };
 struct rig_c_outcome {
     uint32_t kind;
     uint32_t number;
-    uint32_t args[3];
+    uint32_t pc;
+    uint32_t status;
 };
 
 /* Two processes taking turns (ctx_c/process_switch); last = index run last, 0xFFFFFFFF none. */

@@ -6,7 +6,7 @@
  * the stack pointer it came back with, decode its syscall from the stacked frame, carry it out,
  * write the answer into the stacked r0. The processes are the Rust ones (their code lies in the
  * image's process-code section; their memory is laid out and aligned the same way); only the
- * kernel is C. The crossing is the same asm: `switch_to_user` below is the Rust one's seven
+ * kernel is C. The crossing is the same asm: `switch_to_user` below is the Rust one's eight
  * instructions, and its `svc` goes to the image's one SVC handler (there is one vector table),
  * which only flips privilege and stack. So the two kernels' rows differ by what each compiler
  * made of the kernel's logic, nothing else.
@@ -47,7 +47,8 @@ enum { CMD_PROCESS_ID, CMD_ALLOWED_LENGTH, CMD_ECHO, CMD_ARGUMENT };
 
 /* The Rust mirror (c_baseline::CProcess, COutcome) asserts the same sizes. */
 _Static_assert(sizeof(struct rig_c_process) == 128, "struct rig_c_process changed: update c_baseline::CProcess");
-_Static_assert(sizeof(struct rig_c_outcome) == 20, "struct rig_c_outcome changed: update c_baseline::COutcome");
+_Static_assert(sizeof(struct rig_c_outcome) == 16, "struct rig_c_outcome changed: update c_baseline::COutcome");
+_Static_assert(offsetof(struct rig_c_stored, stack_pointer) == 32, "switch_to_user reads it at #32");
 _Static_assert(RIG_C_UNISOLATED == 0xFFFFFFFEu && RIG_C_REFUSED == 0xFFFFFFFDu, "kernel::process::domain");
 
 static uint32_t reconfigurations;
@@ -62,24 +63,26 @@ void rig_c_process_init(struct rig_c_process *p, uint32_t id, uint32_t *memory, 
     fresh.memory = memory;
     fresh.words = words;
     fresh.domain = RIG_C_UNISOLATED;
-    fresh.frame = words - FRAME_WORDS;
-    for (uint32_t i = fresh.frame; i < words; i++) memory[i] = 0;
-    memory[fresh.frame + FRAME_LR] = 0xFFFFFFFFu;
-    memory[fresh.frame + FRAME_PC] = entry & ~1u;
-    memory[fresh.frame + 7] = 1u << 24; /* xPSR: Thumb */
+    fresh.state = RIG_C_READY;
+    uint32_t frame = words - FRAME_WORDS;
+    for (uint32_t i = frame; i < words; i++) memory[i] = 0;
+    memory[frame + FRAME_LR] = 0xFFFFFFFFu;
+    memory[frame + FRAME_PC] = entry & ~1u;
+    memory[frame + 7] = 1u << 24; /* xPSR: Thumb */
+    fresh.stored.stack_pointer = (uint32_t)(memory + frame);
     *p = fresh;
 }
 
-/* Enters the process whose frame is at user_stack until its next svc; returns its stack
+/* Enters the process whose stored state is `stored` until its next svc; returns its stack
  * pointer then. The Rust `switch_to_user`, instruction for instruction. */
-__attribute__((naked)) static uint32_t *switch_to_user(uint32_t *user_stack __attribute__((unused)),
-                                                       uint32_t *registers __attribute__((unused))) {
+__attribute__((naked)) static uint32_t *switch_to_user(struct rig_c_stored *stored __attribute__((unused))) {
     __asm__ volatile(
         "push {r4-r12, lr}\n"
-        "msr psp, r0\n"
-        "ldmia r1, {r4-r11}\n"
+        "ldr r1, [r0, #32]\n"
+        "msr psp, r1\n"
+        "ldmia r0, {r4-r11}\n"
         "svc 0xff\n"
-        "stmia r1, {r4-r11}\n"
+        "stmia r0, {r4-r11}\n"
         "mrs r0, psp\n"
         "pop {r4-r12, pc}\n");
 }
@@ -122,7 +125,7 @@ __attribute__((noinline)) static int set_up(const struct rig_c_process *p) {
 /* The process came back with a stack pointer outside its memory: a fault the handler recorded
  * (cleared here), or its own doing. It is stopped. */
 __attribute__((noinline, cold)) static struct rig_c_outcome stopped(struct rig_c_process *p) {
-    struct rig_c_outcome out = {RIG_C_FAULT, 0, {0, 0, 0}};
+    struct rig_c_outcome out = {RIG_C_FAULT, 0, 0, 0};
     uint32_t number = rig_boundary.fault_number;
     if (number != 0) {
         rig_boundary.fault_number = 0;
@@ -130,8 +133,8 @@ __attribute__((noinline, cold)) static struct rig_c_outcome stopped(struct rig_c
         SCB_CFSR = cfsr;
         SCB_HFSR = HFSR_FORCED;
         out.number = number;
-        out.args[0] = rig_boundary.fault_pc;
-        out.args[1] = cfsr | forced;
+        out.pc = rig_boundary.fault_pc;
+        out.status = cfsr | forced;
     }
     p->state = RIG_C_FAULTED;
     return out;
@@ -140,7 +143,7 @@ __attribute__((noinline, cold)) static struct rig_c_outcome stopped(struct rig_c
 static inline void deliver_upcall(struct rig_c_process *p) {
     if (p->state != RIG_C_YIELDED || !p->has_upcall || !p->has_pending) return;
     p->has_pending = 0;
-    uint32_t *frame = p->memory + p->frame;
+    uint32_t *frame = p->memory + (p->stored.stack_pointer - (uint32_t)p->memory) / 4u;
     frame[FRAME_LR] = frame[FRAME_PC] | 1u;
     frame[FRAME_PC] = p->upcall_function & ~1u;
     frame[0] = p->pending[0];
@@ -164,15 +167,16 @@ struct rig_c_outcome rig_c_step(struct rig_c_process *p) {
     deliver_upcall(p);
     if (rig_boundary.entered != p->domain && set_up(p) != 0) {
         p->state = RIG_C_FAULTED;
-        return (struct rig_c_outcome){RIG_C_LAYOUT, 0, {0, 0, 0}};
+        return (struct rig_c_outcome){RIG_C_LAYOUT, 0, 0, 0};
     }
-    uint32_t *sp = switch_to_user(p->memory + p->frame, p->registers);
+    uint32_t *sp = switch_to_user(&p->stored);
     uint32_t offset = (uint32_t)sp - (uint32_t)p->memory;
     uint32_t index = offset / 4u;
     if ((offset & 3u) != 0 || index + FRAME_WORDS > p->words) return stopped(p);
-    p->frame = index;
+    p->stored.stack_pointer = (uint32_t)sp;
     uint32_t *frame = p->memory + index;
-    uint32_t number = frame[0], a1 = frame[1], a2 = frame[2], a3 = frame[3];
+    /* The arguments are read in the arms that use them, as Rust's Syscall::decode does. */
+    uint32_t number = frame[0];
     uint32_t answer;
     switch (number) {
     case SYS_NULL:
@@ -183,19 +187,20 @@ struct rig_c_outcome rig_c_step(struct rig_c_process *p) {
         answer = 0;
         break;
     case SYS_SUBSCRIBE:
-        if (a1 == 0) {
+        if (frame[1] == 0) {
             p->has_upcall = 1;
-            p->upcall_function = a2;
-            p->upcall_userdata = a3;
+            p->upcall_function = frame[2];
+            p->upcall_userdata = frame[3];
             answer = 0;
         } else {
             answer = EINVAL;
         }
         break;
     case SYS_COMMAND:
-        answer = command(p, a1, a2);
+        answer = command(p, frame[1], frame[2]);
         break;
     case SYS_ALLOW: {
+        uint32_t a1 = frame[1], a2 = frame[2];
         uint32_t start = (uint32_t)p->memory, bytes = p->words * 4u;
         if (a1 >= start && a1 - start <= bytes && a2 <= bytes - (a1 - start)) {
             p->has_allowed = 1;
@@ -216,7 +221,12 @@ struct rig_c_outcome rig_c_step(struct rig_c_process *p) {
         break;
     }
     frame[FRAME_R0] = answer;
-    return (struct rig_c_outcome){RIG_C_SYSCALL, number, {a1, a2, a3}};
+    /* pc and status are left unset, as Rust's Ok(kind) sets two words (C11 6.2.6.1p6: a
+     * structure's value is never a trap representation, so returning it is defined). */
+    struct rig_c_outcome out;
+    out.kind = RIG_C_SYSCALL;
+    out.number = number;
+    return out;
 }
 
 struct rig_c_outcome rig_c_run_next(struct rig_c_pair *pair) {
@@ -229,5 +239,5 @@ struct rig_c_outcome rig_c_run_next(struct rig_c_pair *pair) {
             return rig_c_step(&pair->processes[k]);
         }
     }
-    return (struct rig_c_outcome){RIG_C_NONE, 0, {0, 0, 0}};
+    return (struct rig_c_outcome){RIG_C_NONE, 0, 0, 0};
 }

@@ -10,6 +10,8 @@
 
 #![allow(unsafe_code)]
 
+use core::mem::MaybeUninit;
+
 use kernel::memory_protection::{LayoutError, Region, covering};
 use kernel::process::domain;
 
@@ -128,10 +130,10 @@ const C_REFUSED: u32 = 2;
 
 /// `enum rig_c_state`.
 pub mod c_state {
+    /// Stopped at a `yield` (0, as `kernel::process::State::Yielded`).
+    pub const YIELDED: u32 = 0;
     /// Runs when scheduled.
-    pub const READY: u32 = 0;
-    /// Stopped at a `yield`.
-    pub const YIELDED: u32 = 1;
+    pub const READY: u32 = 1;
     /// Called `exit`.
     pub const EXITED: u32 = 2;
     /// Stopped by the kernel.
@@ -152,14 +154,36 @@ pub mod c_outcome {
 
 /// What a C kernel step ended in (`struct rig_c_outcome`).
 #[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub struct COutcome {
     /// `c_outcome::*`.
     pub kind: u32,
     /// Syscall number or exception number.
     pub number: u32,
-    /// r1-r3 of a syscall; pc and status of a fault.
-    pub args: [u32; 3],
+    /// A fault's stacked PC and fault status. The C code leaves them unwritten after a syscall,
+    /// as Rust's `Ok(SyscallKind)` writes two words of its four, so they are read only through
+    /// `fault`.
+    fault: MaybeUninit<[u32; 2]>,
+}
+
+impl COutcome {
+    /// A fault's stacked PC and fault status (`None` for any other outcome).
+    pub fn fault(&self) -> Option<(u32, u32)> {
+        (self.kind == c_outcome::FAULT).then(|| {
+            // SAFETY: kernel.c's `stopped`, the only place that returns RIG_C_FAULT, writes the
+            // whole struct.
+            let [pc, status] = unsafe { self.fault.assume_init() };
+            (pc, status)
+        })
+    }
+}
+
+/// `struct rig_c_stored`: what `switch_to_user` loads and saves.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+struct CStored {
+    registers: [u32; 8],
+    stack_pointer: u32,
 }
 
 /// A process of the C kernel path (`struct rig_c_process`): created here, run only by C.
@@ -173,8 +197,7 @@ pub struct CProcess {
     id: u32,
     memory: *mut u32,
     words: u32,
-    frame: u32,
-    registers: [u32; 8],
+    stored: CStored,
     state: u32,
     has_upcall: u32,
     upcall_function: u32,
@@ -256,7 +279,7 @@ impl CProcess {
 
 // The C side asserts the same sizes and domain values (kernel.c).
 #[cfg(target_pointer_width = "32")]
-const _: () = assert!(size_of::<CProcess>() == 128 && size_of::<COutcome>() == 20);
+const _: () = assert!(size_of::<CProcess>() == 128 && size_of::<COutcome>() == 16);
 const _: () = assert!(domain::UNISOLATED == 0xFFFF_FFFE && domain::REFUSED == 0xFFFF_FFFD);
 
 /// Two C-kernel processes taking turns (`struct rig_c_pair`).

@@ -58,7 +58,7 @@ pub extern "C" fn userbuf_app<B: UserspaceKernelBoundary>() -> ! {
 /// Spins without ever yielding on its own: only the preemption timer gets the processor back
 /// (`ctx/preempt`). After `SPIN_BOUND` iterations — a thousand time slices and more on every
 /// board — it gives up and exits, so a kernel that failed to preempt it reports that (an exit
-/// instead of `Syscall::Preempted`) instead of hanging.
+/// instead of `SyscallKind::Preempted`) instead of hanging.
 pub extern "C" fn spin_app<B: UserspaceKernelBoundary>() -> ! {
     loop {
         for i in 0..SPIN_BOUND {

@@ -16,7 +16,7 @@
 //! - `ctx/preempt`: a process spins without yielding; the board's preemption timer interrupts
 //!   it. From the top half's counter read (the interrupt handler's third instruction) to the
 //!   kernel's read after: the handler takes the processor back to the kernel, `step` returns
-//!   `Syscall::Preempted`, the scheduler picks the other process (a yielding one, MPU off, as in
+//!   `SyscallKind::Preempted`, the scheduler picks the other process (a yielding one, MPU off, as in
 //!   `ctx/process_switch`), switch, it runs to its next `yield`. The timer's bottom half (stop
 //!   it, clear its interrupt) runs after the region.
 //! - `syscall/null_mpu`, `ctx/process_switch_mpu`: the first two with isolated processes. The
@@ -37,7 +37,7 @@ use core::sync::atomic::{Ordering, compiler_fence};
 use kernel::harness::{Counter, Sampler};
 use kernel::interrupts::{InterruptController, service_pending};
 use kernel::process::{Process, ProcessFault, UserspaceKernelBoundary, step};
-use kernel::syscall::Syscall;
+use kernel::syscall::SyscallKind;
 use kernel::syscall::number;
 
 use crate::{Fixture, Platform, apps};
@@ -49,7 +49,7 @@ pub fn null<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
 ) -> Option<u32> {
     let Fixture { boundary, null_app, .. } = fixture;
     match sampler.measure(|| step(boundary, null_app)) {
-        (count, Ok(Syscall::Null)) => Some(count),
+        (count, Ok(SyscallKind::Null)) => Some(count),
         (_, other) => panic!("null app: expected a null syscall, got {other:?}"),
     }
 }
@@ -62,7 +62,7 @@ pub fn null_mpu<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
     let Fixture { boundary, null_mpu_app, .. } = fixture;
     step(boundary, null_mpu_app).ok()?; // the MPU holds its regions before the sample
     match sampler.measure(|| step(boundary, null_mpu_app)) {
-        (count, Ok(Syscall::Null)) => Some(count),
+        (count, Ok(SyscallKind::Null)) => Some(count),
         (_, other) => panic!("isolated null app: expected a null syscall, got {other:?}"),
     }
 }
@@ -80,7 +80,7 @@ pub fn process_switch_mpu<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
         Some(step(boundary, &mut pair_mpu[next]))
     });
     match outcome {
-        Some(Ok(Syscall::Yield)) => Some(count),
+        Some(Ok(SyscallKind::Yield)) => Some(count),
         other => panic!("isolated yield apps: expected a yield, got {other:?}"),
     }
 }
@@ -98,7 +98,7 @@ pub fn process_switch<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
         Some(step(boundary, &mut pair[next]))
     });
     match outcome {
-        Some(Ok(Syscall::Yield)) => Some(count),
+        Some(Ok(SyscallKind::Yield)) => Some(count),
         other => panic!("yield apps: expected a yield, got {other:?}"),
     }
 }
@@ -153,7 +153,7 @@ pub fn upcall<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
         step(boundary, upcall_app)
     });
     match outcome {
-        Ok(Syscall::Yield) => Some(count),
+        Ok(SyscallKind::Yield) => Some(count),
         other => panic!("upcall app: expected a yield, got {other:?}"),
     }
 }
@@ -193,7 +193,7 @@ pub fn preempt<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
     let end = counter.now();
     let start = preemption_bottom_half::<P>(line);
     match (spun, switched, start) {
-        (Ok(Syscall::Preempted), Some(Ok(Syscall::Yield)), Some(start)) => Some(counter.elapsed(start, end)),
+        (Ok(SyscallKind::Preempted), Some(Ok(SyscallKind::Yield)), Some(start)) => Some(counter.elapsed(start, end)),
         other => panic!(
             "preempt: expected the spinner preempted, the other process yielding and the timer's interrupt, got {other:?}"
         ),
@@ -221,7 +221,7 @@ fn preemption_bottom_half<P: Platform>(line: u32) -> Option<u32> {
 pub const PREEMPTION_ROUNDS: usize = 3;
 
 /// One scheduler round of the preemption check: the process chosen and how its step ended.
-pub type PreemptionRound = (u32, Option<Result<Syscall, ProcessFault>>);
+pub type PreemptionRound = (u32, Option<Result<SyscallKind, ProcessFault>>);
 
 /// The boot-time preemption check: the preemption line (`None`: the board has no preemption
 /// timer, nothing ran) and per scheduler round the process chosen and how its step ended. Each
@@ -287,7 +287,7 @@ impl Probe {
 
 /// What one probe run ended in: the address it was given and how the process stopped (or that
 /// it was not stopped: `Ok`).
-pub type ProbeOutcome = (u32, Result<Syscall, ProcessFault>);
+pub type ProbeOutcome = (u32, Result<SyscallKind, ProcessFault>);
 
 /// Runs `app` in the probe process with `address` as its argument until it yields or faults.
 fn run_probe<B: UserspaceKernelBoundary>(
@@ -300,7 +300,7 @@ fn run_probe<B: UserspaceKernelBoundary>(
     probe.set_argument(address);
     loop {
         match step(boundary, probe) {
-            Ok(Syscall::Command { .. }) => continue, // it asked for its argument
+            Ok(SyscallKind::Command) => continue, // it asked for its argument
             outcome => return (address, outcome),
         }
     }

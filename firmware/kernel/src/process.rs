@@ -15,7 +15,7 @@
 
 use crate::allocator::Grants;
 use crate::memory_protection::{FaultAccess, LayoutError, Region, covering};
-use crate::syscall::{EINVAL, ENOSYS, Syscall, command};
+use crate::syscall::{EINVAL, ENOSYS, Syscall, SyscallKind, command};
 use crate::userspace_buffers::AllowedBuffer;
 
 /// Words in a Cortex-M basic exception frame: r0-r3, r12, lr, pc, xPSR.
@@ -83,7 +83,7 @@ pub enum ProcessFault {
     /// Its memory layout cannot be expressed as MPU regions: refused at start-up, never run.
     Layout(LayoutError),
     /// Not a fault: an interrupt took the processor back (`switch_to` only; `step` turns it into
-    /// `Syscall::Preempted` and the process runs on).
+    /// `SyscallKind::Preempted` and the process runs on).
     Preempted {
         /// Where the process's frame is (the interrupt stacked it): `step` checks and keeps it.
         stack_pointer: usize,
@@ -124,17 +124,19 @@ pub mod domain {
 
 /// Where a process is in its life.
 ///
-/// `repr(u32)`: a tag word of its own, Ready = 0 and Yielded = 1, so `is_runnable` is one
+/// `repr(u32)`: a tag word of its own, Yielded = 0 and Ready = 1, so `is_runnable` is one
 /// comparison. Without it the tag is a niche in `ProcessFault`'s, Ready and Yielded land on
 /// 4 and 5 (after the fault's four variants) and the scheduler's test takes two comparisons
 /// (before isolation added two fault variants they were 2 and 3, one mask and compare).
+/// Yielded is 0 because every `step` tests for it first (an upcall is delivered only at a
+/// `yield`): a zero test is one `cbz`, a comparison with 1 was a `cmp` and a branch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]
 pub enum State {
-    /// Runs when scheduled (new, or back from a syscall other than yield).
-    Ready,
     /// Stopped at a `yield`: runs when scheduled, taking a pending upcall first.
     Yielded,
+    /// Runs when scheduled (new, or back from a syscall other than yield).
+    Ready,
     /// Called `exit` with this code.
     Exited(u32),
     /// Stopped by the kernel.
@@ -184,13 +186,49 @@ struct Upcall {
     userdata: u32,
 }
 
+/// What the architecture's switch loads before it enters a process and saves after: the
+/// process's callee-saved registers r4-r11 and its stack pointer (the address of its stacked
+/// exception frame), side by side so that one pointer hands both over. `repr(C)`: the switch
+/// reads them at fixed offsets.
+///
+/// The stack pointer is kept as the address the hardware uses, not as an index into the
+/// process's memory: the switch loads it with one instruction where base + 4 × index took three
+/// (`syscall/null` pays it on every entry). The kernel's checked view of the frame derives the
+/// index from it (`Process::frame`); `Process::set_stack_pointer` is the only writer after
+/// `restart`, and it checks the address first: the fields are private, so safe code cannot
+/// point the switch anywhere else.
+#[repr(C)]
+#[derive(Debug)]
+pub struct StoredState {
+    /// r4-r11 as the process last left them.
+    registers: [u32; 8],
+    /// The address of the process's stacked exception frame (its PSP).
+    stack_pointer: usize,
+}
+
+impl StoredState {
+    /// Where the switch finds `registers` (r4-r11, one `ldmia`/`stmia`).
+    pub const REGISTERS_OFFSET: usize = core::mem::offset_of!(StoredState, registers);
+    /// Where the switch finds the stack pointer.
+    pub const STACK_POINTER_OFFSET: usize = core::mem::offset_of!(StoredState, stack_pointer);
+
+    /// r4-r11 as the process last left them.
+    pub fn registers(&self) -> &[u32; 8] {
+        &self.registers
+    }
+
+    /// The address of the process's stacked exception frame.
+    pub fn stack_pointer(&self) -> usize {
+        self.stack_pointer
+    }
+}
+
 /// A process: its memory, stacked frame, callee-saved registers r4-r11 and kernel state.
 pub struct Process<'a> {
     id: u32,
     memory: &'a mut [u32],
     grant_region: &'a mut [u8],
-    frame: usize,
-    registers: [u32; 8],
+    stored: StoredState,
     state: State,
     upcall: Option<Upcall>,
     pending_upcall: Option<[u32; 3]>,
@@ -215,8 +253,7 @@ impl<'a> Process<'a> {
             id,
             memory: &mut region.memory,
             grant_region: &mut region.grants,
-            frame: 0,
-            registers: [0; 8],
+            stored: StoredState { registers: [0; 8], stack_pointer: 0 },
             state: State::Ready,
             upcall: None,
             pending_upcall: None,
@@ -236,8 +273,7 @@ impl<'a> Process<'a> {
         self.memory[frame + FRAME_LR] = u32::MAX; // `entry` never returns; a return would fault.
         self.memory[frame + FRAME_PC] = entry as usize as u32 & !1; // stacked PC has no Thumb bit
         self.memory[frame + FRAME_XPSR] = XPSR_THUMB;
-        self.frame = frame;
-        self.registers = [0; 8];
+        self.stored = StoredState { registers: [0; 8], stack_pointer: self.address_of(frame) };
         self.state = match self.protection {
             Protection::Refused(error) => State::Faulted(ProcessFault::Layout(error)),
             _ => State::Ready,
@@ -318,13 +354,13 @@ impl<'a> Process<'a> {
     /// registers and stores with the syscall's, and every syscall paid 1 to 3 instructions.
     #[cold]
     #[inline(never)]
-    fn preempted(&mut self, stack_pointer: usize) -> Result<Syscall, ProcessFault> {
+    fn preempted(&mut self, stack_pointer: usize) -> Result<SyscallKind, ProcessFault> {
         if let Err(fault) = self.set_stack_pointer(stack_pointer as *const u32) {
             self.stop(fault);
             return Err(fault);
         }
         self.state = State::Ready;
-        Ok(Syscall::Preempted)
+        Ok(SyscallKind::Preempted)
     }
 
     /// Stops the process for good (the architecture saw it fault).
@@ -333,10 +369,26 @@ impl<'a> Process<'a> {
     }
 
     /// The saved stack pointer and callee-saved registers, for the architecture's switch.
-    pub fn context(&mut self) -> (*mut u32, &mut [u32; 8]) {
-        // `wrapping_add` from the whole memory keeps the pointer's provenance over all of it:
-        // the process pushes its next frame below this address.
-        (self.memory.as_mut_ptr().wrapping_add(self.frame), &mut self.registers)
+    ///
+    /// The stack pointer is a plain address: the process's whole memory is exposed
+    /// (`expose_provenance`, no code) here, on every entry, so the accesses the process and the
+    /// exception entry make through it are accesses to memory this borrow hands over.
+    #[inline(always)]
+    pub fn context(&mut self) -> &mut StoredState {
+        let _ = self.memory.as_mut_ptr().expose_provenance();
+        &mut self.stored
+    }
+
+    /// The address of word `index` of the process's memory.
+    fn address_of(&self, index: usize) -> usize {
+        self.memory.as_ptr().wrapping_add(index) as usize
+    }
+
+    /// Where the stacked frame starts in the process's memory: `stack_pointer` as an index,
+    /// in range by `restart` and `set_stack_pointer` (the slice accesses check it anyway).
+    #[inline(always)]
+    fn frame(&self) -> usize {
+        self.stored.stack_pointer.wrapping_sub(self.memory.as_ptr() as usize) / 4
     }
 
     /// Records the stack pointer the process came back with, if it lies within its memory.
@@ -347,15 +399,15 @@ impl<'a> Process<'a> {
         if !offset.is_multiple_of(4) || index + FRAME_WORDS > self.memory.len() {
             return Err(ProcessFault::StackPointer);
         }
-        self.frame = index;
+        self.stored.stack_pointer = sp as usize;
         Ok(())
     }
 
     /// The syscall in the process's stacked frame.
     #[inline]
     pub fn syscall(&self) -> Syscall {
-        let f = self.frame;
-        Syscall::decode([self.memory[f], self.memory[f + 1], self.memory[f + 2], self.memory[f + 3]])
+        let f = self.frame();
+        Syscall::decode(self.memory[f..f + 4].first_chunk().expect("a frame holds r0-r3"))
     }
 
     /// Carries out the process's syscall and writes the answer into its stacked r0.
@@ -387,9 +439,10 @@ impl<'a> Process<'a> {
                 self.state = State::Exited(code);
                 0
             }
-            Syscall::Unknown(_) | Syscall::Preempted => ENOSYS,
+            Syscall::Unknown(_) => ENOSYS,
         };
-        self.memory[self.frame + FRAME_R0] = answer;
+        let f = self.frame();
+        self.memory[f + FRAME_R0] = answer;
         syscall
     }
 
@@ -428,7 +481,8 @@ impl<'a> Process<'a> {
             return;
         };
         self.pending_upcall = None;
-        let frame = &mut self.memory[self.frame..self.frame + FRAME_WORDS];
+        let f = self.frame();
+        let frame = &mut self.memory[f..f + FRAME_WORDS];
         frame[FRAME_LR] = frame[FRAME_PC] | 1;
         frame[FRAME_PC] = upcall.function & !1;
         frame[FRAME_R0..FRAME_R0 + 4].copy_from_slice(&[a0, a1, a2, upcall.userdata]);
@@ -456,13 +510,13 @@ fn widen(address: u32, near: *const u32) -> usize {
 
 /// One kernel step for `process`: deliver a due upcall, run it until its next syscall, carry
 /// that out. A fault (or a bad stack pointer) stops the process and is returned. An interrupt
-/// that takes the processor back first is `Syscall::Preempted`: nothing is answered, and the
+/// that takes the processor back first is `SyscallKind::Preempted`: nothing is answered, and the
 /// process, no longer at a `yield` (an upcall must not rewrite its frame), is `Ready` again.
 #[inline]
-pub fn step<B: UserspaceKernelBoundary>(boundary: &B, process: &mut Process<'_>) -> Result<Syscall, ProcessFault> {
+pub fn step<B: UserspaceKernelBoundary>(boundary: &B, process: &mut Process<'_>) -> Result<SyscallKind, ProcessFault> {
     process.deliver_upcall();
     match boundary.switch_to(process) {
-        Ok(()) => Ok(process.handle_syscall()),
+        Ok(()) => Ok(process.handle_syscall().kind()),
         Err(ProcessFault::Preempted { stack_pointer }) => process.preempted(stack_pointer),
         Err(fault) => {
             process.stop(fault);

@@ -1,7 +1,7 @@
 //! Round-robin scheduling: the next process that can run, after the one that ran last.
 //!
 //! A process runs until its next syscall, or until an interrupt (the board's preemption timer,
-//! never the counter) takes the processor back (`Syscall::Preempted`); `yield` hands the
+//! never the counter) takes the processor back (`SyscallKind::Preempted`); `yield` hands the
 //! processor on. A preempted process is runnable and comes round again in turn.
 //! Exited and faulted processes are skipped for good.
 

@@ -72,23 +72,68 @@ pub enum Syscall {
     Exit(u32),
     /// Anything else.
     Unknown(u32),
+}
+
+/// What brought a process back to the kernel, as `process::step` reports it: the kind of
+/// syscall it made (already carried out: its arguments are not needed any more, and an exit
+/// code is in the process's state), or a preemption.
+///
+/// A word, not the decoded `Syscall`: `step`'s result is then two words (this and the fault
+/// tag it shares), written with one store where five words took four instructions on every
+/// syscall.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum SyscallKind {
+    /// `number::NULL`.
+    Null,
+    /// `number::YIELD`.
+    Yield,
+    /// `number::SUBSCRIBE`.
+    Subscribe,
+    /// `number::COMMAND`.
+    Command,
+    /// `number::ALLOW`.
+    Allow,
+    /// `number::EXIT`.
+    Exit,
+    /// A number the kernel does not know.
+    Unknown,
     /// Not a syscall: an interrupt (the preemption timer) took the processor back while the
-    /// process ran. `step` reports it where it reports the syscall; nothing was answered and the
-    /// process resumes where it was. `decode` never returns it.
+    /// process ran. Nothing was answered and the process resumes where it was.
     Preempted,
 }
 
 impl Syscall {
-    /// Decodes stacked r0-r3.
+    /// Its kind.
     #[inline]
-    pub fn decode([r0, r1, r2, r3]: [u32; 4]) -> Self {
-        match r0 {
+    pub fn kind(&self) -> SyscallKind {
+        match self {
+            Self::Null => SyscallKind::Null,
+            Self::Yield => SyscallKind::Yield,
+            Self::Subscribe { .. } => SyscallKind::Subscribe,
+            Self::Command { .. } => SyscallKind::Command,
+            Self::Allow { .. } => SyscallKind::Allow,
+            Self::Exit(_) => SyscallKind::Exit,
+            Self::Unknown(_) => SyscallKind::Unknown,
+        }
+    }
+}
+
+impl Syscall {
+    /// Decodes stacked r0-r3, reading an argument only in the arms that use it (taken by
+    /// value, all four were loaded before the dispatch, whatever the syscall).
+    #[inline]
+    pub fn decode(registers: &[u32; 4]) -> Self {
+        let [number, ..] = *registers;
+        match number {
             number::NULL => Self::Null,
             number::YIELD => Self::Yield,
-            number::SUBSCRIBE => Self::Subscribe { upcall: r1, function: r2, userdata: r3 },
-            number::COMMAND => Self::Command { command: r1, argument: r2 },
-            number::ALLOW => Self::Allow { address: r1, len: r2 },
-            number::EXIT => Self::Exit(r1),
+            number::SUBSCRIBE => {
+                Self::Subscribe { upcall: registers[1], function: registers[2], userdata: registers[3] }
+            }
+            number::COMMAND => Self::Command { command: registers[1], argument: registers[2] },
+            number::ALLOW => Self::Allow { address: registers[1], len: registers[2] },
+            number::EXIT => Self::Exit(registers[1]),
             other => Self::Unknown(other),
         }
     }
@@ -100,15 +145,15 @@ mod tests {
 
     #[test]
     fn registers_decode_to_syscalls() {
-        assert_eq!(Syscall::decode([number::NULL, 9, 9, 9]), Syscall::Null);
-        assert_eq!(Syscall::decode([number::YIELD, 0, 0, 0]), Syscall::Yield);
+        assert_eq!(Syscall::decode(&[number::NULL, 9, 9, 9]), Syscall::Null);
+        assert_eq!(Syscall::decode(&[number::YIELD, 0, 0, 0]), Syscall::Yield);
         assert_eq!(
-            Syscall::decode([number::SUBSCRIBE, 0, 0x101, 7]),
+            Syscall::decode(&[number::SUBSCRIBE, 0, 0x101, 7]),
             Syscall::Subscribe { upcall: 0, function: 0x101, userdata: 7 }
         );
-        assert_eq!(Syscall::decode([number::COMMAND, 2, 41, 0]), Syscall::Command { command: 2, argument: 41 });
-        assert_eq!(Syscall::decode([number::ALLOW, 0x2000, 16, 0]), Syscall::Allow { address: 0x2000, len: 16 });
-        assert_eq!(Syscall::decode([number::EXIT, 3, 0, 0]), Syscall::Exit(3));
-        assert_eq!(Syscall::decode([42, 0, 0, 0]), Syscall::Unknown(42));
+        assert_eq!(Syscall::decode(&[number::COMMAND, 2, 41, 0]), Syscall::Command { command: 2, argument: 41 });
+        assert_eq!(Syscall::decode(&[number::ALLOW, 0x2000, 16, 0]), Syscall::Allow { address: 0x2000, len: 16 });
+        assert_eq!(Syscall::decode(&[number::EXIT, 3, 0, 0]), Syscall::Exit(3));
+        assert_eq!(Syscall::decode(&[42, 0, 0, 0]), Syscall::Unknown(42));
     }
 }

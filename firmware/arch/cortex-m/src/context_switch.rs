@@ -38,7 +38,7 @@ use core::arch::{asm, naked_asm};
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use kernel::memory_protection::{FaultAccess, LayoutError, Region, covering, fault_access, mmfsr};
-use kernel::process::{Process, ProcessFault, Protection, UserspaceKernelBoundary};
+use kernel::process::{Process, ProcessFault, Protection, StoredState, UserspaceKernelBoundary};
 
 use crate::mpu::Mpu;
 
@@ -108,12 +108,12 @@ impl UserspaceKernelBoundary for CortexM {
         if let Err(error) = Mpu::new().enter(process) {
             return Err(ProcessFault::Layout(*error));
         }
-        let (stack_pointer, registers) = process.context();
-        // SAFETY: `Process` keeps `stack_pointer` at a complete basic exception frame inside
-        // the process's own stack, whose stacked PC is a safe `extern "C" fn() -> !` (or where
-        // that code last trapped) and whose xPSR has the Thumb bit; `registers` is a live
-        // `&mut`. The process runs on its own stack and comes back only through `svc`.
-        let stack_pointer = unsafe { switch_to_user(stack_pointer, registers) };
+        // SAFETY: `Process` keeps the stored stack pointer at a complete basic exception frame
+        // inside the process's own stack (its memory exposed by `context`), whose stacked PC is
+        // a safe `extern "C" fn() -> !` (or where that code last trapped) and whose xPSR has the
+        // Thumb bit; the stored state is a live `&mut`. The process runs on its own stack and
+        // comes back only through `svc`.
+        let stack_pointer = unsafe { switch_to_user(process.context()) };
         // After a fault or an interrupt the handler leaves PSP at 0, outside the process: so the
         // record is read only when the stack pointer is refused, never on a syscall.
         if process.set_stack_pointer(stack_pointer).is_err() {
@@ -316,61 +316,66 @@ pub(crate) fn memory_barrier() {
     unsafe { asm!("dsb", "isb", options(nostack, preserves_flags)) };
 }
 
-/// Runs the process whose exception frame is at `user_stack` until its next `svc`.
+/// Runs the process whose stored state is `stored` until its next `svc`.
 ///
-/// Returns the process's stack pointer at that `svc` (pointing at the frame it stacked).
+/// Returns the process's stack pointer at that `svc` (pointing at the frame it stacked); the
+/// stored registers are the process's r4-r11 then, the stored stack pointer is left as it was.
 ///
 /// # Safety
-/// `user_stack` must point to a complete, 8-byte aligned basic exception frame in memory the
-/// process owns, with a Thumb-mode xPSR and a PC at code that is sound to run unprivileged;
-/// `registers` holds the process's r4-r11 and receives them back. Must be called in privileged
-/// thread mode on MSP, with `svc_handler` installed.
+/// `stored.stack_pointer` must be the address of a complete, 8-byte aligned basic exception
+/// frame in memory the process owns, with a Thumb-mode xPSR and a PC at code that is sound to
+/// run unprivileged. Must be called in privileged thread mode on MSP, with `svc_handler`
+/// installed.
 #[unsafe(naked)] // SAFETY: the body is only asm that follows the AAPCS for its signature.
 // SAFETY: the contract above is the caller's to uphold; nothing here can check it.
-unsafe extern "C" fn switch_to_user(user_stack: *mut u32, registers: &mut [u32; 8]) -> *mut u32 {
+unsafe extern "C" fn switch_to_user(stored: &mut StoredState) -> *mut u32 {
     naked_asm!(
         // Kernel callee-saved registers (r12 only keeps the stack 8-byte aligned).
         "push {{r4-r12, lr}}",
-        "msr psp, r0",
-        "ldmia r1, {{r4-r11}}",
+        "ldr r1, [r0, #{stack_pointer}]",
+        "msr psp, r1",
+        "ldmia r0, {{r4-r11}}",
         // To `svc_handler`, then the process; back here at the process's `svc`, with r0-r3
-        // restored from the frame this `svc` stacked on MSP.
+        // restored from the frame this `svc` stacked on MSP (so r0 is `stored` again).
         "svc 0xff",
-        "stmia r1, {{r4-r11}}",
+        "stmia r0, {{r4-r11}}",
         "mrs r0, psp",
         "pop {{r4-r12, pc}}",
+        stack_pointer = const StoredState::STACK_POINTER_OFFSET,
     )
 }
+const _: () = assert!(StoredState::REGISTERS_OFFSET == 0);
 
 /// EXC_RETURN to thread mode, main stack, basic frame: back to the kernel.
-const RETURN_TO_KERNEL: u32 = 0xFFFF_FFF9;
+pub(crate) const RETURN_TO_KERNEL: u32 = 0xFFFF_FFF9;
 /// EXC_RETURN to thread mode, process stack, basic frame: into the process.
 const RETURN_TO_PROCESS: u32 = 0xFFFF_FFFD;
+/// The one bit the two differ in (EXC_RETURN.SPSEL: the frame is on PSP).
+const RETURN_ON_PSP: u32 = RETURN_TO_KERNEL ^ RETURN_TO_PROCESS;
+const _: () = assert!(RETURN_ON_PSP == 1 << 2);
 
-/// The SVC exception handler: flips between kernel and process (see the module docs). Bit 2 of
-/// EXC_RETURN says which stack the `svc` stacked its frame on: clear, MSP, the kernel; set, PSP,
-/// a process (one `tst` where comparing with the whole RETURN_TO_KERNEL took a literal load and
-/// a `cmp`; the kernel never executes `svc` in handler mode, the other MSP case).
+/// The SVC exception handler: flips between kernel and process (see the module docs).
+///
+/// The `svc` came from the kernel (EXC_RETURN `RETURN_TO_KERNEL`, frame on MSP) or from a process
+/// (`RETURN_TO_PROCESS`, frame on PSP), and goes back to the other one: so flipping bit 2 of lr
+/// gives the EXC_RETURN to leave with, and that bit, now 1 when entering a process, is the value
+/// of CONTROL.nPRIV the thread mode must run with (the process unprivileged, the kernel
+/// privileged). Five instructions each way and no branch: telling the two apart with a
+/// `tst`/`bne` and loading each EXC_RETURN as a constant took seven (`syscall/null` crosses twice).
+/// The kernel never executes `svc` in handler mode (EXC_RETURN 0xFFFF_FFF1), the one case the
+/// flip would get wrong.
+///
+/// The ISB after the CONTROL write is the one ARM's barrier guidance (AN321) asks for when the
+/// privilege changes, as Tock's handler has it; it stays (2 instructions per round trip).
 #[unsafe(naked)] // SAFETY: handler-mode asm; r0 is caller-saved and restored by the unstacking.
 pub(crate) extern "C" fn svc_handler() {
     naked_asm!(
-        "tst lr, #4",
-        "bne 1f",
-        // From the kernel: CONTROL.nPRIV = 1, return on PSP into the process.
-        "movs r0, #1",
+        "eor lr, lr, #{on_psp}",
+        "ubfx r0, lr, #{on_psp_bit}, #1",
         "msr CONTROL, r0",
         "isb",
-        "ldr lr, ={to_process}",
         "bx lr",
-        // From a process: CONTROL.nPRIV = 0, return on MSP into `switch_to_user`.
-        "1:",
-        "movs r0, #0",
-        "msr CONTROL, r0",
-        "isb",
-        "ldr lr, ={to_kernel}",
-        "bx lr",
-        ".ltorg",
-        to_kernel = const RETURN_TO_KERNEL,
-        to_process = const RETURN_TO_PROCESS,
+        on_psp = const RETURN_ON_PSP,
+        on_psp_bit = const RETURN_ON_PSP.trailing_zeros(),
     )
 }

@@ -17,7 +17,7 @@
 
 use core::arch::{asm, global_asm, naked_asm};
 
-use crate::context_switch::{BOUNDARY, svc_handler};
+use crate::context_switch::{BOUNDARY, RETURN_TO_KERNEL, svc_handler};
 use crate::interrupts::{TIMESTAMP_ADDRESS, top_half};
 
 /// External interrupts given a vector (mps2-an386 has 32 device interrupts in use).
@@ -135,7 +135,7 @@ extern "C" fn fault_handler() -> ! {
         "b rig_fault",
         ".ltorg",
         boundary = sym BOUNDARY,
-        to_kernel = const 0xFFFF_FFF9u32,
+        to_kernel = const RETURN_TO_KERNEL,
     )
 }
 
@@ -176,7 +176,7 @@ extern "C" fn irq_handler() {
         timestamp = sym TIMESTAMP_ADDRESS,
         top_half = sym top_half,
         boundary = sym BOUNDARY,
-        to_kernel = const 0xFFFF_FFF9u32,
+        to_kernel = const RETURN_TO_KERNEL,
     )
 }
 

@@ -11,7 +11,7 @@ use kernel::memory_protection::FaultAccess;
 use kernel::process::{ProcessFault, UserspaceKernelBoundary};
 use kernel::protocol::messages;
 use kernel::protocol::{ByteSink, ByteSource, Command, CommandDecoder, DecodeError};
-use kernel::syscall::Syscall;
+use kernel::syscall::SyscallKind;
 
 use core::fmt::Write as _;
 
@@ -112,7 +112,7 @@ fn check_memory_isolation<B: UserspaceKernelBoundary, P: Platform>(
     let report = bench::ctx::isolation_check(fixture);
     let id = report.id;
     match report.allowed {
-        (address, Ok(Syscall::Yield)) => {
+        (address, Ok(SyscallKind::Yield)) => {
             log(uart, format_args!("isolation: process {id} read its own memory at {address:#010x}: allowed"))
         }
         (address, other) => log(
@@ -150,14 +150,14 @@ fn check_preemption<B: UserspaceKernelBoundary, P: Platform>(uart: &mut impl Byt
         log(uart, format_args!("preemption: no preemption timer on this board; ctx/preempt reports no samples"));
         return;
     };
-    let expected = [Syscall::Preempted, Syscall::Yield, Syscall::Preempted];
+    let expected = [SyscallKind::Preempted, SyscallKind::Yield, SyscallKind::Preempted];
     let mut text = MessageBuffer::new();
     let mut as_expected = true;
     for (i, ((id, outcome), want)) in rounds.iter().zip(expected).enumerate() {
         let separator = if i == 0 { "" } else { ", " };
         let _ = match outcome {
-            Some(Ok(Syscall::Preempted)) => write!(text, "{separator}process {id} preempted"),
-            Some(Ok(Syscall::Yield)) => write!(text, "{separator}process {id} yielded"),
+            Some(Ok(SyscallKind::Preempted)) => write!(text, "{separator}process {id} preempted"),
+            Some(Ok(SyscallKind::Yield)) => write!(text, "{separator}process {id} yielded"),
             other => write!(text, "{separator}process {id}: {other:?}"),
         };
         as_expected &= *outcome == Some(Ok(want));

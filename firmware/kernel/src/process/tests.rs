@@ -1,7 +1,7 @@
 //! Host tests of processes: initial frame, syscalls, allow bounds, upcall delivery, faults.
 
 use super::{FRAME_WORDS, Process, ProcessFault, ProcessRegion, State};
-use crate::syscall::{EINVAL, ENOSYS, Syscall, command, number};
+use crate::syscall::{EINVAL, ENOSYS, Syscall, SyscallKind, command, number};
 
 extern "C" fn app() -> ! {
     // Never called on the host: only its address goes into the frame.
@@ -20,16 +20,16 @@ fn trap(p: &mut Process<'_>, index: usize, registers: [u32; 4]) {
 }
 
 fn r0(p: &Process<'_>) -> u32 {
-    p.memory[p.frame]
+    p.memory[p.frame()]
 }
 
 #[test]
 fn a_new_process_has_an_initial_frame_at_the_top_of_its_memory() {
     let mut region = ProcessRegion::<16, 8>::new();
     let mut p = Process::new(1, &mut region, app);
-    let (sp, regs) = p.context();
-    assert_eq!(*regs, [0; 8]);
-    let top = sp as usize + FRAME_WORDS * 4;
+    let stored = p.context();
+    assert_eq!(*stored.registers(), [0; 8]);
+    let top = stored.stack_pointer() + FRAME_WORDS * 4;
     assert_eq!(p.state(), State::Ready);
     // `p`'s borrow of `region` ends at its last use above.
     assert_eq!(top, region.memory.as_ptr() as usize + 64);
@@ -43,7 +43,7 @@ fn a_new_process_has_an_initial_frame_at_the_top_of_its_memory() {
 fn a_stack_pointer_outside_the_memory_is_a_fault() {
     let mut region = ProcessRegion::<16, 0>::new();
     let mut p = Process::new(0, &mut region, app);
-    let base = p.context().0 as usize - 8 * 4;
+    let base = p.context().stack_pointer() - 8 * 4;
     assert_eq!(p.set_stack_pointer((base + 2) as *const u32), Err(ProcessFault::StackPointer));
     assert_eq!(p.set_stack_pointer((base + 9 * 4) as *const u32), Err(ProcessFault::StackPointer));
     assert_eq!(p.set_stack_pointer((base - 4) as *const u32), Err(ProcessFault::StackPointer));
@@ -262,13 +262,13 @@ fn a_preempted_process_is_not_answered_and_no_upcall_rewrites_its_frame() {
     let interrupted = [0xAAAA, 0xBBBB, 0xCCCC, 0xDDDD];
     p.memory[8..12].copy_from_slice(&interrupted);
     p.memory[8 + 6] = 0x1234;
-    assert_eq!(super::step(&Preempting, &mut p), Ok(Syscall::Preempted));
+    assert_eq!(super::step(&Preempting, &mut p), Ok(SyscallKind::Preempted));
     assert_eq!(p.memory[8..12], interrupted);
     assert_eq!(p.state(), State::Ready, "a preempted process is runnable, and not at a yield");
     assert!(p.is_runnable());
     // An upcall queued now waits for its next yield: the frame still resumes at 0x1234.
     assert!(p.schedule_upcall([1, 2, 3]));
-    assert_eq!(super::step(&Preempting, &mut p), Ok(Syscall::Preempted));
+    assert_eq!(super::step(&Preempting, &mut p), Ok(SyscallKind::Preempted));
     assert_eq!(p.memory[8..12], interrupted);
     assert_eq!(p.memory[8 + 6], 0x1234);
 }
