@@ -64,9 +64,10 @@ struct rig_c_process {
 
 /* What a step ended in: a syscall (number = r0, carried out; pc and status are not set), a
  * fault (number = exception number, 0 for a bad stack pointer; pc, fault status), a refused
- * layout, or no process to run. Four words, as the Rust step's Result<SyscallKind,
+ * layout, no process to run, or a preemption (number = the interrupt's exception number; the
+ * process is ready to resume). Four words, as the Rust step's Result<SyscallKind,
  * ProcessFault>, of which a syscall writes two, as Rust's does. */
-enum rig_c_outcome_kind { RIG_C_SYSCALL, RIG_C_FAULT, RIG_C_LAYOUT, RIG_C_NONE };
+enum rig_c_outcome_kind { RIG_C_SYSCALL, RIG_C_FAULT, RIG_C_LAYOUT, RIG_C_NONE, RIG_C_PREEMPTED };
 struct rig_c_outcome {
     uint32_t kind;
     uint32_t number;

@@ -11,15 +11,18 @@
  * which only flips privilege and stack. So the two kernels' rows differ by what each compiler
  * made of the kernel's logic, nothing else.
  *
- * Faults are told apart as in Rust (the fault handler leaves PSP at 0, so the stack pointer
- * check catches them); their record is cleared and the process stopped, but the MemManage
- * address and access are not decoded here (no C row measures a fault). */
+ * Faults and preemptions are told apart as in Rust (the fault handler and the interrupt handler
+ * leave PSP at 0, so the stack pointer check catches them, and the record's exception number,
+ * 16 or more for an interrupt, tells which): a preempted process is left ready with the stack
+ * pointer the record holds, a faulted one is stopped, but the MemManage address and access are
+ * not decoded here (no C row measures a fault). */
 #include "baseline.h"
 
 #define FRAME_WORDS 8u
 #define FRAME_R0 0u
 #define FRAME_LR 5u
 #define FRAME_PC 6u
+#define FIRST_INTERRUPT 16u /* exception number of external interrupt 0 */
 
 /* kernel::syscall numbers, commands and answers. */
 enum { SYS_NULL, SYS_YIELD, SYS_SUBSCRIBE, SYS_COMMAND, SYS_ALLOW, SYS_EXIT };
@@ -122,11 +125,30 @@ __attribute__((noinline)) static int set_up(const struct rig_c_process *p) {
     return 0;
 }
 
-/* The process came back with a stack pointer outside its memory: a fault the handler recorded
- * (cleared here), or its own doing. It is stopped. */
-__attribute__((noinline, cold)) static struct rig_c_outcome stopped(struct rig_c_process *p) {
+/* Whether sp points at a whole frame inside the process's memory; its word index then. */
+static inline int frame_index(const struct rig_c_process *p, uint32_t sp, uint32_t *index) {
+    uint32_t offset = sp - (uint32_t)p->memory;
+    *index = offset / 4u;
+    return (offset & 3u) == 0 && *index + FRAME_WORDS <= p->words;
+}
+
+/* The process came back with a stack pointer outside its memory: an interrupt preempted it (the
+ * record holds its real stack pointer, checked and kept, and it stays ready), a fault the handler
+ * recorded, or its own doing (both stop it). The record is cleared. Out of line, as Rust's
+ * `Process::preempted` and fault path are. */
+__attribute__((noinline, cold)) static struct rig_c_outcome not_a_syscall(struct rig_c_process *p) {
     struct rig_c_outcome out = {RIG_C_FAULT, 0, 0, 0};
-    uint32_t number = rig_boundary.fault_number;
+    uint32_t number = rig_boundary.fault_number, index;
+    if (number >= FIRST_INTERRUPT) {
+        rig_boundary.fault_number = 0;
+        uint32_t sp = rig_boundary.fault_pc;
+        if (frame_index(p, sp, &index)) {
+            p->stored.stack_pointer = sp;
+            p->state = RIG_C_READY;
+            return (struct rig_c_outcome){RIG_C_PREEMPTED, number, 0, 0};
+        }
+        number = 0; /* a preempted stack pointer outside the process: its own doing */
+    }
     if (number != 0) {
         rig_boundary.fault_number = 0;
         uint32_t cfsr = SCB_CFSR, forced = SCB_HFSR & HFSR_FORCED;
@@ -169,10 +191,8 @@ struct rig_c_outcome rig_c_step(struct rig_c_process *p) {
         p->state = RIG_C_FAULTED;
         return (struct rig_c_outcome){RIG_C_LAYOUT, 0, 0, 0};
     }
-    uint32_t *sp = switch_to_user(&p->stored);
-    uint32_t offset = (uint32_t)sp - (uint32_t)p->memory;
-    uint32_t index = offset / 4u;
-    if ((offset & 3u) != 0 || index + FRAME_WORDS > p->words) return stopped(p);
+    uint32_t *sp = switch_to_user(&p->stored), index;
+    if (!frame_index(p, (uint32_t)sp, &index)) return not_a_syscall(p);
     p->stored.stack_pointer = (uint32_t)sp;
     uint32_t *frame = p->memory + index;
     /* The arguments are read in the arms that use them, as Rust's Syscall::decode does. */

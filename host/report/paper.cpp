@@ -248,13 +248,15 @@ ClaimRow isolation_row(const Figures& f) {
     return row;
 }
 
-// The paper's central question on a kernel path: the same null system call dispatch and process
-// switch written in C (baseline_c) against the Rust kernel's.
+// The paper's central question on a kernel path: the same null system call dispatch, process
+// switch and preemption written in C (baseline_c) against the Rust kernel's.
 ClaimRow kernel_path_rust_vs_c_row(const Figures& f) {
     ClaimRow row;
-    row.claim = "Rust kernel path vs C kernel path: the Rust system call and process switch within 10 % of C";
+    row.claim =
+        "Rust kernel path vs C kernel path: the Rust system call, process switch and preemption within 10 % of C";
     const std::vector<std::pair<std::string, std::string>> pairs = {{"syscall/null", "syscall_c/null"},
-                                                                    {"ctx/process_switch", "ctx_c/process_switch"}};
+                                                                    {"ctx/process_switch", "ctx_c/process_switch"},
+                                                                    {"ctx/preempt", "ctx_c/preempt"}};
     std::string worse;
     int compared = 0;
     for (const auto& [rust, c] : pairs) {
@@ -269,7 +271,7 @@ ClaimRow kernel_path_rust_vs_c_row(const Figures& f) {
                                signed_count(*r - *cm), f.unit, *cm > 0 ? 100.0 * (*r - *cm) / *cm : 0.0);
         if (!f.same(*r, *cm) && *r > 1.1 * *cm) worse += (worse.empty() ? "" : ", ") + rust;
     }
-    if (compared == 0) return missing(row, {"syscall_c/null", "ctx_c/process_switch"});
+    if (compared == 0) return missing(row, {"syscall_c/null", "ctx_c/process_switch", "ctx_c/preempt"});
     row.measured += " " + f.unit;
     row.verdict = worse.empty() ? ClaimVerdict::holds : ClaimVerdict::does_not_hold;
     if (!worse.empty()) row.why += "; more than 10 % over C: " + worse;

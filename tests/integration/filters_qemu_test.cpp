@@ -68,8 +68,11 @@ TEST_F(Filters, BenchmarksListsTheImagesCatalogueWhichIsWhatTheFirmwareRuns) {
     const auto listed = rig(dir, {"benchmarks", "--image", qemu_image.string()});
     ASSERT_EQ(listed.status, "exited with status 0") << listed.output;
     const auto names = listed_names(listed.output);
-    EXPECT_EQ(names.size(), 63u) << listed.output;
-    EXPECT_NE(listed.output.find("# 63 of 63 benchmarks in"), std::string::npos) << listed.output;
+    // Every row of the image's table, and the header counts what it lists (the catalogue grows with
+    // the firmware: its size is not pinned here, its agreement with the rows is).
+    EXPECT_GE(names.size(), 60u) << listed.output;
+    const auto header = "# " + std::to_string(names.size()) + " of " + std::to_string(names.size()) + " benchmarks in";
+    EXPECT_NE(listed.output.find(header), std::string::npos) << listed.output;
     EXPECT_NE(listed.output.find("unit instructions"), std::string::npos) << listed.output;
     EXPECT_TRUE(std::regex_search(listed.output, std::regex(R"(\ncell/copy/64 +cell +instructions +\S)")))
         << listed.output;
@@ -88,7 +91,7 @@ TEST_F(Filters, ALeadingMinusRunsEverythingElse) {
     std::set<std::string> others;
     for (const auto& name : all)
         if (name.find("cell") == std::string::npos) others.insert(name);
-    EXPECT_EQ(others.size(), 33u);
+    EXPECT_EQ(all.size() - others.size(), 30u);  // six cell families of five sizes
     EXPECT_EQ(measured(dir, "-cell"), others);
 }
 

@@ -15,9 +15,10 @@ namespace {
 
 // The QEMU image's full names (firmware/bench/src/lib.rs), in table order.
 std::vector<std::string> rig_names() {
-    std::vector<std::string> names = {
-        "counter/overhead", "syscall/null",           "ctx/process_switch", "ctx/upcall",          "ctx/fault_recovery",
-        "syscall/null_mpu", "ctx/process_switch_mpu", "syscall_c/null",     "ctx_c/process_switch"};
+    std::vector<std::string> names = {"counter/overhead",     "syscall/null",           "ctx/process_switch",
+                                      "ctx/upcall",           "ctx/fault_recovery",     "ctx/preempt",
+                                      "syscall/null_mpu",     "ctx/process_switch_mpu", "syscall_c/null",
+                                      "ctx_c/process_switch", "ctx_c/preempt"};
     const auto sized = [&](const std::string& name) {
         for (int size : {4, 16, 64, 256, 1024}) names.push_back(name + "/" + std::to_string(size));
     };

@@ -117,4 +117,12 @@ TEST(PaperTable, TheRustKernelPathIsComparedWithTheCKernelPath) {
     EXPECT_EQ(path.verdict, ClaimVerdict::does_not_hold) << path.why;  // 120 vs 100: +20 %
     EXPECT_NE(path.why.find("syscall/null +3 instructions over C (+6.5 %)"), std::string::npos) << path.why;
     EXPECT_NE(path.why.find("more than 10 % over C: ctx/process_switch"), std::string::npos) << path.why;
+    // The preemption pair joins when both are measured: Rust 150 vs C 148 is within 10 %.
+    EXPECT_EQ(path.measured.find("ctx/preempt"), std::string::npos) << path.measured;
+    run.measurements.push_back(Measurement{"ctx/preempt", 0, 1, {150, 150, 150}});
+    run.measurements.push_back(Measurement{"ctx_c/preempt", 0, 1, {148, 148, 148}});
+    const auto with_preempt = build_paper_table(run, nullptr);
+    const auto& preempt = row(with_preempt, "Rust kernel path vs C");
+    EXPECT_NE(preempt.why.find("ctx/preempt +2 instructions over C (+1.4 %)"), std::string::npos) << preempt.why;
+    EXPECT_EQ(preempt.why.find("more than 10 % over C: ctx/process_switch, ctx/preempt"), std::string::npos);
 }

@@ -150,6 +150,9 @@ pub mod c_outcome {
     pub const LAYOUT: u32 = 2;
     /// No process could run.
     pub const NONE: u32 = 3;
+    /// An interrupt took the processor back: `number` is its exception number, the process is
+    /// ready to resume where it was.
+    pub const PREEMPTED: u32 = 4;
 }
 
 /// What a C kernel step ended in (`struct rig_c_outcome`).

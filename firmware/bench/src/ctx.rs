@@ -200,6 +200,35 @@ pub fn preempt<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
     }
 }
 
+/// `ctx/preempt` through the C kernel path: the timer interrupts the spinning process (15), C's
+/// step sees the preemption and leaves it ready, C's round robin switches to 16. The same region
+/// as `ctx/preempt`: from the top half's counter read to the kernel's read after the switch.
+pub fn preempt_c<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
+    sampler: &Sampler<C>,
+    fixture: &mut Fixture<B, P>,
+) -> Option<u32> {
+    let line = P::PREEMPTION_IRQ?;
+    let Fixture { c_preempt_pair, .. } = fixture;
+    let (counter, interrupts) = (sampler.counter(), P::interrupts());
+    if let Err(outcome) = c_preempt_pair.processes_mut()[1].until_yielded() {
+        panic!("C preemption partner: stopped during set-up: {outcome:?}");
+    }
+    // Each sample takes two turns, so the round robin starts every sample at the spinner (0).
+    interrupts.enable(line);
+    P::start_preemption_timer();
+    let spun = c_preempt_pair.run_next();
+    let switched = c_preempt_pair.run_next();
+    compiler_fence(Ordering::SeqCst);
+    let end = counter.now();
+    let start = preemption_bottom_half::<P>(line);
+    match (spun.kind, (switched.kind, switched.number), start) {
+        (c_outcome::PREEMPTED, (c_outcome::SYSCALL, number::YIELD), Some(start)) => Some(counter.elapsed(start, end)),
+        other => panic!(
+            "preempt_c: expected the spinner preempted, the other process yielding and the timer's interrupt, got {other:?}"
+        ),
+    }
+}
+
 /// Stops the preemption timer, then runs the pending bottom halves: returns the timer's top-half
 /// timestamp if its interrupt came (its line is unmasked again, then masked: only `ctx/preempt`
 /// and the boot check let it interrupt).

@@ -68,6 +68,8 @@ static C_NULL_REGION: StaticRegion<Aligned1K<[u32; APP_WORDS]>> = StaticRegion::
 static C_PAIR_REGIONS: StaticRegion<[Aligned1K<[u32; APP_WORDS]>; 2]> =
     StaticRegion::new([Aligned1K([0; APP_WORDS]), Aligned1K([0; APP_WORDS])]);
 static PREEMPT_REGIONS: StaticRegion<[AppRegion; 2]> = StaticRegion::new([app_region(), app_region()]);
+static C_PREEMPT_REGIONS: StaticRegion<[Aligned1K<[u32; APP_WORDS]>; 2]> =
+    StaticRegion::new([Aligned1K([0; APP_WORDS]), Aligned1K([0; APP_WORDS])]);
 static KERNEL_BUFFER: StaticRegion<[u8; apps::ALLOWED_BYTES]> = StaticRegion::new([0; apps::ALLOWED_BYTES]);
 
 /// One payload size's containers for `cell/*` and `cell_c/*`.
@@ -164,6 +166,9 @@ pub struct Fixture<B: UserspaceKernelBoundary, P: Platform> {
     pub preempt_pair: [Process<'static>; 2],
     /// Chooses between `preempt_pair`.
     pub scheduler_preempt: RoundRobin,
+    /// Processes 15 (spinning) and 16 (yielding), the preemption pair run by the C kernel path
+    /// (`ctx_c/preempt`).
+    pub c_preempt_pair: CPair,
     /// Layouts the MPU could not express, by process id (at most one per process).
     pub refused: [Option<(u32, LayoutError)>; 10],
     /// Kernel-side buffer `userbuf/*` copies to and from.
@@ -193,6 +198,7 @@ impl<B: UserspaceKernelBoundary, P: Platform> Fixture<B, P> {
         let [Aligned1K(first_mpu), Aligned1K(second_mpu)] = PAIR_MPU_REGIONS.take()?;
         let [c_first, c_second] = C_PAIR_REGIONS.take()?;
         let [Aligned1K(spinner), Aligned1K(partner)] = PREEMPT_REGIONS.take()?;
+        let [c_spinner, c_partner] = C_PREEMPT_REGIONS.take()?;
         let AllPayloads { p4, p16, p64, p256, p1024 } = AllPayloads::take_statics()?;
         let interrupts = P::interrupts();
         interrupts.enable(P::SOFTWARE_IRQ);
@@ -222,6 +228,10 @@ impl<B: UserspaceKernelBoundary, P: Platform> Fixture<B, P> {
                 Process::new(14, partner, apps::yield_app::<B>),
             ],
             scheduler_preempt: RoundRobin::new(),
+            c_preempt_pair: CPair::new([
+                CProcess::new(15, &mut c_spinner.0, apps::spin_app::<B>),
+                CProcess::new(16, &mut c_partner.0, apps::yield_app::<B>),
+            ]),
             refused: [None; 10],
             boundary,
             kernel_buffer: KERNEL_BUFFER.take()?,

@@ -44,6 +44,7 @@ benchmarks! {
     "ctx/process_switch_mpu" => ctx::process_switch_mpu, "ctx/process_switch between two isolated processes: every switch rewrites the MPU";
     "syscall_c/null" => ctx::null_c, "syscall/null with the kernel's step written in C (baseline_c/kernel.c)";
     "ctx_c/process_switch" => ctx::process_switch_c, "ctx/process_switch with the step and round robin written in C";
+    "ctx_c/preempt" => ctx::preempt_c, "ctx/preempt with the step and round robin written in C";
     "cell/copy" [4, 16, 64, 256, 1024] => cell::copy, "change one byte of an N-byte payload in a Cell: copy it out and back";
     "cell/takecell_map" [4, 16, 64, 256, 1024] => cell::takecell_map, "change one byte of an N-byte payload in place through TakeCell::map";
     "cell/mapcell_map" [4, 16, 64, 256, 1024] => cell::mapcell_map, "change one byte of an N-byte payload in place through MapCell::map";
