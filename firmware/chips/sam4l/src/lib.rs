@@ -38,5 +38,6 @@ pub const PDCA13_IRQ: u32 = 14;
 pub const PDCA14_IRQ: u32 = 15;
 /// NVIC line of PDCA channel 15: a second unused line.
 pub const PDCA15_IRQ: u32 = 16;
-/// NVIC line of USART1.
-pub const USART1_IRQ: u32 = 69;
+/// NVIC line of USART1 (ATSAM4LC8C.svd and ASF `sam4lc8c.h`: `USART1_IRQn` = 66; 69 is the
+/// ADCIFE's).
+pub const USART1_IRQ: u32 = 66;
