@@ -66,7 +66,7 @@ impl Platform for Sam4lPlatform {
 
     fn disarm_host_trigger() {}
 
-    const PREEMPTION_IRQ: Option<u32> = Some(TC00_IRQ);
+    const PREEMPTION_IRQ: u32 = TC00_IRQ;
 
     fn start_preemption_timer() {
         PREEMPTION_TIMER.start_one_shot(PREEMPTION_TICKS);
