@@ -176,7 +176,7 @@ pub fn preempt<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
     sampler: &Sampler<C>,
     fixture: &mut Fixture<B, P>,
 ) -> Option<u32> {
-    let line = P::PREEMPTION_IRQ?;
+    let line = P::PREEMPTION_IRQ;
     let Fixture { boundary, preempt_pair, scheduler_preempt, .. } = fixture;
     let (counter, interrupts) = (sampler.counter(), P::interrupts());
     until_yielded(boundary, &mut preempt_pair[1]);
@@ -207,7 +207,7 @@ pub fn preempt_c<C: Counter, B: UserspaceKernelBoundary, P: Platform>(
     sampler: &Sampler<C>,
     fixture: &mut Fixture<B, P>,
 ) -> Option<u32> {
-    let line = P::PREEMPTION_IRQ?;
+    let line = P::PREEMPTION_IRQ;
     let Fixture { c_preempt_pair, .. } = fixture;
     let (counter, interrupts) = (sampler.counter(), P::interrupts());
     if let Err(outcome) = c_preempt_pair.processes_mut()[1].until_yielded() {
@@ -252,14 +252,13 @@ pub const PREEMPTION_ROUNDS: usize = 3;
 /// One scheduler round of the preemption check: the process chosen and how its step ended.
 pub type PreemptionRound = (u32, Option<Result<SyscallKind, ProcessFault>>);
 
-/// The boot-time preemption check: the preemption line (`None`: the board has no preemption
-/// timer, nothing ran) and per scheduler round the process chosen and how its step ended. Each
-/// round starts the time slice, steps the chosen process, then stops the timer and runs the
-/// bottom half, as a kernel loop would.
+/// The boot-time preemption check: the preemption line and per scheduler round the process
+/// chosen and how its step ended. Each round starts the time slice, steps the chosen process,
+/// then stops the timer and runs the bottom half, as a kernel loop would.
 pub fn preemption_check<B: UserspaceKernelBoundary, P: Platform>(
     fixture: &mut Fixture<B, P>,
-) -> Option<(u32, [PreemptionRound; PREEMPTION_ROUNDS])> {
-    let line = P::PREEMPTION_IRQ?;
+) -> (u32, [PreemptionRound; PREEMPTION_ROUNDS]) {
+    let line = P::PREEMPTION_IRQ;
     let Fixture { boundary, preempt_pair, scheduler_preempt, .. } = fixture;
     until_yielded(boundary, &mut preempt_pair[1]);
     P::interrupts().enable(line);
@@ -273,7 +272,7 @@ pub fn preemption_check<B: UserspaceKernelBoundary, P: Platform>(
         preemption_bottom_half::<P>(line);
         (preempt_pair[next].id(), Some(outcome))
     });
-    Some((line, rounds))
+    (line, rounds)
 }
 
 /// Runs the fault app once and returns what stopped it: the boot-time check a board reports.

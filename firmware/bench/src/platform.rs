@@ -57,9 +57,9 @@ pub trait Platform: 'static {
     fn disarm_host_trigger();
 
     /// The preemption timer's interrupt line (its vector the kernel's top half, which preempts
-    /// the running process); `None` when the board has no timer on a line the top half serves
-    /// (`ctx/preempt` then reports no samples and the boot check says so).
-    const PREEMPTION_IRQ: Option<u32>;
+    /// the running process). Every board has one: a kernel that cannot take the processor back
+    /// from a process that never yields is not the kernel measured here.
+    const PREEMPTION_IRQ: u32;
     /// Starts the preemption timer: one interrupt a time slice (`PREEMPTION_SLICE_US`) from now.
     fn start_preemption_timer();
     /// The preemption timer's device work, from its bottom half: stop it, clear its interrupt.

@@ -4,7 +4,12 @@
 //! it does as little as possible (note the interrupt, mask its line) and the real work, the
 //! bottom half, runs later from the kernel loop, where it is ordinary code with no concurrency
 //! to reason about. The architecture's top half implements `InterruptController`; the
-//! kernel's side is `service_pending`, one step of the kernel loop.
+//! kernel's side is `service_pending`, one step of the kernel loop. `PendingLines` is the
+//! bookkeeping between the two: one bit per line, in as many 32-line words as the chip needs.
+
+mod pending_lines;
+
+pub use pending_lines::{LINES_PER_WORD, PendingLines, word_and_bit};
 
 /// An interrupt whose top half has run and whose bottom half is due.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,14 +49,14 @@ pub fn service_pending(controller: &impl InterruptController, mut bottom_half: i
 
 #[cfg(test)]
 mod tests {
-    use super::{Interrupt, InterruptController, service_pending};
-    use core::cell::{Cell, RefCell};
+    use super::{Interrupt, InterruptController, PendingLines, service_pending};
+    use core::cell::Cell;
 
+    /// A controller over 96 lines (three words, as `cortexm` keeps them).
     #[derive(Default)]
     struct Recorded {
-        pending: Cell<u32>,
-        enabled: Cell<u32>,
-        log: RefCell<Vec<u32>>,
+        pending: PendingLines<3>,
+        enabled: Cell<u128>,
     }
 
     impl InterruptController for Recorded {
@@ -63,17 +68,12 @@ mod tests {
         }
         fn trigger(&self, line: u32) {
             // The top half: record, mask.
-            self.pending.set(self.pending.get() | 1 << line);
+            self.pending.mark(line);
             self.disable(line);
         }
         fn next_pending(&self) -> Option<Interrupt> {
-            let pending = self.pending.get();
-            (pending != 0).then(|| {
-                let line = pending.trailing_zeros();
-                self.pending.set(pending & !(1 << line));
-                self.log.borrow_mut().push(line);
-                Interrupt { line, timestamp: 100 + line }
-            })
+            let line = self.pending.take_lowest()?;
+            Some(Interrupt { line, timestamp: 100 + line })
         }
         fn timestamp_address(&self) -> usize {
             0
@@ -93,5 +93,20 @@ mod tests {
         assert_eq!(seen, [(3, 103), (9, 109)]);
         assert_eq!(c.enabled.get(), 1 << 3 | 1 << 9);
         assert_eq!(service_pending(&c, |_| unreachable!()), 0);
+    }
+
+    #[test]
+    fn lines_past_the_first_word_reach_their_bottom_half() {
+        // SAM4L: TC00 is line 55, AST ALARM 39; PDCA13 is 14.
+        let c = Recorded::default();
+        for line in [55, 39, 14] {
+            c.enable(line);
+            c.trigger(line);
+        }
+        assert_eq!(c.enabled.get(), 0);
+        let mut seen = Vec::new();
+        assert_eq!(service_pending(&c, |i| seen.push((i.line, i.timestamp))), 3);
+        assert_eq!(seen, [(14, 114), (39, 139), (55, 155)]);
+        assert_eq!(c.enabled.get(), 1 << 14 | 1 << 39 | 1 << 55);
     }
 }

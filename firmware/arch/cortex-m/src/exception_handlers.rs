@@ -10,25 +10,29 @@
 //! initial SP and PC, as after a reset through a debugger.
 //!
 //! Each external interrupt's vector is a weak symbol `rig_irq_<n>` that defaults to
-//! `irq_handler`; a board's linker script may point one line elsewhere (the C baseline's
-//! handler: `rig_irq_10 = rig_c_irq_handler;`).
+//! `irq_handler::<n / 32>`; a board's linker script may point one line elsewhere (the C
+//! baseline's handler: `rig_irq_10 = rig_c_irq_handler;`). Lines 0 to `IRQS - 1` have one
+//! (`interrupts::WORDS` words of 32: why and what it costs is said there).
 
 #![allow(unsafe_code)]
 
 use core::arch::{asm, global_asm, naked_asm};
 
 use crate::context_switch::{BOUNDARY, RETURN_TO_KERNEL, svc_handler};
-use crate::interrupts::{TIMESTAMP_ADDRESS, top_half};
+use crate::interrupts::{IRQS, TIMESTAMP_ADDRESS, WORDS, top_half};
 
-/// External interrupts given a vector (mps2-an386 has 32 device interrupts in use).
-pub const IRQS: usize = 32;
+// The table below names one handler per word of lines: three.
+const _: () = assert!(WORDS == 3 && IRQS == 96);
+// VTOR needs the table aligned to its size rounded up to a power of two (ARMv7-M ARM B3.2.5):
+// 16 + 96 words are 448 bytes, so 512 (`.p2align 9`). It sits at address 0 on every board.
+const _: () = assert!((16 + IRQS) * 4 <= 1 << 9);
 
 // The table: initial SP, then the 15 system exceptions, then the device interrupts. `.word`
 // of a Thumb function symbol gets its Thumb bit from the linker (R_ARM_ABS32).
 global_asm!(
     ".pushsection .vector_table, \"a\", %progbits",
     ".global rig_vector_table",
-    ".p2align 7",
+    ".p2align 9",
     "rig_vector_table:",
     ".word _stack_top",
     ".word {reset}",
@@ -43,16 +47,24 @@ global_asm!(
     ".word 0",
     ".word {fault}", // PendSV
     ".word {fault}", // SysTick (free-running counter, its interrupt stays off)
-    // One weak `rig_irq_<n>` per line, each defaulting to the top half.
+    // One weak `rig_irq_<n>` per line, each defaulting to its word's top half.
     ".altmacro",
-    ".macro rig_irq_vector line",
+    ".macro rig_irq_vector line, handler",
     "  .weak rig_irq_\\line",
-    "  .thumb_set rig_irq_\\line, {irq}",
+    "  .thumb_set rig_irq_\\line, \\handler",
     "  .word rig_irq_\\line",
     ".endm",
     ".set rig_irq_line, 0",
-    ".rept {irqs}",
-    "  rig_irq_vector %rig_irq_line",
+    ".rept 32",
+    "  rig_irq_vector %rig_irq_line, {irq0}",
+    "  .set rig_irq_line, rig_irq_line + 1",
+    ".endr",
+    ".rept 32",
+    "  rig_irq_vector %rig_irq_line, {irq1}",
+    "  .set rig_irq_line, rig_irq_line + 1",
+    ".endr",
+    ".rept 32",
+    "  rig_irq_vector %rig_irq_line, {irq2}",
     "  .set rig_irq_line, rig_irq_line + 1",
     ".endr",
     ".noaltmacro",
@@ -62,9 +74,10 @@ global_asm!(
     ".thumb_set rig_reset, {reset}",
     reset = sym reset_handler,
     fault = sym fault_handler,
-    irq = sym irq_handler,
+    irq0 = sym irq_handler::<0>,
+    irq1 = sym irq_handler::<1>,
+    irq2 = sym irq_handler::<2>,
     svc = sym svc_handler,
-    irqs = const IRQS,
 );
 
 /// Reset: `.data` from flash, `.bss` to zero, then the board's `rig_main`.
@@ -139,8 +152,9 @@ extern "C" fn fault_handler() -> ! {
     )
 }
 
-/// External interrupts: the top half. Its third instruction reads the counter (two loads
-/// find it), then `interrupts::top_half(timestamp, ipsr)` records the interrupt. If the kernel
+/// External interrupts of lines `32 × WORD` to `32 × WORD + 31`: the top half. Its third
+/// instruction reads the counter (two loads find it), then
+/// `interrupts::top_half::<WORD>(timestamp, ipsr)` records the interrupt. If the kernel
 /// was interrupted, that function's return is the exception return. If a process was (bit 2
 /// of EXC_RETURN: its frame is on PSP), the interrupt preempts it: after the top half the
 /// handler records the process's stack pointer and the exception number for `context_switch`,
@@ -148,7 +162,7 @@ extern "C" fn fault_handler() -> ! {
 /// gets the processor back from a process that never yields. The kernel's path pays the
 /// `tst`/`bne` for it; the counter read stays the third instruction.
 #[unsafe(naked)] // SAFETY: asm only; `TIMESTAMP_ADDRESS` always holds a readable register.
-extern "C" fn irq_handler() {
+extern "C" fn irq_handler<const WORD: usize>() {
     naked_asm!(
         "ldr r0, ={timestamp}",
         "ldr r0, [r0]",
@@ -174,7 +188,7 @@ extern "C" fn irq_handler() {
         "bx lr",
         ".ltorg",
         timestamp = sym TIMESTAMP_ADDRESS,
-        top_half = sym top_half,
+        top_half = sym top_half::<WORD>,
         boundary = sym BOUNDARY,
         to_kernel = const RETURN_TO_KERNEL,
     )

@@ -60,7 +60,7 @@ impl Platform for Nrf52Platform {
 
     fn disarm_host_trigger() {}
 
-    const PREEMPTION_IRQ: Option<u32> = Some(TIMER2_IRQ);
+    const PREEMPTION_IRQ: u32 = TIMER2_IRQ;
 
     fn start_preemption_timer() {
         Timer::new(TIMER2_BASE).start_one_shot(PREEMPTION_SLICE_US);

@@ -51,7 +51,7 @@ impl Platform for Mps2Platform {
         Uart::new(UART0_BASE).disable_receive_interrupt();
     }
 
-    const PREEMPTION_IRQ: Option<u32> = Some(TIMER0_IRQ);
+    const PREEMPTION_IRQ: u32 = TIMER0_IRQ;
 
     fn start_preemption_timer() {
         // TIMER0 counts the same 25 MHz SYSCLK the CPU runs on (QEMU's mps2.c).

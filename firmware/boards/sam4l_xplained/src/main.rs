@@ -18,7 +18,7 @@ use kernel::harness::{Counter as _, Sampler};
 use kernel::protocol::messages;
 use sam4l::clocks::CPU_HZ;
 use sam4l::gpio::{Function, Pin, Port};
-use sam4l::pm::{PbaClock, Pm};
+use sam4l::pm::{PbaClock, PbaDividedClock, Pm};
 use sam4l::usart::{USART1_BASE, Usart};
 
 /// Board name (as the host's board file boards/sam4l_xplained.toml spells it), version, commit,
@@ -55,6 +55,14 @@ fn setup_uart() -> Usart {
     uart
 }
 
+/// Clocks TC0, the preemption timer (`platform::Sam4lPlatform`): its APBA clock and the
+/// divided clock it counts, TIMER_CLOCK2 (see `sam4l::tc`).
+fn setup_preemption_timer() {
+    let pm = Pm::new();
+    pm.enable_pba_clock(PbaClock::Tc0);
+    pm.enable_pba_divided_clock(PbaDividedClock::TimerClock2);
+}
+
 /// DWT CYCCNT as the cycle counter, calibrated; the interrupt top half reads it too.
 fn setup_counter() -> Sampler<Counter> {
     Interrupts.set_timestamp_source(TimestampSource::Dwt);
@@ -66,6 +74,7 @@ fn main() -> ! {
     cortexm::nvic::Nvic::new().disable_all();
     setup_clocks();
     let mut uart = setup_uart();
+    setup_preemption_timer();
     let sampler = setup_counter();
     messages::hello(&mut uart, &IDENTITY.hello(Counter::UNIT, CPU_HZ));
     board_support::serve::<Platform, _, _, _>(uart, sampler, CortexM::with_isolation())

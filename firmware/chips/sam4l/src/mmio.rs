@@ -16,6 +16,7 @@ use crate::flashcalw::FlashcalwRegisters;
 use crate::gpio::PortRegisters;
 use crate::pm::PmRegisters;
 use crate::scif::ScifRegisters;
+use crate::tc::TcRegisters;
 use crate::usart::UsartRegisters;
 
 // SAFETY: BPM (Backup Power Manager) at 0x400F_0000; power scaling and sleep control, no bus
@@ -42,6 +43,11 @@ pub(crate) const PM_BASE: StaticRef<PmRegisters> = unsafe { StaticRef::periphera
 // SAFETY: SCIF (System Control Interface) at 0x400E_0800; oscillators and PLLs, no bus master.
 // Only `scif::Scif` reaches it.
 pub(crate) const SCIF_BASE: StaticRef<ScifRegisters> = unsafe { StaticRef::peripheral(0x400E_0800) };
+
+/// TC0's register block.
+// SAFETY: TC0 at 0x4001_0000 (APBA; ATSAM4LC8C.svd and ASF `sam4lc8c.h` agree). A timer/counter
+// counts and compares; it moves no data and is no bus master.
+pub const TC0_BASE: StaticRef<TcRegisters> = unsafe { StaticRef::peripheral(0x4001_0000) };
 
 /// USART0's register block.
 // SAFETY: USART0 at 0x4002_4000 (APBA). A USART moves bytes only through the CPU here: its
