@@ -163,7 +163,7 @@ __attribute__((noinline, cold)) static struct rig_c_outcome not_a_syscall(struct
 }
 
 static inline void deliver_upcall(struct rig_c_process *p) {
-    if (p->state != RIG_C_YIELDED || !p->has_upcall || !p->has_pending) return;
+    if (p->state != RIG_C_YIELDED || !p->has_pending || !p->has_upcall) return;
     p->has_pending = 0;
     uint32_t *frame = p->memory + (p->stored.stack_pointer - (uint32_t)p->memory) / 4u;
     frame[FRAME_LR] = frame[FRAME_PC] | 1u;

@@ -474,10 +474,13 @@ impl<'a> Process<'a> {
         if self.state != State::Yielded {
             return;
         }
-        // Test both before copying either out (a pending upcall implies a subscribed one:
-        // `schedule_upcall` queues nothing otherwise): `(self.upcall, self.pending_upcall.take())`
-        // loaded all seven words and cleared the queue before the first test.
-        let (Some(upcall), Some([a0, a1, a2])) = (self.upcall, self.pending_upcall) else {
+        // The queue first, one test where nothing is queued (a pending upcall implies a subscribed
+        // one: `schedule_upcall` queues nothing otherwise); `(self.upcall,
+        // self.pending_upcall.take())` loaded all seven words and cleared the queue first.
+        let Some([a0, a1, a2]) = self.pending_upcall else {
+            return;
+        };
+        let Some(upcall) = self.upcall else {
             return;
         };
         self.pending_upcall = None;

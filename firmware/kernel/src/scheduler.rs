@@ -8,15 +8,18 @@
 use crate::process::Process;
 
 /// Round-robin over a slice of processes.
+///
+/// It keeps the index to try first (the one after the last chosen), not an `Option` of the last
+/// one: no "none yet" case to test on every choice (`cmp`, `it`, `mvnne` in `ctx/process_switch`).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RoundRobin {
-    last: Option<usize>,
+    next: usize,
 }
 
 impl RoundRobin {
     /// A scheduler that starts with process 0.
     pub const fn new() -> Self {
-        Self { last: None }
+        Self { next: 0 }
     }
 
     /// Index of the next runnable process after the last one chosen, wrapping around;
@@ -24,9 +27,9 @@ impl RoundRobin {
     #[inline]
     pub fn next(&mut self, processes: &[Process<'_>]) -> Option<usize> {
         let count = processes.len();
-        let first = self.last.map_or(0, |last| last + 1);
+        let first = self.next;
         let chosen = (0..count).map(|i| (first + i) % count).find(|&i| processes[i].is_runnable())?;
-        self.last = Some(chosen);
+        self.next = chosen + 1;
         Some(chosen)
     }
 }
