@@ -8,7 +8,11 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$here/scripts/bootstrap.sh"
 cd "$here"
-ctest --preset default "$@"
+# Tests run $RIG_TEST_JOBS at a time (default: the number of cores): most integration tests wait on
+# QEMU, OpenOCD or a socket, so they overlap with the CPU-bound lint and fuzz tests. Tests that must
+# not share the machine are RUN_SERIAL in their CMakeLists.
+jobs="${RIG_TEST_JOBS:-$(nproc)}"
+ctest --preset default -j "$jobs" "$@"
 [ "${RIG_SKIP_ASAN:-0}" = 1 ] && exit 0
 
 echo "test: the sanitizer pass (ASan + UBSan): configure and build build/asan, then ctest --preset asan"
@@ -17,4 +21,4 @@ cmake --build --preset asan
 # A filter meant for the default tree may select nothing here (-L firmware, -L fuzz, -L lint): not an error.
 no_tests=()
 (($#)) && no_tests=(--no-tests=ignore)
-ctest --preset asan "${no_tests[@]}" "$@"
+ctest --preset asan -j "$jobs" "${no_tests[@]}" "$@"
