@@ -4,7 +4,11 @@
 #include "host/cli/run_command.hpp"
 #include "host/util/child_process.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -51,6 +55,58 @@ bool copy_into(const fs::path& from, const fs::path& to, fs::perms mode) {
     return true;
 }
 
+// What `buildbot-worker create-worker` is given instead of the password.
+constexpr const char* password_placeholder = "rig-lab-placeholder";
+
+// `password` as a Python string literal: buildbot.tac is Python. Backslashes and quotes are
+// escaped, anything outside printable ASCII as \xNN, so no password can end the literal early.
+std::string python_literal(const std::string& password) {
+    std::string literal = "'";
+    for (const unsigned char c : password) {
+        if (c == '\\' || c == '\'') literal += '\\';
+        if (c < 0x20 || c > 0x7e)
+            literal += fmt::format("\\x{:02x}", c);
+        else
+            literal += static_cast<char>(c);
+    }
+    return literal + "'";
+}
+
+// Puts `password` into the worker's buildbot.tac in place of the placeholder (its `passwd = …`
+// line) and makes the file 0600. Written to a temporary file and renamed, so a failure leaves the
+// old file. Returns what went wrong, or nothing.
+std::string write_worker_password(const fs::path& tac, const std::string& password) {
+    std::ifstream in(tac);
+    if (!in) return fmt::format("cannot read {}", tac.string());
+    std::string text, line;
+    int replaced = 0;
+    while (std::getline(in, line)) {
+        if (line.rfind("passwd = ", 0) == 0) {
+            line = "passwd = " + python_literal(password);
+            ++replaced;
+        }
+        text += line + "\n";
+    }
+    if (replaced != 1)
+        return fmt::format("{} has {} `passwd = ` lines, not one: buildbot-worker's format changed", tac.string(),
+                           replaced);
+    // Created 0600 by open() itself: a file made first and narrowed after could be opened by another
+    // user in between, and an open descriptor keeps its access.
+    const fs::path temporary = tac.string() + ".tmp";
+    ::unlink(temporary.c_str());
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return fmt::format("cannot create {}: {}", temporary.string(), std::strerror(errno));
+    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    if (::close(fd) != 0 || !written) {
+        ::unlink(temporary.c_str());
+        return fmt::format("cannot write {}", temporary.string());
+    }
+    std::error_code ec;
+    fs::rename(temporary, tac, ec);
+    if (ec) return fmt::format("cannot replace {}: {}", tac.string(), ec.message());
+    return {};
+}
+
 int lab_master(const LabArgs& args) {
     const fs::path dir = args.dir;
     std::error_code ec;
@@ -91,12 +147,19 @@ int lab_worker(const LabArgs& args) {
         fmt::print(stderr, "rig lab: --master {} is not HOST:PORT\n", args.master);
         return exit_bad_input;
     }
-    // --umask: files the builds write (results, logs) stay readable by the bench's group.
+    // --umask: files the builds write (results, logs) stay readable by the bench's group. The
+    // password never goes on a command line (any local user can read another's in /proc): the
+    // worker is created with a placeholder, then its buildbot.tac gets the real one and is made
+    // readable by the bench's user alone.
     if (int code = run_buildbot({"buildbot-worker", "create-worker", "--quiet", "--force", "--umask=0o022", args.dir,
-                                 args.master, args.name, password},
+                                 args.master, args.name, password_placeholder},
                                 "creating the worker");
         code != exit_ok)
         return code;
+    if (auto written = write_worker_password(fs::path(args.dir) / "buildbot.tac", password); !written.empty()) {
+        fmt::print(stderr, "rig lab: {}\n", written);
+        return exit_run_failed;
+    }
     fmt::print("worker {} ready in {} (master {}); start it with: buildbot-worker start {}\n", args.name, args.dir,
                args.master, args.dir);
     return exit_ok;
