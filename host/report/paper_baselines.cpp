@@ -135,6 +135,7 @@ ClaimRow frame_pointer_cost_row(const Figures& with, const Figures* without) {
     for (const auto& family : cell_families) {
         std::string savings;
         std::vector<std::uint32_t> sizes;
+        bool flagged = false;
         for (auto n : with.sizes(family)) {
             const auto name = fmt::format("{}/{}", family, n);
             const auto a = with.median(name), b = without->median(name);
@@ -142,8 +143,11 @@ ClaimRow frame_pointer_cost_row(const Figures& with, const Figures* without) {
             row.figures.push_back(name);
             sizes.push_back(n);
             savings = append(savings, signed_count(*a - *b), ", ");
-            if (!is_c(family) && *b > 0 && (*a - *b) > 0.1 * *b)
+            // Named once per family, at its smallest such size.
+            if (!is_c(family) && *b > 0 && (*a - *b) > 0.1 * *b && !flagged) {
                 big_cells = append(big_cells, fmt::format("{} ({} → {})", name, *a, *b), ", ");
+                flagged = true;
+            }
         }
         if (sizes.empty()) continue;
         cell_notes = append(cell_notes, fmt::format("{} {} at {}–{} B", family, savings, sizes.front(), sizes.back()));
