@@ -194,7 +194,8 @@ Result<std::map<std::string, fs::path>> build_firmware(const NightlyOptions& o, 
                               fmt::format("firmware build for {} {} (see {})", target, built.status, log.string()));
         }
         for (const auto& p : names) {
-            const std::string name = builtin ? p : p + "." + target;  // board::Board::image_name()
+            std::string name = p;  // board::Board::image_name()
+            if (!builtin) name += "." + target;
             const fs::path made = target_dir / target / "release" / p;
             const fs::path kept = wt / "images" / name;
             if (!fs::copy_file(made, kept, fs::copy_options::overwrite_existing, ec))

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 namespace rig::report {
@@ -26,14 +27,24 @@ std::string incomparable(const Figures& with, const Figures& without) {
     return {};
 }
 
-ClaimRow without_missing(ClaimRow row, const Figures& with) {
-    row.verdict = ClaimVerdict::not_measured;
+// The finished row when there is no run without frame pointers, or one that cannot be set beside
+// `with`; nothing when the two can be compared.
+std::optional<ClaimRow> unpaired(ClaimRow row, const Figures& with, const Figures* without) {
     row.measured = "—";
-    row.why = fmt::format(
-        "no run of commit {} without frame pointers: `rig run -b {}_nofp` measures the same source built for "
-        "firmware/targets/thumbv7em-none-eabi-nofp.json",
-        with.run.info.firmware_commit, with.run.info.board);
-    return row;
+    if (!without) {
+        row.verdict = ClaimVerdict::not_measured;
+        row.why = fmt::format(
+            "no run of commit {} without frame pointers: `rig run -b {}_nofp` measures the same source built for "
+            "firmware/targets/thumbv7em-none-eabi-nofp.json",
+            with.run.info.firmware_commit, with.run.info.board);
+        return row;
+    }
+    if (auto why = incomparable(with, *without); !why.empty()) {
+        row.verdict = ClaimVerdict::not_comparable;
+        row.why = std::move(why);
+        return row;
+    }
+    return std::nullopt;
 }
 
 // The Rust kernel paths, then the C ones (which the frame pointer reaches only through Rust code).
@@ -109,14 +120,8 @@ ClaimRow frame_pointer_cost_row(const Figures& with, const Figures* without) {
     row.claim =
         "The frame pointer the thumbv7em-none-eabi target forces on every Rust function (a target setting, not the "
         "language) costs little: within 10 % on each Rust kernel path";
-    if (!without) return without_missing(row, with);
+    if (auto done = unpaired(row, with, without)) return *done;
     row.board = with.run.info.board + " vs " + without->run.info.board;
-    if (const auto why = incomparable(with, *without); !why.empty()) {
-        row.verdict = ClaimVerdict::not_comparable;
-        row.measured = "—";
-        row.why = why;
-        return row;
-    }
     std::string worst_path, kernel_notes, cell_notes, big_cells;
     double worst = 0;
     int paths = 0;
@@ -180,14 +185,8 @@ ClaimRow rust_vs_c_without_frame_pointer_row(const Figures& with, const Figures*
     row.claim =
         "Without the frame pointer, Rust costs no more than C (the Rust-vs-C pairs in the image built "
         "without it)";
-    if (!without) return without_missing(row, with);
+    if (auto done = unpaired(row, with, without)) return *done;
     row.board = without->run.info.board;
-    if (const auto why = incomparable(with, *without); !why.empty()) {
-        row.verdict = ClaimVerdict::not_comparable;
-        row.measured = "—";
-        row.why = why;
-        return row;
-    }
     std::vector<std::pair<std::string, std::string>> pairs = {{"syscall/null", "syscall_c/null"},
                                                               {"ctx/process_switch", "ctx_c/process_switch"}};
     for (auto n : without->sizes("cell_c/struct_copy"))

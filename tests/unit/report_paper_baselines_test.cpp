@@ -2,6 +2,7 @@
 // and the frame pointer measured both ways (a second run of the same commit, the image built
 // without it). Synthetic runs: the verdicts follow the numbers, two units are never compared.
 #include "host/report/paper.hpp"
+#include "tests/unit/paper_rows.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,6 +10,7 @@ using namespace rig::report;
 using rig::board::CounterUnit;
 using rig::results::Measurement;
 using rig::results::RunReport;
+using rig::test_support::row;
 
 namespace {
 
@@ -44,12 +46,6 @@ RunReport measured(std::string board, std::uint32_t extra) {
     add(r, "mmio/raw_modify", 0, 5 + extra);
     add(r, "mmio_c/raw_modify", 0, 8);
     return r;
-}
-
-const ClaimRow& row(const PaperTable& t, std::string_view start) {
-    for (const auto& r : t.rows)
-        if (r.claim.rfind(start, 0) == 0) return r;
-    throw std::runtime_error("no row " + std::string(start));
 }
 
 }  // namespace
