@@ -2,7 +2,11 @@
  *
  * The C counterparts of Rust's Cell (copy out, change, copy back) and &mut (in place). The empty
  * asm with a memory clobber is C's black_box: it stands for a caller that uses the copy, so gcc
- * cannot fold the two copies into an in-place update (the Rust side does the same). */
+ * cannot fold the two copies into an in-place update (the Rust side does the same).
+ *
+ * gcc -Os copies up to 64 bytes inline and calls memcpy for 256 and 1024; the image's memcpy is
+ * compiler_builtins', the routine the Rust side reaches through __aeabi_memcpy (see
+ * bench/src/cell.rs, "The copies"). */
 #include "baseline.h"
 
 #define RIG_DEFINE_PAYLOAD(n)                                        \

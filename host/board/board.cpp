@@ -124,7 +124,8 @@ std::string range(const MemoryRegion& r) { return hex(r.origin) + ".." + hex(r.e
 // that the chosen probe or UART would not use is refused rather than silently ignored.
 std::vector<std::string_view> keys_of(std::string_view table, const Board& b) {
     if (table.empty()) return {"board", "clock", "memory", "probe", "uart", "counter"};
-    if (table == "board") return {"name", "description", "chip", "core", "firmware", "firmware_board"};
+    if (table == "board")
+        return {"name", "description", "chip", "core", "firmware", "firmware_board", "firmware_target"};
     if (table == "clock") return {"cpu_hz"};
     if (table == "memory") return {"flash", "ram"};
     if (table == "memory.flash" || table == "memory.ram") return {"origin", "length"};
@@ -181,6 +182,14 @@ Board parse(const toml::table& root) {
     b.core = r.string("board.core", false);
     b.firmware_package = r.string("board.firmware");
     if (r.has("board.firmware_board")) b.firmware_board = r.word("board.firmware_board", true);
+    if (r.has("board.firmware_target")) {
+        b.firmware_target = r.word("board.firmware_target", true);
+        if (b.firmware_target.find('/') != std::string::npos)
+            throw BadKey{"board.firmware_target",
+                         "a target name (firmware/targets/<name>.json or a built-in one), not a path, got \"" +
+                             b.firmware_target + "\""};
+        if (b.firmware_target == default_firmware_target) b.firmware_target.clear();
+    }
     b.cpu_hz = static_cast<std::uint64_t>(r.integer("clock.cpu_hz", 1'000, 1'000'000'000, "a clock in Hz"));
     b.flash = r.region("memory.flash");
     b.ram = r.region("memory.ram");
@@ -305,6 +314,10 @@ std::string default_openocd_config(const std::string& chip) {
     if (lower.find("nrf52") != std::string::npos) return "board/nordic_nrf52_dk.cfg";
     if (lower.find("sam4l") != std::string::npos) return "board/atmel_sam4l8_xplained_pro.cfg";
     return {};
+}
+
+std::string Board::image_name() const {
+    return firmware_target.empty() ? firmware_package : firmware_package + "." + firmware_target;
 }
 
 double Board::ns_per_count() const {

@@ -62,6 +62,10 @@ struct Board {
     std::string core;              // the CPU core, "Cortex-M4" (optional: result files say "unknown")
     std::string firmware_package;  // cargo package that builds this board's image
     std::string firmware_board;    // the board name the image reports in HELLO; empty = `name`
+    // cargo's --target for the image: empty = the built-in default_firmware_target, else a target
+    // specification firmware/targets/<name>.json (the same source built another way: e.g. without
+    // frame pointers, boards/qemu_mps2_an386_nofp.toml).
+    std::string firmware_target;
     std::uint64_t cpu_hz = 0;
     MemoryRegion flash;
     MemoryRegion ram;
@@ -76,7 +80,14 @@ struct Board {
     // The name HELLO must carry: `firmware_board` when the file sets it (a second virtual board
     // running the same image), else the board's own name.
     const std::string& hello_name() const { return firmware_board.empty() ? name : firmware_board; }
+
+    // The image's file name in an image folder (the build's, the installed one, a nightly
+    // worktree's): the package for the default target, "<package>.<target>" for another.
+    std::string image_name() const;
 };
+
+// The target every image is built for unless its board file names another.
+inline constexpr std::string_view default_firmware_target = "thumbv7em-none-eabi";
 
 // The OpenOCD config for a chip when the board file names none: the nRF52 DK file (J-Link, SWD,
 // target/nrf52.cfg, which covers nRF52832 and nRF52840) or the SAM4L8 Xplained Pro file.

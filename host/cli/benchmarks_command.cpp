@@ -22,7 +22,7 @@ int list_benchmarks(const ListBenchmarksArgs& args) {
     auto filter = results::BenchmarkFilter::parse(args.filter);
     if (!filter) return fail(filter.error().message);
     const std::filesystem::path image_file =
-        args.image.empty() ? default_image(board->firmware_package) : std::filesystem::path(args.image);
+        args.image.empty() ? default_image(board->image_name()) : std::filesystem::path(args.image);
     auto image = elf::load_image(image_file);
     if (!image) return fail(image.error().context(image_file.string()).message);
     const auto table = elf::find_benchmark_table(*image);

@@ -106,7 +106,7 @@ Answer try_board(const board::Board& b, const fs::path& scratch, std::vector<std
                                 : ""));
         return {false, why};
     }
-    const auto image = default_image(b.firmware_package);
+    const auto image = default_image(b.image_name());
     auto healthy = session::check_board_health(b, image, scratch / (b.name + ".log"), &cancel_requested(), {});
     if (!healthy) return {false, healthy.error().message};
     return {true, "health check passed: probe, flash, HELLO, PING" +

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 #include <memory>
+#include <optional>
 
 namespace rig::cli {
 namespace {
@@ -20,6 +21,8 @@ struct PaperArgs {
     std::string board = "qemu_mps2_an386";
     std::string commit;
     std::string results_file;
+    std::string without_frame_pointer;  // board of the same image built without frame pointers; "" = <board>_nofp
+    std::string results_without_frame_pointer;
     std::string history = config::history_file().string();
     std::string worktrees = config::worktrees_dir().string();
     std::string format = "md";
@@ -31,8 +34,32 @@ std::string strip_dirty(std::string c) {
     return c;
 }
 
+// The run of the image without frame pointers at `commit` (board <board>_nofp), if there is one:
+// its rows say "not measured" otherwise, so a missing twin is a note, not an error.
+std::optional<results::RunReport> without_frame_pointer(const PaperArgs& args, const results::History& h,
+                                                        const std::string& commit) {
+    const std::string board = args.without_frame_pointer.empty() ? args.board + "_nofp" : args.without_frame_pointer;
+    auto found = h.latest_run(board, commit);
+    if (!found || !*found) return std::nullopt;
+    auto r = h.load_run((*found)->id);
+    if (!r) {
+        fmt::print(stderr, "rig paper: {}\n", r.error().message);
+        return std::nullopt;
+    }
+    return std::move(*r);
+}
+
 int paper(const PaperArgs& args) {
     results::RunReport run;
+    std::optional<results::RunReport> nofp;
+    if (!args.results_without_frame_pointer.empty()) {
+        auto r = results::read_gbench_json(args.results_without_frame_pointer);
+        if (!r) {
+            fmt::print(stderr, "rig paper: {}\n", r.error().message);
+            return exit_bad_input;
+        }
+        nofp = std::move(*r);
+    }
     if (!args.results_file.empty()) {
         auto r = results::read_gbench_json(args.results_file);
         if (!r) {
@@ -72,6 +99,7 @@ int paper(const PaperArgs& args) {
             return exit_bad_input;
         }
         run = std::move(*r);
+        if (!nofp) nofp = without_frame_pointer(args, *h, chosen->commit);
     }
 
     auto inventory = inventory_for(run.info.firmware_commit, args.worktrees, true);
@@ -82,7 +110,7 @@ int paper(const PaperArgs& args) {
                    "rig paper: note: the run is of {}, but unsafe is counted from the checkout at {} (no "
                    "worktree of {} under {})\n",
                    run.info.firmware_commit, inventory->commit, run.info.firmware_commit, args.worktrees);
-    const auto table = report::build_paper_table(run, inventory ? &*inventory : nullptr);
+    const auto table = report::build_paper_table(run, inventory ? &*inventory : nullptr, nofp ? &*nofp : nullptr);
     const std::string text = args.format == "html" ? report::paper_html_document(table) : report::paper_markdown(table);
     if (args.out.empty()) {
         fmt::print("{}", text);
@@ -139,6 +167,10 @@ void add_paper_command(CLI::App& app, int& exit_code) {
     auto* commit =
         cmd->add_option("--commit", args->commit, "Commit whose latest run is used (default: the latest run)");
     cmd->add_option("--results", args->results_file, "A result file instead of the history")->excludes(commit);
+    cmd->add_option("--without-frame-pointer", args->without_frame_pointer,
+                    "Board whose run of the same commit is the image without frame pointers (default: <board>_nofp)");
+    cmd->add_option("--results-without-frame-pointer", args->results_without_frame_pointer,
+                    "A result file of the image without frame pointers (instead of the history's run)");
     cmd->add_option("--history", args->history, "History database")->capture_default_str();
     cmd->add_option("--worktrees", args->worktrees, "Nightly worktrees (the commit's source for the unsafe count)")
         ->capture_default_str();

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 #include <memory>
+#include <optional>
 #include <set>
 
 namespace rig::cli {
@@ -84,7 +85,11 @@ int report_main(const ReportArgs& args) {
         for (const auto& ci : input.inventories)
             if (ci.commit == run->info.firmware_commit) inv = &ci.inventory;
         if (!inv && !input.inventories.empty()) inv = &input.inventories.back().inventory;
-        input.paper.push_back(report::build_paper_table(*run, inv));
+        // The same commit's image without frame pointers, when its board (<board>_nofp) ran it.
+        std::optional<results::RunReport> nofp;
+        if (auto twin = h->latest_run(b + "_nofp", mine->back().commit); twin && *twin)
+            if (auto r = h->load_run((*twin)->id)) nofp = std::move(*r);
+        input.paper.push_back(report::build_paper_table(*run, inv, nofp ? &*nofp : nullptr));
     }
 
     if (interrupted()) return exit_cancelled;

@@ -95,7 +95,7 @@ int run(const RunArgs& args) {
         return exit_bad_input;
     }
     const std::filesystem::path image =
-        args.image.empty() ? default_image(board->firmware_package) : std::filesystem::path(args.image);
+        args.image.empty() ? default_image(board->image_name()) : std::filesystem::path(args.image);
     // The build's own image must be what the checkout builds now, or its results are mislabelled.
     if (args.image.empty() && config::current().images_are_build) {
         if (auto current = session::check_image_is_current(image, source_dir(), build_dir()); !current) {

@@ -54,10 +54,10 @@ fs::path from_env(const Environment& env, const std::string& value) { return env
 
 }  // namespace
 
-fs::path Locations::image_for(const std::string& firmware_package) const {
-    if (images_are_build) return images.path / firmware_package;
-    fs::path elf = images.path / (firmware_package + ".elf");
-    if (!file_exists(elf) && file_exists(images.path / firmware_package)) return images.path / firmware_package;
+fs::path Locations::image_for(const std::string& image_name) const {
+    if (images_are_build) return images.path / image_name;
+    fs::path elf = images.path / (image_name + ".elf");
+    if (!file_exists(elf) && file_exists(images.path / image_name)) return images.path / image_name;
     return elf;
 }
 
@@ -203,7 +203,7 @@ const Locations& current() {
 
 fs::path source_dir() { return current().checkout.value_or(fs::path()); }
 fs::path build_dir() { return current().build_dir.value_or(fs::path()); }
-fs::path default_image(const std::string& firmware_package) { return current().image_for(firmware_package); }
+fs::path default_image(const std::string& image_name) { return current().image_for(image_name); }
 fs::path results_dir() { return current().results_dir.path; }
 fs::path history_file() { return current().history.path; }
 fs::path thresholds_file() { return current().thresholds.path; }

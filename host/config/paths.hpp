@@ -51,7 +51,7 @@ struct Locations {
 
     // The image for a firmware package: cargo's file in a build's images, else <images>/<package>.elf
     // (or <images>/<package> when only that exists).
-    std::filesystem::path image_for(const std::string& firmware_package) const;
+    std::filesystem::path image_for(const std::string& image_name) const;  // Board::image_name()
 };
 
 // The defaults for `env`; malformed when rig.toml is bad (naming its file and line).
@@ -68,7 +68,7 @@ const Locations& current();
 // Short forms of current() for the commands.
 std::filesystem::path source_dir();  // the checkout; empty outside one
 std::filesystem::path build_dir();   // the build tree; empty outside one
-std::filesystem::path default_image(const std::string& firmware_package);
+std::filesystem::path default_image(const std::string& image_name);
 std::filesystem::path results_dir();
 std::filesystem::path history_file();
 std::filesystem::path thresholds_file();

@@ -37,7 +37,7 @@ BoardWorker::~BoardWorker() {
 }
 
 std::filesystem::path BoardWorker::image() const {
-    return config_.image.empty() ? config::default_image(board_.firmware_package) : config_.image;
+    return config_.image.empty() ? config::default_image(board_.image_name()) : config_.image;
 }
 
 void BoardWorker::loop() {

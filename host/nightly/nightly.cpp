@@ -103,10 +103,10 @@ std::vector<std::string> lines_of(const std::string& text) {
     return out;
 }
 
-// The firmware packages of the boards to measure, for cargo's -p and the progress line.
+// The firmware images of the boards to measure, for the progress line.
 std::string packages_of(const std::vector<const board::Board*>& boards) {
     std::set<std::string> packages;
-    for (const auto* b : boards) packages.insert(b->firmware_package);
+    for (const auto* b : boards) packages.insert(b->image_name());
     std::string list;
     for (const auto& p : packages) list += (list.empty() ? "" : ", ") + p;
     return list;
@@ -170,27 +170,39 @@ Result<std::map<std::string, fs::path>> build_firmware(const NightlyOptions& o, 
     const FileLock lock(o.worktrees / "build-tree.lock");
     auto tree = check_out_build_tree(o, full);
     if (!tree) return tree.error();
-    auto argv =
-        cargo_in(o, *tree, target_dir, commit,
-                 {"build", "--release", "--locked", "--target", std::string(firmware_target), "-Zbuild-std=core"});
-    std::set<std::string> packages;
-    for (const auto* b : boards) packages.insert(b->firmware_package);
-    for (const auto& p : packages) argv.insert(argv.end(), {"-p", p});
-    const auto built = util::run_captured(argv, log, std::chrono::seconds(1800), o.cancel);
-    if (!built.ok) {
-        if (built.status == "cancelled") return make_error(ErrorKind::cancelled, "nightly: cancelled");
-        return make_error(ErrorKind::io, fmt::format("firmware build {} (see {})", built.status, log.string()));
-    }
+    // One cargo run per target: the default one, and each firmware/targets/<name>.json a board
+    // file names (the same packages built another way, e.g. without frame pointers).
+    std::map<std::string, std::set<std::string>> packages;  // target → packages
+    for (const auto* b : boards)
+        packages[b->firmware_target.empty() ? std::string(firmware_target) : b->firmware_target].insert(
+            b->firmware_package);
     std::map<std::string, fs::path> images;
     std::error_code ec;
     fs::create_directories(wt / "images", ec);
-    for (const auto& p : packages) {
-        const fs::path made = target_dir / firmware_target / "release" / p;
-        const fs::path kept = wt / "images" / p;
-        if (!fs::copy_file(made, kept, fs::copy_options::overwrite_existing, ec))
-            return make_error(ErrorKind::io, fmt::format("this commit's build made no image {} ({}; see {})",
-                                                         made.string(), ec.message(), log.string()));
-        images[p] = kept;
+    for (const auto& [target, names] : packages) {
+        const bool builtin = target == firmware_target;
+        std::vector<std::string> args{
+            "build",           "--release", "--locked", "--target", builtin ? target : "targets/" + target + ".json",
+            "-Zbuild-std=core"};
+        if (!builtin) args.emplace_back("-Zjson-target-spec");
+        auto argv = cargo_in(o, *tree, target_dir, commit, args);
+        for (const auto& p : names) argv.insert(argv.end(), {"-p", p});
+        const auto built = util::run_captured(argv, log, std::chrono::seconds(1800), o.cancel);
+        if (!built.ok) {
+            if (built.status == "cancelled") return make_error(ErrorKind::cancelled, "nightly: cancelled");
+            return make_error(ErrorKind::io,
+                              fmt::format("firmware build for {} {} (see {})", target, built.status, log.string()));
+        }
+        for (const auto& p : names) {
+            std::string name = p;  // board::Board::image_name()
+            if (!builtin) name += "." + target;
+            const fs::path made = target_dir / target / "release" / p;
+            const fs::path kept = wt / "images" / name;
+            if (!fs::copy_file(made, kept, fs::copy_options::overwrite_existing, ec))
+                return make_error(ErrorKind::io, fmt::format("this commit's build made no image {} ({}; see {})",
+                                                             made.string(), ec.message(), log.string()));
+            images[name] = kept;
+        }
     }
     return images;
 }
@@ -582,8 +594,7 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
                                                std::chrono::duration<double>(build_seconds / built * left))))
                              : std::string()));
         auto date = git(o, {"show", "-s", "--format=%cI", full});
-        for (auto k : todo)
-            lanes[k].push({i, commit, date ? *date : "", where, images->at(boards[k].firmware_package)});
+        for (auto k : todo) lanes[k].push({i, commit, date ? *date : "", where, images->at(boards[k].image_name())});
     }
     finish();
     if (o.status) o.status("");

@@ -1,6 +1,7 @@
 #include "host/report/paper.hpp"
 
-#include "host/results/summary_table.hpp"
+#include "host/report/paper_baselines.hpp"
+#include "host/report/paper_figures.hpp"
 
 #include <fmt/format.h>
 #include <algorithm>
@@ -9,59 +10,6 @@
 
 namespace rig::report {
 namespace {
-
-using results::Measurement;
-using results::RunReport;
-
-struct Figures {
-    const RunReport& run;
-    std::string unit;
-
-    const Measurement* find(const std::string& full_name) const {
-        for (const auto& m : run.measurements)
-            if (m.full_name() == full_name) return &m;
-        return nullptr;
-    }
-    std::optional<double> median(const std::string& name) const {
-        const auto* m = find(name);
-        if (!m || m->samples.empty()) return std::nullopt;
-        return results::statistics_of(m->samples).median;
-    }
-    // "49", or "49 (47–53)" when the samples spread.
-    std::string value(const std::string& name) const {
-        const auto* m = find(name);
-        if (!m || m->samples.empty()) return "—";
-        const auto s = results::statistics_of(m->samples);
-        if (s.min == s.max) return fmt::format("{:g}", s.median);
-        return fmt::format("{:g} ({:g}–{:g})", s.median, s.min, s.max);
-    }
-    // Sizes n with a measurement "<prefix>/n", ascending.
-    std::vector<std::uint32_t> sizes(const std::string& prefix) const {
-        std::vector<std::uint32_t> out;
-        for (const auto& m : run.measurements)
-            if (m.name == prefix && m.param != 0 && !m.samples.empty()) out.push_back(m.param);
-        std::sort(out.begin(), out.end());
-        out.erase(std::unique(out.begin(), out.end()), out.end());
-        return out;
-    }
-    bool exact() const { return run.info.unit == board::CounterUnit::instructions; }
-    // Equal for exact counts; within 2 counts or 1 % for cycles.
-    bool same(double a, double b) const {
-        if (exact()) return a == b;
-        return std::abs(a - b) <= std::max(2.0, 0.01 * std::max(std::abs(a), std::abs(b)));
-    }
-};
-
-std::string signed_count(double v) { return fmt::format("{:+g}", v); }
-
-ClaimRow missing(ClaimRow row, const std::vector<std::string>& names) {
-    row.verdict = ClaimVerdict::not_measured;
-    std::string list;
-    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-    row.measured = "—";
-    row.why = "this run has no " + list + " (older firmware, or a filtered run)";
-    return row;
-}
 
 ClaimRow takecell_row(const Figures& f) {
     ClaimRow row;
@@ -310,6 +258,13 @@ ClaimRow rust_vs_c_row(const Figures& f) {
         row.verdict = more == compared ? ClaimVerdict::does_not_hold : ClaimVerdict::partly;
         row.why = fmt::format("Rust costs more than C in {} of {} pairs: {} {}", more, compared, worse, f.unit);
     }
+    // Which copy each side makes (firmware.copy_routines checks it in the image): the same routine
+    // wherever both call one, so the cell pairs below that size compare the compilers' choices.
+    if (!f.sizes("cell_c/struct_copy").empty())
+        row.why += fmt::format(
+            "; the cell copies: Rust calls memcpy from {} B, C (gcc -Os) from {} B, both the same routine "
+            "(compiler_builtins' memcpy), both sides optimised for size",
+            rust_calls_memcpy_from, c_calls_memcpy_from);
     return row;
 }
 
@@ -377,7 +332,8 @@ const char* to_string(ClaimVerdict v) {
     return "?";
 }
 
-PaperTable build_paper_table(const RunReport& run, const Inventory* inventory) {
+PaperTable build_paper_table(const results::RunReport& run, const Inventory* inventory,
+                             const results::RunReport* without_frame_pointer) {
     PaperTable t;
     t.board = run.info.board;
     t.commit = run.info.firmware_commit;
@@ -389,9 +345,21 @@ PaperTable build_paper_table(const RunReport& run, const Inventory* inventory) {
         t.inventory_root = inventory->root.string();
     }
     const Figures f{run, t.unit};
-    t.rows = {takecell_row(f),        cell_copy_row(f),     mmio_row(f),
-              kernel_crossing_row(f), isolation_row(f),     kernel_path_rust_vs_c_row(f),
-              rust_vs_c_row(f),       unsafe_row(inventory)};
+    std::optional<Figures> without;
+    if (without_frame_pointer)
+        without.emplace(Figures{*without_frame_pointer, board::to_string(without_frame_pointer->info.unit)});
+    const Figures* nofp = without ? &*without : nullptr;
+    t.rows = {takecell_row(f),
+              cell_copy_row(f),
+              mmio_row(f),
+              kernel_crossing_row(f),
+              isolation_row(f),
+              kernel_path_rust_vs_c_row(f),
+              rust_vs_c_row(f),
+              same_copy_routine_row(f),
+              frame_pointer_cost_row(f, nofp),
+              rust_vs_c_without_frame_pointer_row(f, nofp),
+              unsafe_row(inventory)};
     return t;
 }
 
@@ -444,7 +412,7 @@ std::string paper_markdown(const PaperTable& t) {
         const std::string unit = r.figures == std::vector<std::string>{"source"} ? "source" : t.unit;
         const std::string commit = unit == "source" ? t.inventory_commit : t.commit;
         out += fmt::format("| {} | {} | {} | {} | {} | **{}**: {} |\n", md_cell(r.claim), md_cell(r.measured), unit,
-                           t.board, commit, to_string(r.verdict), md_cell(r.why));
+                           r.board.empty() ? t.board : r.board, commit, to_string(r.verdict), md_cell(r.why));
     }
     return out;
 }
@@ -463,8 +431,8 @@ std::string paper_html_table(const PaperTable& t) {
             "{}\"><b>{}</b>: "
             "{}</td></tr>\n",
             html_escape(r.claim), html_escape(r.measured), source ? "source" : html_escape(t.unit),
-            html_escape(t.board), html_escape(source ? t.inventory_commit : t.commit), cls, to_string(r.verdict),
-            html_escape(r.why));
+            html_escape(r.board.empty() ? t.board : r.board), html_escape(source ? t.inventory_commit : t.commit), cls,
+            to_string(r.verdict), html_escape(r.why));
     }
     return out + "</tbody>\n</table>\n";
 }

@@ -20,7 +20,8 @@ struct ClaimRow {
     std::vector<std::string> figures;  // the benchmarks (or "source") the row reads
     std::string measured;              // the numbers, with their unit
     ClaimVerdict verdict = ClaimVerdict::not_measured;
-    std::string why;  // the verdict in one sentence, with the exact numbers
+    std::string why;    // the verdict in one sentence, with the exact numbers
+    std::string board;  // the board(s) the figures come from; empty = the table's board
 };
 
 struct PaperTable {
@@ -34,8 +35,11 @@ struct PaperTable {
 // The Cortex-M4's exception entry (12 cycles) and return (10 cycles), zero wait-state memory.
 constexpr double exception_entry_cycles = 12, exception_exit_cycles = 10;
 
-// `inventory` may be null: the unsafe row then says "not measured".
-PaperTable build_paper_table(const results::RunReport& run, const Inventory* inventory);
+// `inventory` may be null: the unsafe row then says "not measured". `without_frame_pointer` is the
+// run of the same commit's image built without frame pointers (board <board>_nofp); null when
+// there is none, and the frame-pointer rows then say "not measured".
+PaperTable build_paper_table(const results::RunReport& run, const Inventory* inventory,
+                             const results::RunReport* without_frame_pointer = nullptr);
 
 std::string paper_markdown(const PaperTable& table);
 std::string paper_html_table(const PaperTable& table);     // a <table> fragment (also in `rig report`)

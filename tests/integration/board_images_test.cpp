@@ -36,10 +36,11 @@ rig::board::Board board_named(const std::string& name) {
 
 // The image a board file names, loaded once per test; an empty image (and a failure) if missing.
 rig::elf::Image image_for(const rig::board::Board& board) {
-    const auto file = image_dir / board.firmware_package;
+    const auto file = image_dir / board.image_name();
     if (!fs::exists(file)) {
-        ADD_FAILURE() << file << " was not built: the default build builds every board in RIG_FIRMWARE_BOARDS "
-                      << "(firmware/CMakeLists.txt); is " << board.firmware_package << " listed there?";
+        ADD_FAILURE() << file << " was not built: the default build builds every image in RIG_FIRMWARE_BOARDS "
+                      << "and RIG_FIRMWARE_VARIANTS (firmware/CMakeLists.txt); is " << board.image_name()
+                      << " listed there?";
         return {};
     }
     auto image = rig::elf::load_image(file);
@@ -111,8 +112,9 @@ TEST_P(BoardImage, InitialisedDataIsStoredInFlash) {
 }
 
 TEST_P(BoardImage, CarriesItsBoardNameForHello) {
-    // HELLO announces the board name; the host matches it with the board file's name.
-    const std::string& name = board_.name;
+    // HELLO announces the board name; the host matches it with the board file's name, or the
+    // name a file running another board's firmware gives (firmware_board).
+    const std::string& name = board_.hello_name();
     bool found = false;
     for (const auto& segment : image_.segments)
         found = found ||

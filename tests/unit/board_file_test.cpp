@@ -68,6 +68,39 @@ TEST(BoardFile, TheQemuBoardInTheRepoLoads) {
     EXPECT_DOUBLE_EQ(board->ns_per_count(), 128.0);  // -icount shift=7
 }
 
+TEST(BoardFile, TheVariantWithoutFramePointersRunsTheQemuBoardsPackageBuiltForItsOwnTarget) {
+    const auto board = rig::board::find_board("qemu_mps2_an386_nofp", boards_dir);
+    ASSERT_TRUE(board) << board.error().message;
+    EXPECT_EQ(board->firmware_package, "qemu_mps2_an386");
+    EXPECT_EQ(board->firmware_target, "thumbv7em-none-eabi-nofp");
+    EXPECT_EQ(board->hello_name(), "qemu_mps2_an386");
+    EXPECT_EQ(board->image_name(), "qemu_mps2_an386.thumbv7em-none-eabi-nofp");
+    EXPECT_EQ(board->counter, rig::board::CounterUnit::instructions);
+    // The target names a specification in the repository, identical to the built-in one but for
+    // the frame pointer (README "Rust vs C").
+    EXPECT_TRUE(fs::exists(fs::path(RIG_SOURCE_DIR) / "firmware/targets" / (board->firmware_target + ".json")));
+    const auto qemu = rig::board::find_board("qemu_mps2_an386", boards_dir);
+    ASSERT_TRUE(qemu);
+    EXPECT_EQ(qemu->image_name(), "qemu_mps2_an386");  // the default target: the package's name
+}
+
+TEST(BoardFile, AFirmwareTargetIsATargetNameNotAPath) {
+    const auto good = replace(good_board, "firmware = \"qemu_mps2_an386\"\n",
+                              "firmware = \"qemu_mps2_an386\"\nfirmware_target = \"thumbv7em-none-eabi-nofp\"\n");
+    auto board = load_board(write_board("target", good));
+    ASSERT_TRUE(board) << board.error().message;
+    EXPECT_EQ(board->image_name(), "qemu_mps2_an386.thumbv7em-none-eabi-nofp");
+    // Naming the default target is the same as naming none: the image keeps the package's name.
+    board = load_board(write_board("default_target", replace(good, "-nofp", "")));
+    ASSERT_TRUE(board) << board.error().message;
+    EXPECT_EQ(board->firmware_target, "");
+    EXPECT_EQ(board->image_name(), "qemu_mps2_an386");
+    const auto msg =
+        error_of(write_board("path_target", replace(good, "\"thumbv7em-none-eabi-nofp\"", "\"../targets/x.json\"")));
+    EXPECT_NE(msg.find("board.firmware_target"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("not a path"), std::string::npos) << msg;
+}
+
 TEST(BoardFile, EveryBoardInTheRepoLoads) {
     for (const auto& board : rig::board::load_all_boards(boards_dir)) EXPECT_TRUE(board) << board.error().message;
 }

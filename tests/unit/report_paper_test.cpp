@@ -1,11 +1,13 @@
 // The paper table from a synthetic run: verdicts follow the numbers, units are never mixed.
 #include "host/report/paper.hpp"
+#include "tests/unit/paper_rows.hpp"
 
 #include <gtest/gtest.h>
 
 using namespace rig::report;
 using rig::results::Measurement;
 using rig::results::RunReport;
+using rig::test_support::row;
 
 namespace {
 
@@ -32,12 +34,6 @@ RunReport synthetic(rig::board::CounterUnit unit) {
     add("syscall/null_mpu", 0, 52);
     add("ctx/process_switch_mpu", 0, 170);
     return r;
-}
-
-const ClaimRow& row(const PaperTable& t, std::string_view start) {
-    for (const auto& r : t.rows)
-        if (r.claim.rfind(start, 0) == 0) return r;
-    throw std::runtime_error("no row " + std::string(start));
 }
 
 }  // namespace

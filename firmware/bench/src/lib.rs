@@ -45,11 +45,11 @@ benchmarks! {
     "syscall_c/null" => ctx::null_c, "syscall/null with the kernel's step written in C (baseline_c/kernel.c)";
     "ctx_c/process_switch" => ctx::process_switch_c, "ctx/process_switch with the step and round robin written in C";
     "ctx_c/preempt" => ctx::preempt_c, "ctx/preempt with the step and round robin written in C";
-    "cell/copy" [4, 16, 64, 256, 1024] => cell::copy, "change one byte of an N-byte payload in a Cell: copy it out and back";
+    "cell/copy" [4, 16, 64, 256, 1024] => cell::copy, "change one byte of an N-byte payload in a Cell: copy it out and back (from 16 B each copy calls memcpy)";
     "cell/takecell_map" [4, 16, 64, 256, 1024] => cell::takecell_map, "change one byte of an N-byte payload in place through TakeCell::map";
     "cell/mapcell_map" [4, 16, 64, 256, 1024] => cell::mapcell_map, "change one byte of an N-byte payload in place through MapCell::map";
     "cell/raw_mut" [4, 16, 64, 256, 1024] => cell::raw_mut, "change one byte of an N-byte payload through a plain &mut (the floor)";
-    "cell_c/struct_copy" [4, 16, 64, 256, 1024] => cell::c_struct_copy, "C twin of cell/copy: copy an N-byte struct out, change a byte, copy it back";
+    "cell_c/struct_copy" [4, 16, 64, 256, 1024] => cell::c_struct_copy, "C twin of cell/copy: copy an N-byte struct out, change a byte, copy it back (gcc inlines up to 64 B, calls memcpy from 256 B)";
     "cell_c/pointer" [4, 16, 64, 256, 1024] => cell::c_pointer, "C twin of cell/raw_mut: change one byte through a pointer";
     "mmio/raw_write_read" => mmio::raw_write_read, "volatile write then read of a device register";
     "mmio/raw_modify" => mmio::raw_modify, "read-modify-write of a register field with raw volatile accesses";
