@@ -91,8 +91,9 @@ TEST_P(BoardImage, StaticDataAndKernelStackFitInRam) {
     const auto stack_top = symbol_address(image_, "_stack_top");
     // Real boards reserve the kernel stack explicitly; QEMU's 4 MiB leaves room without one.
     const auto bottom = image_.find_symbol("_stack_bottom");
-    if (board_.probe.kind != rig::board::ProbeKind::qemu_gdb)
+    if (board_.probe.kind != rig::board::ProbeKind::qemu_gdb) {
         EXPECT_TRUE(bottom) << "real boards' layout.ld must reserve the kernel stack (_stack_bottom)";
+    }
     const auto stack_bottom = bottom ? bottom->address : bss_end;
 
     EXPECT_TRUE(board_.ram.contains(data_start, 0));

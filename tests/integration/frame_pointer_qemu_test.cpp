@@ -68,8 +68,9 @@ TEST(FramePointerQemu, BothImagesRunAndThePaperSetsThemSideBySide) {
     // gcc's code is the same in both images: C rows that call no Rust code do not move.
     for (const auto n : {4, 16, 64, 256, 1024}) {
         EXPECT_EQ(with[fmt_name("cell_c/pointer", n)], without[fmt_name("cell_c/pointer", n)]) << n;
-        if (n < 256)
+        if (n < 256) {
             EXPECT_EQ(with[fmt_name("cell_c/struct_copy", n)], without[fmt_name("cell_c/struct_copy", n)]) << n;
+        }
     }
     EXPECT_GT(with["syscall/null"], without["syscall/null"]) << "the Rust kernel path pays for the frame pointer";
 
