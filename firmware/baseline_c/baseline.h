@@ -62,11 +62,11 @@ struct rig_c_process {
 #define RIG_C_UNISOLATED 0xFFFFFFFEu
 #define RIG_C_REFUSED 0xFFFFFFFDu
 
-/* What a step ended in: a syscall (number = r0, carried out; pc and status are not set), a
+/* What a step ended in: a syscall (number = r0, carried out; pc and status 0), a
  * fault (number = exception number, 0 for a bad stack pointer; pc, fault status), a refused
  * layout, no process to run, or a preemption (number = the interrupt's exception number; the
  * process is ready to resume). Four words, as the Rust step's Result<SyscallKind,
- * ProcessFault>, of which a syscall writes two, as Rust's does. */
+ * ProcessFault>. */
 enum rig_c_outcome_kind { RIG_C_SYSCALL, RIG_C_FAULT, RIG_C_LAYOUT, RIG_C_NONE, RIG_C_PREEMPTED };
 struct rig_c_outcome {
     uint32_t kind;

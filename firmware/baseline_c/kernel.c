@@ -241,12 +241,10 @@ struct rig_c_outcome rig_c_step(struct rig_c_process *p) {
         break;
     }
     frame[FRAME_R0] = answer;
-    /* pc and status are left unset, as Rust's Ok(kind) sets two words (C11 6.2.6.1p6: a
-     * structure's value is never a trap representation, so returning it is defined). */
-    struct rig_c_outcome out;
-    out.kind = RIG_C_SYSCALL;
-    out.number = number;
-    return out;
+    /* All four words, where Rust's Ok(kind) writes two (the rest of its result is padding): a C
+     * struct returned with members never set is at best a debate about indeterminate values, so C
+     * pays the one `strd` more. */
+    return (struct rig_c_outcome){RIG_C_SYSCALL, number, 0, 0};
 }
 
 struct rig_c_outcome rig_c_run_next(struct rig_c_pair *pair) {

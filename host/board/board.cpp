@@ -184,10 +184,10 @@ Board parse(const toml::table& root) {
     if (r.has("board.firmware_board")) b.firmware_board = r.word("board.firmware_board", true);
     if (r.has("board.firmware_target")) {
         b.firmware_target = r.word("board.firmware_target", true);
-        if (b.firmware_target.find('/') != std::string::npos)
+        if (b.firmware_target.find('/') != std::string::npos || b.firmware_target.front() == '.')
             throw BadKey{"board.firmware_target",
-                         "a target name (firmware/targets/<name>.json or a built-in one), not a path, got \"" +
-                             b.firmware_target + "\""};
+                         "the name of a target file firmware/targets/<name>.json (or the default " +
+                             std::string(default_firmware_target) + "), not a path, got \"" + b.firmware_target + "\""};
         if (b.firmware_target == default_firmware_target) b.firmware_target.clear();
     }
     b.cpu_hz = static_cast<std::uint64_t>(r.integer("clock.cpu_hz", 1'000, 1'000'000'000, "a clock in Hz"));
@@ -314,6 +314,13 @@ std::string default_openocd_config(const std::string& chip) {
     if (lower.find("nrf52") != std::string::npos) return "board/nordic_nrf52_dk.cfg";
     if (lower.find("sam4l") != std::string::npos) return "board/atmel_sam4l8_xplained_pro.cfg";
     return {};
+}
+
+std::string frame_pointer_twin(const std::string& board) {
+    constexpr std::string_view suffix = "_nofp";
+    if (board.size() >= suffix.size() && board.compare(board.size() - suffix.size(), suffix.size(), suffix) == 0)
+        return {};
+    return board + std::string(suffix);
 }
 
 std::string Board::image_name() const {

@@ -89,6 +89,11 @@ struct Board {
 // The target every image is built for unless its board file names another.
 inline constexpr std::string_view default_firmware_target = "thumbv7em-none-eabi";
 
+// The board that runs `board`'s firmware built without frame pointers, by the naming rule the
+// board files follow (boards/qemu_mps2_an386_nofp.toml): `board` + "_nofp". Empty when `board` is
+// itself such a twin. `rig paper` and `rig report` look its runs up under this name.
+std::string frame_pointer_twin(const std::string& board);
+
 // The OpenOCD config for a chip when the board file names none: the nRF52 DK file (J-Link, SWD,
 // target/nrf52.cfg, which covers nRF52832 and nRF52840) or the SAM4L8 Xplained Pro file.
 std::string default_openocd_config(const std::string& chip);

@@ -58,13 +58,15 @@ bool copy_into(const fs::path& from, const fs::path& to, fs::perms mode) {
 // What `buildbot-worker create-worker` is given instead of the password.
 constexpr const char* password_placeholder = "rig-lab-placeholder";
 
-// `password` as a Python string literal: buildbot.tac is Python. Backslashes and quotes are
-// escaped, anything outside printable ASCII as \xNN, so no password can end the literal early.
+// `password` as a Python string literal: buildbot.tac is Python (read as UTF-8, its default).
+// Backslashes and quotes are escaped and control characters written as \xNN, so no password can
+// end the literal early; other bytes, UTF-8 included, are copied as they are (a \xNN of a UTF-8
+// byte would be another character).
 std::string python_literal(const std::string& password) {
     std::string literal = "'";
     for (const unsigned char c : password) {
         if (c == '\\' || c == '\'') literal += '\\';
-        if (c < 0x20 || c > 0x7e)
+        if (c < 0x20 || c == 0x7f)
             literal += fmt::format("\\x{:02x}", c);
         else
             literal += static_cast<char>(c);
@@ -96,7 +98,7 @@ std::string write_worker_password(const fs::path& tac, const std::string& passwo
     ::unlink(temporary.c_str());
     const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) return fmt::format("cannot create {}: {}", temporary.string(), std::strerror(errno));
-    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
     if (::close(fd) != 0 || !written) {
         ::unlink(temporary.c_str());
         return fmt::format("cannot write {}", temporary.string());

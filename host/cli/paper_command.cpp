@@ -1,5 +1,6 @@
 #include "host/cli/paper_command.hpp"
 
+#include "host/board/board.hpp"
 #include "host/cli/paths.hpp"
 #include "host/cli/run_command.hpp"
 #include "host/cli/signals.hpp"
@@ -38,7 +39,9 @@ std::string strip_dirty(std::string c) {
 // its rows say "not measured" otherwise, so a missing twin is a note, not an error.
 std::optional<results::RunReport> without_frame_pointer(const PaperArgs& args, const results::History& h,
                                                         const std::string& commit) {
-    const std::string board = args.without_frame_pointer.empty() ? args.board + "_nofp" : args.without_frame_pointer;
+    const std::string board =
+        args.without_frame_pointer.empty() ? board::frame_pointer_twin(args.board) : args.without_frame_pointer;
+    if (board.empty()) return std::nullopt;  // the board is itself the image without frame pointers
     auto found = h.latest_run(board, commit);
     if (!found || !*found) return std::nullopt;
     auto r = h.load_run((*found)->id);

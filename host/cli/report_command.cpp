@@ -1,5 +1,6 @@
 #include "host/cli/report_command.hpp"
 
+#include "host/board/board.hpp"
 #include "host/cli/paper_command.hpp"
 #include "host/cli/paths.hpp"
 #include "host/cli/run_command.hpp"
@@ -87,8 +88,9 @@ int report_main(const ReportArgs& args) {
         if (!inv && !input.inventories.empty()) inv = &input.inventories.back().inventory;
         // The same commit's image without frame pointers, when its board (<board>_nofp) ran it.
         std::optional<results::RunReport> nofp;
-        if (auto twin = h->latest_run(b + "_nofp", mine->back().commit); twin && *twin)
-            if (auto r = h->load_run((*twin)->id)) nofp = std::move(*r);
+        if (const auto name = board::frame_pointer_twin(b); !name.empty())
+            if (auto twin = h->latest_run(name, mine->back().commit); twin && *twin)
+                if (auto r = h->load_run((*twin)->id)) nofp = std::move(*r);
         input.paper.push_back(report::build_paper_table(*run, inv, nofp ? &*nofp : nullptr));
     }
 

@@ -159,10 +159,15 @@ Result<fs::path> check_out_build_tree(const NightlyOptions& o, const std::string
 // commit, so `core` and `compiler_builtins` are built from the toolchain's sources once, not once
 // per commit, and a crate no commit since has touched is not built again. Each image is copied to
 // the commit's own worktree (<wt>/images) before the next commit's build replaces it.
-Result<std::map<std::string, fs::path>> build_firmware(const NightlyOptions& o, const fs::path& wt,
-                                                       const std::string& full,
-                                                       const std::vector<const board::Board*>& boards,
-                                                       const fs::path& log) {
+// What one commit's firmware build made: an image per built image name, and why each variant
+// target that could not be built failed (the default target failing fails the whole build).
+struct FirmwareBuild {
+    std::map<std::string, fs::path> images;
+    std::map<std::string, std::string> failed_targets;
+};
+
+Result<FirmwareBuild> build_firmware(const NightlyOptions& o, const fs::path& wt, const std::string& full,
+                                     const std::vector<const board::Board*>& boards, const fs::path& log) {
     const std::string commit = short_of(full);
     // Not "cargo-target", which older rigs filled from a worktree per commit: a build script compiled
     // there names files of those worktrees (see check_out_build_tree) and must not be reused.
@@ -176,11 +181,19 @@ Result<std::map<std::string, fs::path>> build_firmware(const NightlyOptions& o, 
     for (const auto* b : boards)
         packages[b->firmware_target.empty() ? std::string(firmware_target) : b->firmware_target].insert(
             b->firmware_package);
-    std::map<std::string, fs::path> images;
+    FirmwareBuild build;
+    auto& images = build.images;
     std::error_code ec;
     fs::create_directories(wt / "images", ec);
     for (const auto& [target, names] : packages) {
         const bool builtin = target == firmware_target;
+        // A commit older than a variant's target file cannot build it: that target's boards fail,
+        // the others are still built and measured.
+        if (!builtin && !fs::exists(*tree / "firmware" / "targets" / (target + ".json"), ec)) {
+            build.failed_targets[target] =
+                fmt::format("this commit has no firmware/targets/{}.json (it predates the variant)", target);
+            continue;
+        }
         std::vector<std::string> args{
             "build",           "--release", "--locked", "--target", builtin ? target : "targets/" + target + ".json",
             "-Zbuild-std=core"};
@@ -190,8 +203,12 @@ Result<std::map<std::string, fs::path>> build_firmware(const NightlyOptions& o, 
         const auto built = util::run_captured(argv, log, std::chrono::seconds(1800), o.cancel);
         if (!built.ok) {
             if (built.status == "cancelled") return make_error(ErrorKind::cancelled, "nightly: cancelled");
-            return make_error(ErrorKind::io,
-                              fmt::format("firmware build for {} {} (see {})", target, built.status, log.string()));
+            if (builtin)
+                return make_error(ErrorKind::io,
+                                  fmt::format("firmware build for {} {} (see {})", target, built.status, log.string()));
+            build.failed_targets[target] =
+                fmt::format("firmware build for {} {} (see {})", target, built.status, log.string());
+            continue;
         }
         for (const auto& p : names) {
             std::string name = p;  // board::Board::image_name()
@@ -204,7 +221,7 @@ Result<std::map<std::string, fs::path>> build_firmware(const NightlyOptions& o, 
             images[name] = kept;
         }
     }
-    return images;
+    return build;
 }
 
 Result<std::string> resolve_range(const NightlyOptions& o, const results::History& h,
@@ -594,7 +611,18 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
                                                std::chrono::duration<double>(build_seconds / built * left))))
                              : std::string()));
         auto date = git(o, {"show", "-s", "--format=%cI", full});
-        for (auto k : todo) lanes[k].push({i, commit, date ? *date : "", where, images->at(boards[k].image_name())});
+        for (auto k : todo) {
+            const auto& b = boards[k];
+            if (const auto image = images->images.find(b.image_name()); image != images->images.end()) {
+                lanes[k].push({i, commit, date ? *date : "", where, image->second});
+                continue;
+            }
+            const auto why = images->failed_targets.count(b.firmware_target)
+                                 ? images->failed_targets.at(b.firmware_target)
+                                 : "the build made no image " + b.image_name();
+            night.add(i, k, {commit, b.name, Outcome::failed, why});
+            night.say(fmt::format("{} {}: FAILED: {}", where, b.name, why));
+        }
     }
     finish();
     if (o.status) o.status("");

@@ -1,5 +1,7 @@
 #include "host/report/paper_baselines.hpp"
 
+#include "host/board/board.hpp"
+
 #include <fmt/format.h>
 #include <algorithm>
 #include <optional>
@@ -33,10 +35,15 @@ std::optional<ClaimRow> unpaired(ClaimRow row, const Figures& with, const Figure
     row.measured = "—";
     if (!without) {
         row.verdict = ClaimVerdict::not_measured;
-        row.why = fmt::format(
-            "no run of commit {} without frame pointers: `rig run -b {}_nofp` measures the same source built for "
-            "firmware/targets/thumbv7em-none-eabi-nofp.json",
-            with.run.info.firmware_commit, with.run.info.board);
+        const auto twin = board::frame_pointer_twin(with.run.info.board);
+        row.why = twin.empty()
+                      ? "this run is of the image built without frame pointers: these rows are on the table of the "
+                        "board it is the twin of"
+                      : fmt::format(
+                            "no run of commit {} on {}, the board that runs this firmware built for "
+                            "firmware/targets/thumbv7em-none-eabi-nofp.json (where a board file of that name "
+                            "exists: `rig run -b {}`)",
+                            with.run.info.firmware_commit, twin, twin);
         return row;
     }
     if (auto why = incomparable(with, *without); !why.empty()) {
@@ -48,8 +55,8 @@ std::optional<ClaimRow> unpaired(ClaimRow row, const Figures& with, const Figure
 }
 
 // The Rust kernel paths, then the C ones (which the frame pointer reaches only through Rust code).
-const std::vector<std::string> kernel_paths = {"syscall/null", "ctx/process_switch", "ctx/upcall",
-                                               "ctx/preempt",  "syscall_c/null",     "ctx_c/process_switch"};
+const std::vector<std::string> kernel_paths = {"syscall/null",   "ctx/process_switch",   "ctx/upcall",   "ctx/preempt",
+                                               "syscall_c/null", "ctx_c/process_switch", "ctx_c/preempt"};
 const std::vector<std::string> cell_families = {"cell/copy",    "cell/takecell_map",  "cell/mapcell_map",
                                                 "cell/raw_mut", "cell_c/struct_copy", "cell_c/pointer"};
 
@@ -188,7 +195,8 @@ ClaimRow rust_vs_c_without_frame_pointer_row(const Figures& with, const Figures*
     if (auto done = unpaired(row, with, without)) return *done;
     row.board = without->run.info.board;
     std::vector<std::pair<std::string, std::string>> pairs = {{"syscall/null", "syscall_c/null"},
-                                                              {"ctx/process_switch", "ctx_c/process_switch"}};
+                                                              {"ctx/process_switch", "ctx_c/process_switch"},
+                                                              {"ctx/preempt", "ctx_c/preempt"}};
     for (auto n : without->sizes("cell_c/struct_copy"))
         pairs.emplace_back(fmt::format("cell/copy/{}", n), fmt::format("cell_c/struct_copy/{}", n));
     pairs.emplace_back("mmio/raw_modify", "mmio_c/raw_modify");

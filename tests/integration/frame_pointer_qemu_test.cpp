@@ -54,25 +54,27 @@ TEST(FramePointerQemu, BothImagesRunAndThePaperSetsThemSideBySide) {
             {"run", "-q", "-r", "1", "-b", board, "--results-dir", results.string(), "--history", history.string()});
         ASSERT_EQ(ran.exit_status, 0) << board << ": " << ran.out << ran.err;
     }
-    auto with = figures(results, "qemu_mps2_an386"), without = figures(results, "qemu_mps2_an386_nofp");
-    for (auto* f : {&with, &without}) {
-        auto& m = *f;
+    // `.at`: a benchmark missing from a run is an error, not a 0 that makes two sides equal.
+    const auto with = figures(results, "qemu_mps2_an386"), without = figures(results, "qemu_mps2_an386_nofp");
+    for (const auto* f : {&with, &without}) {
+        const auto& m = *f;
         // The same memcpy on both sides: the difference is the bodies', not the copies'.
-        EXPECT_EQ(m["cell/copy/256"] - m["cell_c/struct_copy/256"], m["cell/copy/1024"] - m["cell_c/struct_copy/1024"]);
+        EXPECT_EQ(m.at("cell/copy/256") - m.at("cell_c/struct_copy/256"),
+                  m.at("cell/copy/1024") - m.at("cell_c/struct_copy/1024"));
     }
     // The frame pointer: a cost per call, the same from 16 B (where Rust's copy calls memcpy) up.
     for (const auto n : {64, 256, 1024})
-        EXPECT_EQ(with[fmt_name("cell/copy", n)] - without[fmt_name("cell/copy", n)],
-                  with["cell/copy/16"] - without["cell/copy/16"])
+        EXPECT_EQ(with.at(fmt_name("cell/copy", n)) - without.at(fmt_name("cell/copy", n)),
+                  with.at("cell/copy/16") - without.at("cell/copy/16"))
             << n;
     // gcc's code is the same in both images: C rows that call no Rust code do not move.
     for (const auto n : {4, 16, 64, 256, 1024}) {
-        EXPECT_EQ(with[fmt_name("cell_c/pointer", n)], without[fmt_name("cell_c/pointer", n)]) << n;
+        EXPECT_EQ(with.at(fmt_name("cell_c/pointer", n)), without.at(fmt_name("cell_c/pointer", n))) << n;
         if (n < 256) {
-            EXPECT_EQ(with[fmt_name("cell_c/struct_copy", n)], without[fmt_name("cell_c/struct_copy", n)]) << n;
+            EXPECT_EQ(with.at(fmt_name("cell_c/struct_copy", n)), without.at(fmt_name("cell_c/struct_copy", n))) << n;
         }
     }
-    EXPECT_GT(with["syscall/null"], without["syscall/null"]) << "the Rust kernel path pays for the frame pointer";
+    EXPECT_GT(with.at("syscall/null"), without.at("syscall/null")) << "the Rust kernel path pays for the frame pointer";
 
     const auto paper = rig_cmd({"paper", "--history", history.string()});
     ASSERT_EQ(paper.exit_status, 0) << paper.err;

@@ -31,15 +31,15 @@ grep -q "bench-nrf" "$scratch/worker/buildbot.tac" || fail "the worker's buildbo
 # bench's user can read it; a quote in it cannot end the Python literal early.
 grep -qx "passwd = 'replace-me-too'" "$scratch/worker/buildbot.tac" || fail "buildbot.tac does not hold the password"
 [ "$(stat -c %a "$scratch/worker/buildbot.tac")" = 600 ] || fail "buildbot.tac (the password) is not 0600"
-printf '%s\n' "it's\\x" > "$scratch/password"  # the password: it's\x
+printf '%s\n' "it's\\x-pä" > "$scratch/password"  # the password: it's\x-pä (UTF-8)
 "$rig" lab worker "$scratch/worker" --master 127.0.0.1:9989 --name bench-nrf --password-file "$scratch/password" \
   > "$scratch/worker.out" 2>&1 || { cat "$scratch/worker.out"; fail "rig lab worker (a quote in the password)"; }
 python3 - "$scratch/worker/buildbot.tac" <<'PY' || fail "buildbot.tac does not give back a password with a quote"
 import sys
 scope = {}
-for line in open(sys.argv[1]):
+for line in open(sys.argv[1], encoding="utf-8"):
     if line.startswith("passwd = "):
         exec(line, scope)
-assert scope["passwd"] == "it's\\x", scope["passwd"]
+assert scope["passwd"] == "it's\\x-p\u00e4", scope["passwd"]
 PY
 echo "lab checkconfig: ok"

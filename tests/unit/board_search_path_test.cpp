@@ -78,7 +78,8 @@ TEST(BoardSearchPath, ALocalFileWinsByNameAndTheOthersComeFromTheRepository) {
             EXPECT_EQ(b->file, local / "nrf52840dk.toml");
         }
     }
-    EXPECT_EQ(names, (std::vector<std::string>{"nrf52840dk", "nrf52dk", "qemu_mps2_an386", "sam4l_xplained"}));
+    EXPECT_EQ(names, (std::vector<std::string>{"nrf52840dk", "nrf52dk", "qemu_mps2_an386", "qemu_mps2_an386_nofp",
+                                               "sam4l_xplained"}));
     EXPECT_EQ(rig::board::board_files_named("nrf52840dk", path),
               (std::vector<fs::path>{local / "nrf52840dk.toml", repo_boards / "nrf52840dk.toml"}));
 }

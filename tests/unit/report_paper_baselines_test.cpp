@@ -27,8 +27,9 @@ void add(RunReport& r, std::string name, std::uint32_t param, std::uint32_t v) {
     r.measurements.push_back(Measurement{std::move(name), param, 1, {v, v, v}});
 }
 
-// The figures measured on QEMU at the commit that made the baselines fair (README, "Rust vs C"),
-// `extra` added to every Rust figure (the frame pointer's share, in the runs that have it).
+// Figures of the shape measured on QEMU when the baselines were made fair (the README's "Rust vs C"
+// has today's), `extra` added to every Rust figure (the frame pointer's share, in the runs that
+// have it).
 RunReport measured(std::string board, std::uint32_t extra) {
     auto r = run_of(std::move(board));
     const std::uint32_t sizes[] = {4, 16, 64, 256, 1024};

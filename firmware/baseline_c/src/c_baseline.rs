@@ -10,8 +10,6 @@
 
 #![allow(unsafe_code)]
 
-use core::mem::MaybeUninit;
-
 use kernel::memory_protection::{LayoutError, Region, covering};
 use kernel::process::domain;
 
@@ -157,28 +155,16 @@ pub mod c_outcome {
 
 /// What a C kernel step ended in (`struct rig_c_outcome`).
 #[repr(C)]
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct COutcome {
     /// `c_outcome::*`.
     pub kind: u32,
-    /// Syscall number or exception number.
+    /// Syscall number, exception number, or the preempting interrupt's exception number.
     pub number: u32,
-    /// A fault's stacked PC and fault status. The C code leaves them unwritten after a syscall,
-    /// as Rust's `Ok(SyscallKind)` writes two words of its four, so they are read only through
-    /// `fault`.
-    fault: MaybeUninit<[u32; 2]>,
-}
-
-impl COutcome {
-    /// A fault's stacked PC and fault status (`None` for any other outcome).
-    pub fn fault(&self) -> Option<(u32, u32)> {
-        (self.kind == c_outcome::FAULT).then(|| {
-            // SAFETY: kernel.c's `stopped`, the only place that returns RIG_C_FAULT, writes the
-            // whole struct.
-            let [pc, status] = unsafe { self.fault.assume_init() };
-            (pc, status)
-        })
-    }
+    /// The stacked PC of a fault (0 otherwise).
+    pub pc: u32,
+    /// The fault status of a fault (0 otherwise).
+    pub status: u32,
 }
 
 /// `struct rig_c_stored`: what `switch_to_user` loads and saves.

@@ -195,8 +195,9 @@ struct Upcall {
 /// process's memory: the switch loads it with one instruction where base + 4 × index took three
 /// (`syscall/null` pays it on every entry). The kernel's checked view of the frame derives the
 /// index from it (`Process::frame`); `Process::set_stack_pointer` is the only writer after
-/// `restart`, and it checks the address first: the fields are private, so safe code cannot
-/// point the switch anywhere else.
+/// `restart`, and it checks the address first. The fields are private and `Process::context`
+/// hands the switch a raw pointer, so safe code can neither set the stack pointer nor swap one
+/// process's stored state with another's.
 #[repr(C)]
 #[derive(Debug)]
 pub struct StoredState {
@@ -368,15 +369,22 @@ impl<'a> Process<'a> {
         self.state = State::Faulted(fault);
     }
 
-    /// The saved stack pointer and callee-saved registers, for the architecture's switch.
+    /// The saved stack pointer and callee-saved registers, for the architecture's switch: a raw
+    /// pointer, which only `unsafe` code can write through (a `&mut` would let safe code swap two
+    /// processes' stored states and point the switch into the other's memory).
     ///
     /// The stack pointer is a plain address: the process's whole memory is exposed
     /// (`expose_provenance`, no code) here, on every entry, so the accesses the process and the
     /// exception entry make through it are accesses to memory this borrow hands over.
     #[inline(always)]
-    pub fn context(&mut self) -> &mut StoredState {
+    pub fn context(&mut self) -> *mut StoredState {
         let _ = self.memory.as_mut_ptr().expose_provenance();
-        &mut self.stored
+        &raw mut self.stored
+    }
+
+    /// The stored state, to read: r4-r11 and the stack pointer the next switch loads.
+    pub fn stored(&self) -> &StoredState {
+        &self.stored
     }
 
     /// The address of word `index` of the process's memory.

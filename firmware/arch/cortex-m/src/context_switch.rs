@@ -111,8 +111,9 @@ impl UserspaceKernelBoundary for CortexM {
         // SAFETY: `Process` keeps the stored stack pointer at a complete basic exception frame
         // inside the process's own stack (its memory exposed by `context`), whose stacked PC is
         // a safe `extern "C" fn() -> !` (or where that code last trapped) and whose xPSR has the
-        // Thumb bit; the stored state is a live `&mut`. The process runs on its own stack and
-        // comes back only through `svc`.
+        // Thumb bit; `context` points at the process's own stored state, live and exclusively
+        // borrowed for this call. The process runs on its own stack and comes back only through
+        // `svc`.
         let stack_pointer = unsafe { switch_to_user(process.context()) };
         // After a fault or an interrupt the handler leaves PSP at 0, outside the process: so the
         // record is read only when the stack pointer is refused, never on a syscall.
@@ -322,13 +323,13 @@ pub(crate) fn memory_barrier() {
 /// stored registers are the process's r4-r11 then, the stored stack pointer is left as it was.
 ///
 /// # Safety
-/// `stored.stack_pointer` must be the address of a complete, 8-byte aligned basic exception
-/// frame in memory the process owns, with a Thumb-mode xPSR and a PC at code that is sound to
-/// run unprivileged. Must be called in privileged thread mode on MSP, with `svc_handler`
-/// installed.
+/// `stored` must point to a live `StoredState` nothing else accesses during the call, whose
+/// stack pointer is the address of a complete, 8-byte aligned basic exception frame in memory
+/// the process owns, with a Thumb-mode xPSR and a PC at code that is sound to run unprivileged.
+/// Must be called in privileged thread mode on MSP, with `svc_handler` installed.
 #[unsafe(naked)] // SAFETY: the body is only asm that follows the AAPCS for its signature.
 // SAFETY: the contract above is the caller's to uphold; nothing here can check it.
-unsafe extern "C" fn switch_to_user(stored: &mut StoredState) -> *mut u32 {
+unsafe extern "C" fn switch_to_user(stored: *mut StoredState) -> *mut u32 {
     naked_asm!(
         // Kernel callee-saved registers (r12 only keeps the stack 8-byte aligned).
         "push {{r4-r12, lr}}",
@@ -362,8 +363,12 @@ const _: () = assert!(RETURN_ON_PSP == 1 << 2);
 /// of CONTROL.nPRIV the thread mode must run with (the process unprivileged, the kernel
 /// privileged). Five instructions each way and no branch: telling the two apart with a
 /// `tst`/`bne` and loading each EXC_RETURN as a constant took seven (`syscall/null` crosses twice).
-/// The kernel never executes `svc` in handler mode (EXC_RETURN 0xFFFF_FFF1), the one case the
-/// flip would get wrong.
+/// Two EXC_RETURNs the flip would get wrong never reach it: the kernel never executes `svc` in
+/// handler mode (0xFFFF_FFF1), and no frame is an extended one (bit 4 clear, 0xFFFF_FFE9/ED): the
+/// target is soft-float and nothing enables the FPU (CPACR keeps its reset value), so every
+/// exception stacks the basic frame. An FPU-using kernel would have to keep bit 4 out of the flip
+/// and restore the extended frame; the fault and interrupt handlers' fixed `RETURN_TO_KERNEL`
+/// makes the same assumption.
 ///
 /// The ISB after the CONTROL write is the one ARM's barrier guidance (AN321) asks for when the
 /// privilege changes, as Tock's handler has it; it stays (2 instructions per round trip).

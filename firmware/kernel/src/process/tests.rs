@@ -26,8 +26,8 @@ fn r0(p: &Process<'_>) -> u32 {
 #[test]
 fn a_new_process_has_an_initial_frame_at_the_top_of_its_memory() {
     let mut region = ProcessRegion::<16, 8>::new();
-    let mut p = Process::new(1, &mut region, app);
-    let stored = p.context();
+    let p = Process::new(1, &mut region, app);
+    let stored = p.stored();
     assert_eq!(*stored.registers(), [0; 8]);
     let top = stored.stack_pointer() + FRAME_WORDS * 4;
     assert_eq!(p.state(), State::Ready);
@@ -43,7 +43,7 @@ fn a_new_process_has_an_initial_frame_at_the_top_of_its_memory() {
 fn a_stack_pointer_outside_the_memory_is_a_fault() {
     let mut region = ProcessRegion::<16, 0>::new();
     let mut p = Process::new(0, &mut region, app);
-    let base = p.context().stack_pointer() - 8 * 4;
+    let base = p.stored().stack_pointer() - 8 * 4;
     assert_eq!(p.set_stack_pointer((base + 2) as *const u32), Err(ProcessFault::StackPointer));
     assert_eq!(p.set_stack_pointer((base + 9 * 4) as *const u32), Err(ProcessFault::StackPointer));
     assert_eq!(p.set_stack_pointer((base - 4) as *const u32), Err(ProcessFault::StackPointer));
