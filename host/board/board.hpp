@@ -86,7 +86,8 @@ struct Board {
     std::string image_name() const;
 };
 
-// The target every image is built for unless its board file names another.
+// The target every image is built for unless its board file names another (firmware/CMakeLists.txt,
+// RIG_FIRMWARE_TARGET).
 inline constexpr std::string_view default_firmware_target = "thumbv7em-none-eabi";
 
 // The board that runs `board`'s firmware built without frame pointers, by the naming rule the

@@ -177,16 +177,16 @@ Result<FirmwareBuild> build_firmware(const NightlyOptions& o, const fs::path& wt
     if (!tree) return tree.error();
     // One cargo run per target: the default one, and each firmware/targets/<name>.json a board
     // file names (the same packages built another way, e.g. without frame pointers).
-    std::map<std::string, std::set<std::string>> packages;  // target → packages
+    std::map<std::string, std::vector<const board::Board*>> by_target;
     for (const auto* b : boards)
-        packages[b->firmware_target.empty() ? std::string(firmware_target) : b->firmware_target].insert(
-            b->firmware_package);
+        by_target[b->firmware_target.empty() ? std::string(board::default_firmware_target) : b->firmware_target]
+            .push_back(b);
     FirmwareBuild build;
     auto& images = build.images;
     std::error_code ec;
     fs::create_directories(wt / "images", ec);
-    for (const auto& [target, names] : packages) {
-        const bool builtin = target == firmware_target;
+    for (const auto& [target, built] : by_target) {
+        const bool builtin = target == board::default_firmware_target;
         // A commit older than a variant's target file cannot build it: that target's boards fail,
         // the others are still built and measured.
         if (!builtin && !fs::exists(*tree / "firmware" / "targets" / (target + ".json"), ec)) {
@@ -199,26 +199,26 @@ Result<FirmwareBuild> build_firmware(const NightlyOptions& o, const fs::path& wt
             "-Zbuild-std=core"};
         if (!builtin) args.emplace_back("-Zjson-target-spec");
         auto argv = cargo_in(o, *tree, target_dir, commit, args);
-        for (const auto& p : names) argv.insert(argv.end(), {"-p", p});
-        const auto built = util::run_captured(argv, log, std::chrono::seconds(1800), o.cancel);
-        if (!built.ok) {
-            if (built.status == "cancelled") return make_error(ErrorKind::cancelled, "nightly: cancelled");
+        std::set<std::string> packages;
+        for (const auto* b : built) packages.insert(b->firmware_package);
+        for (const auto& p : packages) argv.insert(argv.end(), {"-p", p});
+        const auto ran = util::run_captured(argv, log, std::chrono::seconds(1800), o.cancel);
+        if (!ran.ok) {
+            if (ran.status == "cancelled") return make_error(ErrorKind::cancelled, "nightly: cancelled");
             if (builtin)
                 return make_error(ErrorKind::io,
-                                  fmt::format("firmware build for {} {} (see {})", target, built.status, log.string()));
+                                  fmt::format("firmware build for {} {} (see {})", target, ran.status, log.string()));
             build.failed_targets[target] =
-                fmt::format("firmware build for {} {} (see {})", target, built.status, log.string());
+                fmt::format("firmware build for {} {} (see {})", target, ran.status, log.string());
             continue;
         }
-        for (const auto& p : names) {
-            std::string name = p;  // board::Board::image_name()
-            if (!builtin) name += "." + target;
-            const fs::path made = target_dir / target / "release" / p;
-            const fs::path kept = wt / "images" / name;
+        for (const auto* b : built) {
+            const fs::path made = target_dir / target / "release" / b->firmware_package;
+            const fs::path kept = wt / "images" / b->image_name();
             if (!fs::copy_file(made, kept, fs::copy_options::overwrite_existing, ec))
                 return make_error(ErrorKind::io, fmt::format("this commit's build made no image {} ({}; see {})",
                                                              made.string(), ec.message(), log.string()));
-            images[name] = kept;
+            images[b->image_name()] = kept;
         }
     }
     return build;

@@ -18,13 +18,9 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace rig::nightly {
-
-// What the firmware is built for (firmware/CMakeLists.txt, RIG_FIRMWARE_TARGET).
-inline constexpr std::string_view firmware_target = "thumbv7em-none-eabi";
 
 struct NightlyOptions {
     std::filesystem::path repo = ".";  // the git checkout whose commits are measured
