@@ -15,7 +15,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "host/probes/qemu/qemu_board.hpp"
+#include "host/probes/local_ports.hpp"
 #include "host/util/child_process.hpp"
 #include "tests/integration/scratch_dir.hpp"
 

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <thread>
 
-#include "host/probes/qemu/qemu_board.hpp"
+#include "host/probes/local_ports.hpp"
 #include "host/transport/tcp_stream.hpp"
 #include "host/util/atomic_file.hpp"
 #include "host/util/little_endian.hpp"
@@ -20,6 +20,7 @@ using namespace std::chrono_literals;
 
 constexpr auto flash_timeout = std::chrono::seconds(120);  // a full 1 MiB at a slow adapter speed
 constexpr auto reset_timeout = std::chrono::seconds(10);
+constexpr auto first_answer_timeout = std::chrono::seconds(5);  // `init` may examine a slow target
 
 bool invalid_command(const Error& error, std::string_view name) {
     return error.kind == ErrorKind::remote &&
@@ -124,20 +125,31 @@ Result<std::unique_ptr<OpenOcdServer>> OpenOcdServer::start(const std::vector<st
     if (!process) return process.error();
     std::unique_ptr<OpenOcdServer> server(new OpenOcdServer(std::move(*process), log_file, *tcl, *gdb));
 
+    // OpenOCD listens on its Tcl port before `init` has found the adapter, and answers only once
+    // it has: the first answer says it is up, and an exit before it says why not ("No J-Link
+    // device found"). Until then every failed attempt is retried while openocd runs.
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (server->running() && !port_listening(*tcl)) {
-        if (std::chrono::steady_clock::now() > deadline)
-            return make_error(ErrorKind::timeout, "openocd did not open its Tcl port within " +
-                                                      std::to_string(timeout.count()) + " ms; " +
+    std::string last_attempt = "its Tcl port never listened";
+    while (server->running()) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now > deadline)
+            return make_error(ErrorKind::timeout, "openocd did not answer on its Tcl port within " +
+                                                      std::to_string(timeout.count()) + " ms (" + last_attempt + "); " +
                                                       server->exit_reason());
+        if (process_listens_on(server->process().pid(), *tcl)) {
+            auto client = TclRpcClient::connect(*tcl, 500ms);
+            auto answer = client ? (*client)->run("version", std::max<std::chrono::steady_clock::duration>(
+                                                                 deadline - now, first_answer_timeout))
+                                 : Result<std::string>(client.error());
+            if (answer) {
+                server->tcl_ = std::move(*client);
+                return server;
+            }
+            last_attempt = answer.error().message;
+        }
         std::this_thread::sleep_for(20ms);
     }
-    if (!server->running()) return make_error(ErrorKind::io, "openocd failed to start: " + server->exit_reason());
-    auto client = TclRpcClient::connect(
-        *tcl, std::max<std::chrono::steady_clock::duration>(deadline - std::chrono::steady_clock::now(), 1s));
-    if (!client) return client.error();
-    server->tcl_ = std::move(*client);
-    return server;
+    return make_error(ErrorKind::io, "openocd failed to start: " + server->exit_reason());
 }
 
 std::string OpenOcdServer::exit_reason() {

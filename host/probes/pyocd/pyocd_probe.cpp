@@ -10,7 +10,7 @@
 
 #include "host/probes/gdb_memory.hpp"
 #include "host/probes/gdb_rsp/memory_map.hpp"
-#include "host/probes/qemu/qemu_board.hpp"
+#include "host/probes/local_ports.hpp"
 #include "host/transport/tcp_stream.hpp"
 #include "host/util/little_endian.hpp"
 
@@ -157,7 +157,7 @@ Result<std::unique_ptr<PyOcdProbe>> PyOcdProbe::start(const board::Board& board,
     auto process = std::move(*started);
     const auto deadline = std::chrono::steady_clock::now() + 20s;  // pyOCD loads its target support first
     std::optional<std::chrono::steady_clock::time_point> waiting_since;
-    while (process->running() && !port_listening(*port)) {
+    while (process->running() && !process_listens_on(process->pid(), *port)) {
         const auto now = std::chrono::steady_clock::now();
         // Without its probe pyOCD waits for ever ("Waiting for a debug probe to be connected"):
         // a probe being plugged in or re-enumerating gets a few seconds, then the error says so.

@@ -1,11 +1,7 @@
 #include "host/probes/qemu/qemu_board.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-#include <fstream>
-#include <sstream>
+#include "host/probes/local_ports.hpp"
+
 #include <thread>
 
 namespace rig::probes {
@@ -26,37 +22,6 @@ std::vector<std::string> qemu_argv(const board::Board& board, const QemuPorts& p
 }
 
 }  // namespace
-
-Result<std::uint16_t> pick_free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return make_error(ErrorKind::io, "socket() failed while picking a port");
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof addr;
-    const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-                    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-    ::close(fd);
-    if (!ok) return make_error(ErrorKind::io, "no free loopback TCP port");
-    return static_cast<std::uint16_t>(ntohs(addr.sin_port));
-}
-
-bool port_listening(std::uint16_t port) {
-    // Lines look like: "  0: 0100007F:1F90 00000000:0000 0A ..." (local address, remote, state).
-    std::ifstream tcp("/proc/net/tcp");
-    std::string line;
-    std::getline(tcp, line);  // header
-    while (std::getline(tcp, line)) {
-        std::istringstream fields(line);
-        std::string slot, local, remote, state;
-        fields >> slot >> local >> remote >> state;
-        const auto colon = local.find(':');
-        if (colon == std::string::npos || state != "0A") continue;  // 0A = LISTEN
-        if (std::stoul(local.substr(colon + 1), nullptr, 16) == port) return true;
-    }
-    return false;
-}
 
 std::string QemuBoard::exit_reason() {
     std::string why =
@@ -86,7 +51,8 @@ Result<std::unique_ptr<QemuBoard>> QemuBoard::start(const board::Board& board, c
         std::unique_ptr<QemuBoard> qemu(new QemuBoard(std::move(*process), ports, log_file));
 
         const auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (qemu->running() && !(port_listening(ports.gdb) && port_listening(ports.uart))) {
+        const int pid = qemu->process().pid();
+        while (qemu->running() && !(process_listens_on(pid, ports.gdb) && process_listens_on(pid, ports.uart))) {
             if (std::chrono::steady_clock::now() > deadline)
                 return make_error(ErrorKind::timeout, "QEMU did not open its GDB and UART ports within " +
                                                           std::to_string(timeout.count()) + " ms");

@@ -43,12 +43,4 @@ private:
     std::filesystem::path log_file_;
 };
 
-// A loopback TCP port that was free a moment ago (bind to port 0 and read it back).
-Result<std::uint16_t> pick_free_port();
-
-// True when something listens on 127.0.0.1:port, read from /proc/net/tcp so that checking does
-// not take the one connection QEMU's GDB server accepts (a GDB client that disconnects makes
-// QEMU resume the guest).
-bool port_listening(std::uint16_t port);
-
 }  // namespace rig::probes
