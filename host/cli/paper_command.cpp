@@ -169,9 +169,14 @@ void add_paper_command(CLI::App& app, int& exit_code) {
     cmd->add_option("-b,--board", args->board, "Board whose run is used")->capture_default_str();
     auto* commit =
         cmd->add_option("--commit", args->commit, "Commit whose latest run is used (default: the latest run)");
-    cmd->add_option("--results", args->results_file, "A result file instead of the history")->excludes(commit);
+    auto* results =
+        cmd->add_option("--results", args->results_file, "A result file instead of the history")->excludes(commit);
+    // A board names a run in the history: with a result file there is none to look it up in, and
+    // silently leaving the frame-pointer rows unmeasured would look like an answer.
     cmd->add_option("--without-frame-pointer", args->without_frame_pointer,
-                    "Board whose run of the same commit is the image without frame pointers (default: <board>_nofp)");
+                    "Board whose run of the same commit is the image without frame pointers (default: <board>_nofp; "
+                    "with --results, give --results-without-frame-pointer instead)")
+        ->excludes(results);
     cmd->add_option("--results-without-frame-pointer", args->results_without_frame_pointer,
                     "A result file of the image without frame pointers (instead of the history's run)");
     cmd->add_option("--history", args->history, "History database")->capture_default_str();

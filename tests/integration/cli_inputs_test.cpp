@@ -54,6 +54,16 @@ TEST(CliInputs, PaperAndCompareNeverCreateAHistory) {
     EXPECT_FALSE(fs::exists(history)) << "a read-only command created the history";
 }
 
+// With a result file there is no history to find the variant's run in: the board name would be
+// ignored, so it is refused and the error names the option that works.
+TEST(CliInputs, PaperRefusesAVariantBoardWithAResultFile) {
+    const auto dir = scratch("paper_variant_with_file");
+    const auto r = rig(
+        {"paper", "--results", (dir / "run.json").string(), "--without-frame-pointer", "qemu_mps2_an386_nofp"}, dir);
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_TRUE(has(r, "--results excludes --without-frame-pointer")) << r.output;
+}
+
 TEST(CliInputs, ImportOfAFolderSaysItIsAFolder) {
     const auto dir = scratch("import_dir");
     fs::create_directories(dir / "results");

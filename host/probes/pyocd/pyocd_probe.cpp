@@ -180,7 +180,13 @@ Result<std::unique_ptr<PyOcdProbe>> PyOcdProbe::start(const board::Board& board,
         return make_error(ErrorKind::io, "pyOCD " + process->exit_description().value_or("exited") +
                                              "; its log ends with: " + util::tail_of_file(log_file));
     auto stream = transport::TcpStream::connect("127.0.0.1", *port, 5s);
-    if (!stream) return stream.error().context("connecting to pyOCD's GDB server");
+    if (!stream) {
+        auto failed = stream.error().context("connecting to pyOCD's GDB server");
+        if (!process->running())  // it listened, then gave up: its log says why
+            failed.message += "; pyOCD " + process->exit_description().value_or("exited") +
+                              "; its log ends with: " + util::tail_of_file(log_file);
+        return failed;
+    }
     gdb_rsp::RspOptions options;
     options.timeout = 30s;  // pyOCD programs the flash while it answers vFlashDone
     auto gdb = std::make_unique<gdb_rsp::RspClient>(std::move(*stream), options);
