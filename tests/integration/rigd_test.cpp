@@ -688,7 +688,8 @@ TEST_F(Rigd, HalfLineConnectionsCannotLockOthersOut) {
         for (auto& h : idle) n += h->text.find(text) != std::string::npos;
         return n;
     };
-    while (count(R"("kind":"busy")") < 64 - 16 && std::chrono::steady_clock::now() - started < 900ms)
+    // Busy lines are sent at once; the bound only keeps a broken daemon from hanging the test.
+    while (count(R"("kind":"busy")") < 64 - 16 && std::chrono::steady_clock::now() - started < 10s)
         for (auto& h : idle) h->read_for(0ms);
     EXPECT_EQ(count(R"("kind":"busy")"), 64 - 16) << "one uid holds at most a quarter of the 64 connections";
 
@@ -707,15 +708,16 @@ TEST_F(Rigd, HalfLineConnectionsCannotLockOthersOut) {
         EXPECT_EQ(text.find("Broken pipe"), std::string::npos) << text;
     }
 
-    // Within the request timeout (1 s) and a margin, the half lines are cut and a request is served.
+    // After the request timeout (1 s), the half lines are cut and a request is served. The margin
+    // is wide: the sanitizer pass runs this with every core busy.
     bool served = false;
-    while (!served && std::chrono::steady_clock::now() - started < 3s) {
+    while (!served && std::chrono::steady_clock::now() - started < 15s) {
         auto next = Client::connect(socket_);
         ASSERT_TRUE(next) << next.error().message;
         served = static_cast<bool>(next->call(request(RequestType::jobs), 1s));
         if (!served) std::this_thread::sleep_for(50ms);
     }
-    EXPECT_TRUE(served) << "no request served 3 s after the half lines (request timeout 1 s)";
+    EXPECT_TRUE(served) << "no request served 15 s after the half lines (request timeout 1 s)";
     for (auto& h : idle) h->read_for(100ms);
     EXPECT_EQ(count("not finished within 1 s"), 16);
     for (auto& h : idle) EXPECT_TRUE(h->closed) << h->text;
