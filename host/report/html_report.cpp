@@ -1,4 +1,5 @@
 #include "host/report/html_report.hpp"
+#include "host/util/markup_escape.hpp"
 
 #include <fmt/format.h>
 #include <algorithm>
@@ -279,8 +280,8 @@ std::string inventory_table(const CommitInventory& ci) {
         "<p>Counted from <code>{}</code> at commit <code>{}</code>: {} unsafe uses; {} of {} "
         "code lines ({:.1f} %) inside unsafe blocks or unsafe fn bodies; besides the four "
         "kinds, {} unsafe extern blocks and {} unsafe attributes.</p>\n",
-        html_escape(inv.root.string()), html_escape(ci.commit), inv.total(), inv.unsafe_lines(), inv.code_lines(),
-        inv.unsafe_line_percent(), inv.extern_blocks(), inv.attributes());
+        util::escape_markup(inv.root.string()), util::escape_markup(ci.commit), inv.total(), inv.unsafe_lines(),
+        inv.code_lines(), inv.unsafe_line_percent(), inv.extern_blocks(), inv.attributes());
     out += "<table><thead><tr><th>trusted kind</th>";
     for (auto k : language_kinds) out += fmt::format("<th>{}</th>", to_string(k));
     out += "<th>total</th><th>files</th></tr></thead><tbody>\n";
@@ -291,7 +292,7 @@ std::string inventory_table(const CommitInventory& ci) {
         for (const auto& u : inv.uses)
             if (u.trusted == t) files.insert(u.file);
         std::string list;
-        for (const auto& f : files) list += (list.empty() ? "" : ", ") + html_escape(f);
+        for (const auto& f : files) list += (list.empty() ? "" : ", ") + util::escape_markup(f);
         out += fmt::format("<td>{}</td><td>{}</td></tr>\n", inv.count(t), list);
     }
     return out + "</tbody></table>\n";
@@ -331,8 +332,8 @@ Result<std::vector<FoundStep>> find_steps(const results::History& h, const std::
 
 std::string commit_cell(const ReportOptions& o, const std::string& commit) {
     const auto link = commit_link(o, commit);
-    const auto hash = "<code>" + html_escape(commit) + "</code>";
-    return link.empty() ? hash : "<a href=\"" + html_escape(link) + "\">" + hash + "</a>";
+    const auto hash = "<code>" + util::escape_markup(commit) + "</code>";
+    return link.empty() ? hash : "<a href=\"" + util::escape_markup(link) + "\">" + hash + "</a>";
 }
 
 std::string summary_section(const std::map<std::string, BoardData>& boards, const std::vector<FoundStep>& steps,
@@ -355,14 +356,14 @@ std::string summary_section(const std::map<std::string, BoardData>& boards, cons
                 out += fmt::format(
                     "<tr><td>{}</td><td colspan=\"7\" class=\"partly\">no complete run ({} filtered "
                     "run(s))</td></tr>\n",
-                    html_escape(board), bd.runs.size());
+                    util::escape_markup(board), bd.runs.size());
                 continue;
             }
             out += fmt::format(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td>"
                 "<td>{}</td></tr>\n",
-                html_escape(board), commit_cell(o, it->commit), html_escape(it->commit_date),
-                html_escape(it->started_at), html_escape(it->run_uid), it->benchmarks, it->repetitions,
+                util::escape_markup(board), commit_cell(o, it->commit), util::escape_markup(it->commit_date),
+                util::escape_markup(it->started_at), util::escape_markup(it->run_uid), it->benchmarks, it->repetitions,
                 board::to_string(it->unit));
         }
         out += "</tbody></table>\n";
@@ -387,9 +388,10 @@ std::string summary_section(const std::map<std::string, BoardData>& boards, cons
                                          s.before, s.after, s.change_percent);
         if (s.p_value) change += fmt::format(", p = {:.2g}", *s.p_value);
         if (!s.past_thresholds) change += ", within thresholds";
-        out += fmt::format("<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                           kind, kind, html_escape(f.board), html_escape(f.benchmark), commit_cell(o, s.commit),
-                           commit_cell(o, s.previous_commit), html_escape(change + ")"));
+        out +=
+            fmt::format("<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                        kind, kind, util::escape_markup(f.board), util::escape_markup(f.benchmark),
+                        commit_cell(o, s.commit), commit_cell(o, s.previous_commit), util::escape_markup(change + ")"));
     }
     return out + "</tbody></table>\n</section>\n";
 }
@@ -401,12 +403,12 @@ std::string contents_section(const std::vector<TocEntry>& toc) {
         "</li><li><a href=\"#changes\">What changed</a></li></ul></li>\n";
     for (std::size_t i = 0; i < toc.size(); ++i) {
         const auto& e = toc[i];
-        out += fmt::format("<li><a href=\"#{}\">{}</a>", e.id, html_escape(e.title));
+        out += fmt::format("<li><a href=\"#{}\">{}</a>", e.id, util::escape_markup(e.title));
         if (e.level == 2 && i + 1 < toc.size() && toc[i + 1].level == 3) {
             out += "<ul>";
             while (i + 1 < toc.size() && toc[i + 1].level == 3) {
                 ++i;
-                out += fmt::format("<li><a href=\"#{}\">{}</a></li>", toc[i].id, html_escape(toc[i].title));
+                out += fmt::format("<li><a href=\"#{}\">{}</a></li>", toc[i].id, util::escape_markup(toc[i].title));
             }
             out += "</ul>";
         }
@@ -422,7 +424,7 @@ public:
         std::string id = anchor_of(wanted_id);
         for (int n = 2; !ids_.insert(id).second; ++n) id = fmt::format("{}-{}", anchor_of(wanted_id), n);
         toc_.push_back({level, id, title});
-        return fmt::format("<h{0} id=\"{1}\">{2}</h{0}>\n", level, id, html_escape(title));
+        return fmt::format("<h{0} id=\"{1}\">{2}</h{0}>\n", level, id, util::escape_markup(title));
     }
     const std::vector<TocEntry>& toc() const { return toc_; }
 
@@ -571,7 +573,7 @@ Result<std::string> render_html_report(const ReportInput& input, const ReportOpt
         body += "</div>\n";
         if (!group_notes.empty()) {
             body += "<ul class=\"steps\">\n";
-            for (const auto& n : group_notes) body += "<li class=\"step\">" + html_escape(n) + "</li>\n";
+            for (const auto& n : group_notes) body += "<li class=\"step\">" + util::escape_markup(n) + "</li>\n";
             body += "</ul>\n";
         }
         group_notes.clear();
@@ -597,12 +599,12 @@ Result<std::string> render_html_report(const ReportInput& input, const ReportOpt
             in_grid = true;
         }
         body += fmt::format("<div class=\"chart{}\"><canvas id=\"{}\" role=\"img\" aria-label=\"{}\"></canvas></div>\n",
-                            c.small ? " small" : "", c.id, html_escape(c.title));
+                            c.small ? " small" : "", c.id, util::escape_markup(c.title));
         if (c.small) {
             group_notes.insert(group_notes.end(), c.notes.begin(), c.notes.end());
         } else {
-            if (!c.note.empty()) body += "<p class=\"note\">" + html_escape(c.note) + "</p>\n";
-            for (const auto& n : c.notes) body += "<p class=\"step\">" + html_escape(n) + "</p>\n";
+            if (!c.note.empty()) body += "<p class=\"note\">" + util::escape_markup(c.note) + "</p>\n";
+            for (const auto& n : c.notes) body += "<p class=\"step\">" + util::escape_markup(n) + "</p>\n";
         }
         specs.push_back({{"id", c.id}, {"title", c.title}, {"config", c.config}});
     }
@@ -619,11 +621,11 @@ Result<std::string> render_html_report(const ReportInput& input, const ReportOpt
         const auto cell = [](const std::string& text) {
             const bool warn = text.starts_with("warning") || text.starts_with("not done");
             return fmt::format("<td{}>{}</td>", warn ? " class=\"partly\"" : "",
-                               text.empty() ? "<span class=\"note\">not recorded</span>" : html_escape(text));
+                               text.empty() ? "<span class=\"note\">not recorded</span>" : util::escape_markup(text));
         };
-        checks += fmt::format("<tr><td>{}</td><td><code>{}</code></td>{}{}<td>{}</td></tr>\n", html_escape(board),
-                              html_escape(i.firmware_commit), cell(i.ram_cross_check), cell(i.counter_check),
-                              i.uart_garbage_bytes);
+        checks += fmt::format("<tr><td>{}</td><td><code>{}</code></td>{}{}<td>{}</td></tr>\n",
+                              util::escape_markup(board), util::escape_markup(i.firmware_commit),
+                              cell(i.ram_cross_check), cell(i.counter_check), i.uart_garbage_bytes);
     }
     if (!checks.empty())
         body += headings.add(2, "Checks of each board's latest run", "checks") +
@@ -640,12 +642,12 @@ Result<std::string> render_html_report(const ReportInput& input, const ReportOpt
             rows += fmt::format(
                 "<tr{}><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
                 "<td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                it->complete ? "" : " class=\"partial\"", html_escape(board), html_escape(it->run_uid),
-                commit_cell(o, it->commit), html_escape(it->commit_date), html_escape(it->started_at), it->repetitions,
-                it->benchmarks,
+                it->complete ? "" : " class=\"partial\"", util::escape_markup(board), util::escape_markup(it->run_uid),
+                commit_cell(o, it->commit), util::escape_markup(it->commit_date), util::escape_markup(it->started_at),
+                it->repetitions, it->benchmarks,
                 it->filter.empty() ? "<span class=\"note\">whole suite</span>"
-                                   : "<code>" + html_escape(it->filter) + "</code>",
-                board::to_string(it->unit), html_escape(it->source));
+                                   : "<code>" + util::escape_markup(it->filter) + "</code>",
+                board::to_string(it->unit), util::escape_markup(it->source));
     if (!rows.empty())
         body += headings.add(2, "Runs", "runs") +
                 "<table class=\"runs\"><thead><tr><th>board</th><th>run id</th><th>commit</th><th>commit date</th>"
@@ -654,7 +656,7 @@ Result<std::string> render_html_report(const ReportInput& input, const ReportOpt
                 rows + "</tbody></table>\n";
 
     std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>" +
-                       html_escape(o.title) +
+                       util::escape_markup(o.title) +
                        "</title>\n<style>\n"
                        "body{font-family:sans-serif;margin:1.5em;max-width:1400px}"
                        ".chart{position:relative;height:340px;margin:1em 0 0.3em 0}"
@@ -669,7 +671,7 @@ Result<std::string> render_html_report(const ReportInput& input, const ReportOpt
                        "</style>\n<script>" +
                        std::string(error_script) + "</script>\n<script>" + escape_script(chart_js.str()) +
                        "</script>\n</head>\n<body data-charts-rendered=\"0\">\n";
-    html += "<h1>" + html_escape(o.title) + "</h1>\n";
+    html += "<h1>" + util::escape_markup(o.title) + "</h1>\n";
     html += "<p id=\"js-errors\" class=\"partly\" hidden></p>\n";
     html +=
         "<p class=\"note\">Units are on every axis. QEMU counts instructions (exact, deterministic); real boards "

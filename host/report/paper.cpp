@@ -2,6 +2,7 @@
 
 #include "host/report/paper_baselines.hpp"
 #include "host/report/paper_figures.hpp"
+#include "host/util/markup_escape.hpp"
 
 #include <fmt/format.h>
 #include <algorithm>
@@ -363,32 +364,6 @@ PaperTable build_paper_table(const results::RunReport& run, const Inventory* inv
     return t;
 }
 
-std::string html_escape(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
-
 namespace {
 std::string md_cell(const std::string& s) {
     std::string out;
@@ -418,7 +393,7 @@ std::string paper_markdown(const PaperTable& t) {
 }
 
 std::string paper_html_table(const PaperTable& t) {
-    std::string out = "<p class=\"source\">" + html_escape(source_line(t)) + "</p>\n<table class=\"paper\">\n";
+    std::string out = "<p class=\"source\">" + util::escape_markup(source_line(t)) + "</p>\n<table class=\"paper\">\n";
     out +=
         "<thead><tr><th>Claim</th><th>Measured</th><th>Unit</th><th>Board</th><th>Commit</th><th>Verdict</th></tr>"
         "</thead>\n<tbody>\n";
@@ -430,9 +405,10 @@ std::string paper_html_table(const PaperTable& t) {
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td class=\"verdict "
             "{}\"><b>{}</b>: "
             "{}</td></tr>\n",
-            html_escape(r.claim), html_escape(r.measured), source ? "source" : html_escape(t.unit),
-            html_escape(r.board.empty() ? t.board : r.board), html_escape(source ? t.inventory_commit : t.commit), cls,
-            to_string(r.verdict), html_escape(r.why));
+            util::escape_markup(r.claim), util::escape_markup(r.measured),
+            source ? "source" : util::escape_markup(t.unit), util::escape_markup(r.board.empty() ? t.board : r.board),
+            util::escape_markup(source ? t.inventory_commit : t.commit), cls, to_string(r.verdict),
+            util::escape_markup(r.why));
     }
     return out + "</tbody>\n</table>\n";
 }

@@ -44,6 +44,5 @@ PaperTable build_paper_table(const results::RunReport& run, const Inventory* inv
 std::string paper_markdown(const PaperTable& table);
 std::string paper_html_table(const PaperTable& table);     // a <table> fragment (also in `rig report`)
 std::string paper_html_document(const PaperTable& table);  // a whole page around it
-std::string html_escape(std::string_view text);
 
 }  // namespace rig::report

@@ -1,6 +1,7 @@
 #include "host/results/junit_xml.hpp"
 
 #include "host/results/summary_table.hpp"
+#include "host/util/markup_escape.hpp"
 
 #include <fmt/format.h>
 #include <algorithm>
@@ -13,36 +14,6 @@ namespace {
 std::string family_of(const std::string& name) { return name.substr(0, name.find('/')); }
 
 }  // namespace
-
-std::string xml_escape(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        // XML 1.0 has no way to write these control characters, not even as references.
-        if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&apos;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
 
 std::string junit_xml(const std::vector<JunitSuite>& suites) {
     std::size_t tests = 0, failures = 0;
@@ -57,15 +28,16 @@ std::string junit_xml(const std::vector<JunitSuite>& suites) {
         const auto failed =
             std::count_if(s.cases.begin(), s.cases.end(), [](const auto& c) { return c.failure.has_value(); });
         out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">\n",
-                           xml_escape(s.name), s.cases.size(), failed);
+                           util::escape_markup(s.name), s.cases.size(), failed);
         for (const auto& c : s.cases) {
-            out += fmt::format("    <testcase classname=\"{}\" name=\"{}\">\n", xml_escape(c.classname),
-                               xml_escape(c.name));
+            out += fmt::format("    <testcase classname=\"{}\" name=\"{}\">\n", util::escape_markup(c.classname),
+                               util::escape_markup(c.name));
             if (c.failure)
                 out += fmt::format("      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
-                                   xml_escape(c.failure_type), xml_escape(*c.failure), xml_escape(*c.failure));
+                                   util::escape_markup(c.failure_type), util::escape_markup(*c.failure),
+                                   util::escape_markup(*c.failure));
             if (!c.system_out.empty())
-                out += fmt::format("      <system-out>{}</system-out>\n", xml_escape(c.system_out));
+                out += fmt::format("      <system-out>{}</system-out>\n", util::escape_markup(c.system_out));
             out += "    </testcase>\n";
         }
         out += "  </testsuite>\n";

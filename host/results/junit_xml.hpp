@@ -38,7 +38,5 @@ JunitSuite junit_suite_of_run(const RunReport& report, const std::vector<std::st
 // benchmark only the old side measured (it stopped running).
 JunitSuite junit_suite_of_comparison(const Comparison& comparison);
 
-// Characters XML 1.0 cannot carry are dropped, & < > " ' escaped.
-std::string xml_escape(const std::string& text);
 
 }  // namespace rig::results
