@@ -144,9 +144,11 @@ struct GdbSession {
     rig::util::ProgramOutput info_pc(const std::vector<std::string>& elf = {}) const {
         // `disconnect` at the end: gdb's exit would detach, which resumes the guest, and a guest with
         // nothing flashed then locks up and takes QEMU down, racing the test's interrupt.
-        std::vector<std::string> argv{
-            "gdb-multiarch",     "-batch", "-ex",       "target remote " + match[1].str(), "-ex",
-            "info registers pc", "-ex",    "disconnect"};
+        std::vector<std::string> argv{"gdb-multiarch", "-batch",
+                                      "-ex",           "set remotetimeout 10",
+                                      "-ex",           "target remote " + match[1].str(),
+                                      "-ex",           "info registers pc",
+                                      "-ex",           "disconnect"};
         argv.insert(argv.end(), elf.begin(), elf.end());
         return rig::util::run_program(argv, 30s);
     }

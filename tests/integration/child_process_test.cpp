@@ -100,7 +100,7 @@ TEST(ChildProcess, RunProgramStopsAtItsTimeoutOrWhenCancelled) {
     const auto slow = rig::util::run_program({"sleep", "100"}, 300ms);
     EXPECT_FALSE(slow.ok);
     EXPECT_EQ(slow.status.rfind("timed out", 0), 0u) << slow.status;
-    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);  // not the 100 s of the program
 
     std::atomic<bool> cancel{false};
     std::thread canceller([&] {
@@ -111,7 +111,7 @@ TEST(ChildProcess, RunProgramStopsAtItsTimeoutOrWhenCancelled) {
     const auto cancelled = rig::util::run_program({"sleep", "100"}, 60s, &cancel);
     canceller.join();
     EXPECT_EQ(cancelled.status, "cancelled");
-    EXPECT_LT(std::chrono::steady_clock::now() - cancelled_at, 2s);
+    EXPECT_LT(std::chrono::steady_clock::now() - cancelled_at, 5s);
 }
 
 }  // namespace

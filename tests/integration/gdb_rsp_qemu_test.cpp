@@ -2,6 +2,7 @@
 // with gdb-multiarch. Fails, never skips, when QEMU or gdb is missing: the project installs them.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <random>
 #include <regex>
 #include <thread>
@@ -128,15 +129,21 @@ TEST_F(GdbRspQemu, TinyThumbProgramRunsUntilInterrupted) {
     ASSERT_TRUE(registers->set("xpsr", 0x01000000));
     ASSERT_TRUE(client_->write_registers(*registers));
 
-    ASSERT_TRUE(client_->cont());
-    std::this_thread::sleep_for(100ms);
-    auto stop = client_->interrupt();
-    ASSERT_TRUE(stop) << stop.error().message;
-    EXPECT_EQ(stop->kind, 'T');
-    EXPECT_EQ(stop->signal, 2) << stop->raw;  // SIGINT
-
-    auto after = client_->read_registers();
-    ASSERT_TRUE(after) << after.error().message;
+    // QEMU's CPU thread may not have run yet when the interrupt arrives (a loaded machine): until
+    // it has, continue and interrupt again. Every stop must be a SIGINT stop.
+    std::optional<RegisterFile> after;
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    do {
+        ASSERT_TRUE(client_->cont());
+        std::this_thread::sleep_for(20ms);
+        auto stop = client_->interrupt();
+        ASSERT_TRUE(stop) << stop.error().message;
+        EXPECT_EQ(stop->kind, 'T');
+        EXPECT_EQ(stop->signal, 2) << stop->raw;  // SIGINT
+        auto read = client_->read_registers();
+        ASSERT_TRUE(read) << read.error().message;
+        after = std::move(*read);
+    } while (after->get("pc") == 0x100u && std::chrono::steady_clock::now() < deadline);
     EXPECT_EQ(after->get("r0"), 42u);
     EXPECT_EQ(after->get("pc"), 0x102u);
 }

@@ -4,6 +4,7 @@
 #include "host/probes/openocd/openocd_probe.hpp"
 #include "host/probes/openocd/tcl_rpc.hpp"
 #include "host/util/child_process.hpp"
+#include "tests/integration/scratch_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <csignal>
@@ -18,12 +19,9 @@ using rig::probes::openocd::OpenOcdServer;
 const std::vector<std::string> dummy_adapter{"-c",    "adapter driver dummy", "-c", "transport select jtag", "-c",
                                              "noinit"};
 
+// A fresh folder per test and process: runs of the suite side by side (or another user's) share nothing.
 std::filesystem::path log_file(const std::string& test) {
-    const auto dir = std::filesystem::temp_directory_path() / "rig_openocd_test";
-    std::filesystem::create_directories(dir);
-    auto file = dir / (test + ".log");
-    std::filesystem::remove(file);
-    return file;
+    return rig::test_support::scratch_dir("rig_openocd_", test) / "openocd.log";
 }
 
 std::unique_ptr<OpenOcdServer> start_dummy(const std::string& test) {

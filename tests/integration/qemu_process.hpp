@@ -7,13 +7,17 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "host/probes/local_ports.hpp"
 #include "host/util/child_process.hpp"
@@ -33,29 +37,39 @@ inline std::optional<std::string> find_program(const std::string& name) {
 }
 
 // QEMU's mps2-an386 board, halted (-S), no image, gdbstub on a fresh local port; stopped and
-// reaped when this object goes away. Its output goes to a scratch log.
+// reaped when this object goes away. Its output goes to a scratch log. Constructed once QEMU
+// itself listens: a port another program took between the pick and QEMU's bind is drawn again.
 class QemuProcess {
 public:
-    explicit QemuProcess(const std::string& qemu)
-        : gdb_port_(free_port()),
-          process_({qemu, "-M", "mps2-an386", "-display", "none", "-monitor", "none", "-serial", "none", "-S", "-gdb",
-                    "tcp:127.0.0.1:" + std::to_string(gdb_port_)},
-                   scratch_dir("rig_qemu_process_", std::to_string(gdb_port_)) / "qemu.log") {}
-
-    std::uint16_t gdb_port() const { return gdb_port_; }
-    util::ChildProcess& process() { return process_; }
-
-private:
-    // A port the kernel just handed out; another process could take it before QEMU binds it,
-    // but that race is rare enough for tests.
-    static std::uint16_t free_port() {
-        auto port = probes::pick_free_port();
-        if (!port) throw std::runtime_error(port.error().message);
-        return *port;
+    explicit QemuProcess(const std::string& qemu) {
+        std::string last_output;
+        for (int attempt = 0; attempt < 5; ++attempt) {
+            auto port = probes::pick_free_port();
+            if (!port) throw std::runtime_error(port.error().message);
+            gdb_port_ = *port;
+            process_ = std::make_unique<util::ChildProcess>(
+                std::vector<std::string>{qemu, "-M", "mps2-an386", "-display", "none", "-monitor", "none", "-serial",
+                                         "none", "-S", "-gdb", "tcp:127.0.0.1:" + std::to_string(gdb_port_)},
+                scratch_dir("rig_qemu_process_", std::to_string(gdb_port_)) / "qemu.log");
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+            while (process_->running() && !probes::group_listens_on(process_->process_group(), gdb_port_) &&
+                   std::chrono::steady_clock::now() < deadline)
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            if (process_->running()) return;
+            last_output = process_->output();
+            if (last_output.find("Failed to bind") == std::string::npos &&
+                last_output.find("Address already in use") == std::string::npos)
+                break;
+        }
+        throw std::runtime_error("QEMU did not start its gdbstub: " + last_output);
     }
 
-    std::uint16_t gdb_port_;
-    util::ChildProcess process_;
+    std::uint16_t gdb_port() const { return gdb_port_; }
+    util::ChildProcess& process() { return *process_; }
+
+private:
+    std::uint16_t gdb_port_ = 0;
+    std::unique_ptr<util::ChildProcess> process_;
 };
 
 }  // namespace rig::test_support

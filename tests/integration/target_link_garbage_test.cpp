@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 #include <boost/asio.hpp>
+#include <future>
 #include <thread>
 
 namespace {
@@ -21,32 +22,45 @@ Bytes operator+(Bytes a, const Bytes& b) {
     return a;
 }
 
-// The target's end of a UART on a loopback port: sends `bytes` in pieces of `piece` bytes,
-// then stays connected for `linger` before hanging up. Joins on every path of a test.
+// The target's end of a UART on a loopback port: sends `bytes` in pieces of `piece` bytes, then
+// hangs up at once, or stays connected and silent until finish() (never a fixed time: on a loaded
+// machine the client's wait could outlast it and see a hang-up instead of a timeout). Joins on
+// every path of a test.
+enum class Hangup { after_sending, at_finish };
+
 class UartPeer {
 public:
-    UartPeer(Bytes bytes, std::size_t piece, std::chrono::milliseconds linger)
+    UartPeer(Bytes bytes, std::size_t piece, Hangup hangup)
         : acceptor_(io_, {asio::ip::address_v4::loopback(), 0}),
           port_(acceptor_.local_endpoint().port()),
           bytes_(std::move(bytes)) {
-        thread_ = std::jthread([this, piece, linger] {
+        thread_ = std::jthread([this, piece, hangup, finished = finish_.get_future()] {
             asio::ip::tcp::socket socket(io_);
             acceptor_.accept(socket);
             for (std::size_t at = 0; at < bytes_.size(); at += piece) {
                 asio::write(socket, asio::buffer(bytes_.data() + at, std::min(piece, bytes_.size() - at)));
                 std::this_thread::sleep_for(1ms);
             }
-            std::this_thread::sleep_for(linger);
+            if (hangup == Hangup::at_finish) finished.wait_for(60s);  // bounded: a failed test still ends
         });
     }
+    UartPeer(const UartPeer&) = delete;
+    UartPeer& operator=(const UartPeer&) = delete;
+    ~UartPeer() { finish(); }
+
     std::uint16_t port() const { return port_; }  // read before the thread starts: no shared use
-    void finish() { thread_.join(); }
+    void finish() {
+        if (!thread_.joinable()) return;
+        finish_.set_value();
+        thread_.join();
+    }
 
 private:
     asio::io_context io_;
     asio::ip::tcp::acceptor acceptor_;
     std::uint16_t port_;
     Bytes bytes_;
+    std::promise<void> finish_;
     std::jthread thread_;
 };
 
@@ -63,7 +77,7 @@ TEST(TargetLinkUnderGarbage, EveryGoodFrameArrivesAndTheNoiseIsCounted) {
     const Bytes stream = noise + hello + torn + bad_crc + result + Bytes{0xA5, 0x5A, 0xFF, 0xFF} + noise + done;
 
     // Dribble it in small pieces, as a UART would.
-    UartPeer peer(stream, 5, 0ms);
+    UartPeer peer(stream, 5, Hangup::after_sending);
     auto tcp = rig::transport::TcpStream::connect("127.0.0.1", peer.port(), 5s);
     ASSERT_TRUE(tcp) << tcp.error().message;
     rig::session::TargetLink link(std::move(*tcp));
@@ -88,7 +102,7 @@ TEST(TargetLinkUnderGarbage, EveryGoodFrameArrivesAndTheNoiseIsCounted) {
 TEST(TargetLinkUnderGarbage, APeerThatSendsOnlyNoiseTimesOutWithoutAFalseFrame) {
     Bytes noise(4096);
     for (std::size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<std::uint8_t>(i * 37 + 0xA5);
-    UartPeer peer(noise, noise.size(), 700ms);  // then stays connected, silent
+    UartPeer peer(noise, noise.size(), Hangup::at_finish);  // then stays connected, silent
     auto tcp = rig::transport::TcpStream::connect("127.0.0.1", peer.port(), 5s);
     ASSERT_TRUE(tcp) << tcp.error().message;
     rig::session::TargetLink link(std::move(*tcp));
@@ -105,7 +119,7 @@ TEST(TargetLinkUnderGarbage, APeerThatSendsOnlyNoiseTimesOutWithoutAFalseFrame) 
 // "the firmware sent nothing".
 TEST(TargetLinkUnderGarbage, PlainTextInsteadOfFramesIsShownNotCalledSilence) {
     const std::string text = "Hello from Zephyr\r\n\x01 booting \"main\"\r\n";
-    UartPeer peer(Bytes(text.begin(), text.end()), 7, 600ms);
+    UartPeer peer(Bytes(text.begin(), text.end()), 7, Hangup::at_finish);
     auto tcp = rig::transport::TcpStream::connect("127.0.0.1", peer.port(), 5s);
     ASSERT_TRUE(tcp) << tcp.error().message;
     rig::session::TargetLink link(std::move(*tcp));
@@ -126,7 +140,7 @@ TEST(TargetLinkUnderGarbage, TheUnframedBytesAreCountedSinceTheLastFrameAndShown
     const std::string banner(100, 'x');
     const Bytes hello =
         encode_message(Hello{protocol_version, CounterUnit::instructions, 25'000'000, "0.1.0", "b", "c", "t"});
-    UartPeer peer(Bytes(banner.begin(), banner.end()) + hello + Bytes{'o', 'k', 0xA5}, 16, 600ms);
+    UartPeer peer(Bytes(banner.begin(), banner.end()) + hello + Bytes{'o', 'k', 0xA5}, 16, Hangup::at_finish);
     auto tcp = rig::transport::TcpStream::connect("127.0.0.1", peer.port(), 5s);
     ASSERT_TRUE(tcp) << tcp.error().message;
     rig::session::TargetLink link(std::move(*tcp));
@@ -146,7 +160,7 @@ TEST(TargetLinkUnderGarbage, TheUnframedBytesAreCountedSinceTheLastFrameAndShown
 
 TEST(TargetLinkUnderGarbage, ALongBannerIsCutAfter64Bytes) {
     const std::string banner(100, 'x');
-    UartPeer peer(Bytes(banner.begin(), banner.end()), 100, 400ms);
+    UartPeer peer(Bytes(banner.begin(), banner.end()), 100, Hangup::at_finish);
     auto tcp = rig::transport::TcpStream::connect("127.0.0.1", peer.port(), 5s);
     ASSERT_TRUE(tcp) << tcp.error().message;
     rig::session::TargetLink link(std::move(*tcp));

@@ -9,13 +9,18 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
+#include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
 namespace {
 
-using rig::probes::process_listens_on;
+namespace fs = std::filesystem;
+using rig::probes::group_listens_on;
+using namespace std::chrono_literals;
 
 // A socket of this process listening on a free port of `family`'s loopback; closed when destroyed.
 class Listener {
@@ -58,16 +63,43 @@ private:
 TEST(LocalPorts, AProcessListeningOnThePortIsFound) {
     const Listener listener(AF_INET);
     ASSERT_TRUE(listener.ok());
-    EXPECT_TRUE(process_listens_on(::getpid(), listener.port()));
+    EXPECT_TRUE(group_listens_on(::getpgrp(), listener.port()));
+}
+
+fs::path log_file(const std::string& name) {
+    return fs::path(::testing::TempDir()) / ("local_ports_" + name + "_" + std::to_string(::getpid()) + ".log");
 }
 
 TEST(LocalPorts, AStrangerOnThePortIsNotTheServer) {
     const Listener stranger(AF_INET);
     ASSERT_TRUE(stranger.ok());
-    const auto log = std::filesystem::path(::testing::TempDir()) / "local_ports_server.log";
-    rig::util::ChildProcess server({"sleep", "30"}, log);
-    EXPECT_FALSE(process_listens_on(server.pid(), stranger.port()));
+    rig::util::ChildProcess server({"sleep", "30"}, log_file("stranger"));
+    EXPECT_FALSE(group_listens_on(server.process_group(), stranger.port()));
     server.stop();
+    fs::remove(log_file("stranger"));
+}
+
+// The server started through a wrapper that does not exec it (a shell script on PATH): its
+// grandchild listens, in the group the rig's child leads.
+TEST(LocalPorts, AServerStartedByAWrapperIsFoundInItsGroup) {
+    const auto log = log_file("wrapper");
+    const std::string server =
+        "import socket, sys, time\n"
+        "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n"
+        "print(s.getsockname()[1], flush=True); time.sleep(60)\n";
+    rig::util::ChildProcess wrapper({"sh", "-c", "python3 -c \"$0\"; true", server}, log);
+    std::uint16_t port = 0;
+    for (const auto deadline = std::chrono::steady_clock::now() + 30s;
+         port == 0 && wrapper.running() && std::chrono::steady_clock::now() < deadline;) {
+        std::this_thread::sleep_for(20ms);
+        const auto out = wrapper.output();
+        if (out.ends_with('\n')) port = static_cast<std::uint16_t>(std::stoul(out));
+    }
+    ASSERT_NE(port, 0) << wrapper.output();
+    EXPECT_TRUE(group_listens_on(wrapper.process_group(), port));
+    EXPECT_FALSE(group_listens_on(::getpgrp(), port)) << "the test's own group does not hold it";
+    wrapper.stop();
+    fs::remove(log);
 }
 
 TEST(LocalPorts, AClosedListenerIsNoLongerFound) {
@@ -77,20 +109,20 @@ TEST(LocalPorts, AClosedListenerIsNoLongerFound) {
         ASSERT_TRUE(listener.ok());
         port = listener.port();
     }
-    EXPECT_FALSE(process_listens_on(::getpid(), port));
+    EXPECT_FALSE(group_listens_on(::getpgrp(), port));
 }
 
 TEST(LocalPorts, AnIpv6ListenerCountsToo) {
     const Listener listener(AF_INET6);
     if (!listener.ok()) GTEST_SKIP() << "no IPv6 loopback on this machine";
-    EXPECT_TRUE(process_listens_on(::getpid(), listener.port()));
+    EXPECT_TRUE(group_listens_on(::getpgrp(), listener.port()));
 }
 
 TEST(LocalPorts, APickedPortIsFreeAndNobodyListensOnIt) {
     const auto port = rig::probes::pick_free_port();
     ASSERT_TRUE(port) << port.error().message;
     EXPECT_NE(*port, 0);
-    EXPECT_FALSE(process_listens_on(::getpid(), *port));
+    EXPECT_FALSE(group_listens_on(::getpgrp(), *port));
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ using namespace std::chrono_literals;
 
 constexpr auto flash_timeout = std::chrono::seconds(120);  // a full 1 MiB at a slow adapter speed
 constexpr auto reset_timeout = std::chrono::seconds(10);
+constexpr int max_port_attempts = 5;                            // as for QEMU
 constexpr auto first_answer_timeout = std::chrono::seconds(5);  // `init` may examine a slow target
 
 bool invalid_command(const Error& error, std::string_view name) {
@@ -113,21 +114,36 @@ Result<std::unique_ptr<OpenOcdServer>> OpenOcdServer::start(const std::vector<st
                                                             std::chrono::milliseconds timeout) {
     if (!util::program_available("openocd"))
         return make_error(ErrorKind::not_found, "openocd is not installed (apt-get install openocd)");
-    auto tcl = pick_free_port();
-    if (!tcl) return tcl.error();
-    // The kernel may hand the same free port out twice in a row: draw again (this once failed a
-    // `rig recover` with "picked the same port twice").
-    Result<std::uint16_t> gdb = *tcl;
-    for (int draw = 0; draw < 16 && gdb && *gdb == *tcl; ++draw) gdb = pick_free_port();
-    if (!gdb) return gdb.error();
-    if (*tcl == *gdb) return make_error(ErrorKind::io, "no two free loopback TCP ports for openocd");
-    auto process = util::ChildProcess::start(openocd_argv(config_args, *tcl, *gdb), log_file);
+    std::string last_failure;
+    for (int attempt = 1; attempt <= max_port_attempts; ++attempt) {
+        auto tcl = pick_free_port();
+        if (!tcl) return tcl.error();
+        // The kernel may hand the same free port out twice in a row: draw again (this once failed a
+        // `rig recover` with "picked the same port twice").
+        Result<std::uint16_t> gdb = *tcl;
+        for (int draw = 0; draw < 16 && gdb && *gdb == *tcl; ++draw) gdb = pick_free_port();
+        if (!gdb) return gdb.error();
+        if (*tcl == *gdb) return make_error(ErrorKind::io, "no two free loopback TCP ports for openocd");
+        auto started = start_on(config_args, log_file, *tcl, *gdb, timeout);
+        // Only a port clash (another program bound a port between our pick and openocd's bind)
+        // is worth another try; any other failure is final.
+        if (started || started.error().message.find("Address already in use") == std::string::npos) return started;
+        last_failure = started.error().message;
+    }
+    return make_error(ErrorKind::io, "openocd could not bind its ports after " + std::to_string(max_port_attempts) +
+                                         " attempts: " + last_failure);
+}
+
+Result<std::unique_ptr<OpenOcdServer>> OpenOcdServer::start_on(const std::vector<std::string>& config_args,
+                                                               const std::filesystem::path& log_file, std::uint16_t tcl,
+                                                               std::uint16_t gdb, std::chrono::milliseconds timeout) {
+    auto process = util::ChildProcess::start(openocd_argv(config_args, tcl, gdb), log_file);
     if (!process) return process.error();
-    std::unique_ptr<OpenOcdServer> server(new OpenOcdServer(std::move(*process), log_file, *tcl, *gdb));
+    std::unique_ptr<OpenOcdServer> server(new OpenOcdServer(std::move(*process), log_file, tcl, gdb));
 
     // OpenOCD listens on its Tcl port before `init` has found the adapter, and answers only once
     // it has: the first answer says it is up, and an exit before it says why not ("No J-Link
-    // device found"). Until then every failed attempt is retried while openocd runs.
+    // device found"). Until then a refused or cut connection is tried again while openocd runs.
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     std::string last_attempt = "its Tcl port never listened";
     while (server->running()) {
@@ -136,8 +152,8 @@ Result<std::unique_ptr<OpenOcdServer>> OpenOcdServer::start(const std::vector<st
             return make_error(ErrorKind::timeout, "openocd did not answer on its Tcl port within " +
                                                       std::to_string(timeout.count()) + " ms (" + last_attempt + "); " +
                                                       server->exit_reason());
-        if (process_listens_on(server->process().pid(), *tcl)) {
-            auto client = TclRpcClient::connect(*tcl, 500ms);
+        if (group_listens_on(server->process().process_group(), tcl)) {
+            auto client = TclRpcClient::connect(tcl, 500ms);
             auto answer = client ? (*client)->run("version", std::max<std::chrono::steady_clock::duration>(
                                                                  deadline - now, first_answer_timeout))
                                  : Result<std::string>(client.error());
@@ -145,6 +161,9 @@ Result<std::unique_ptr<OpenOcdServer>> OpenOcdServer::start(const std::vector<st
                 server->tcl_ = std::move(*client);
                 return server;
             }
+            // An answer that is an error, or not Tcl RPC at all, will not get better by asking again.
+            if (answer.error().kind == ErrorKind::remote || answer.error().kind == ErrorKind::malformed)
+                return answer.error().context("openocd's first answer");
             last_attempt = answer.error().message;
         }
         std::this_thread::sleep_for(20ms);

@@ -35,6 +35,8 @@ std::string to_intel_hex(const elf::Image& image);
 // A running openocd and its Tcl connection. Stopped when destroyed.
 class OpenOcdServer {
 public:
+    // Starts openocd on two loopback ports picked free and returns once it answers on its Tcl
+    // port (`init` has run). A port taken by another program meanwhile is retried on new ports.
     static Result<std::unique_ptr<OpenOcdServer>> start(const std::vector<std::string>& config_args,
                                                         const std::filesystem::path& log_file,
                                                         std::chrono::milliseconds timeout = std::chrono::seconds(10));
@@ -52,6 +54,10 @@ public:
     Result<void> write_word(std::uint32_t address, std::uint32_t value);
 
 private:
+    // One attempt on ports picked by start().
+    static Result<std::unique_ptr<OpenOcdServer>> start_on(const std::vector<std::string>& config_args,
+                                                           const std::filesystem::path& log_file, std::uint16_t tcl,
+                                                           std::uint16_t gdb, std::chrono::milliseconds timeout);
     OpenOcdServer(std::unique_ptr<util::ChildProcess> process, std::filesystem::path log, std::uint16_t tcl,
                   std::uint16_t gdb)
         : process_(std::move(process)), log_file_(std::move(log)), tcl_port_(tcl), gdb_port_(gdb) {}

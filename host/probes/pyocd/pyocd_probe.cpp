@@ -157,7 +157,7 @@ Result<std::unique_ptr<PyOcdProbe>> PyOcdProbe::start(const board::Board& board,
     auto process = std::move(*started);
     const auto deadline = std::chrono::steady_clock::now() + 20s;  // pyOCD loads its target support first
     std::optional<std::chrono::steady_clock::time_point> waiting_since;
-    while (process->running() && !process_listens_on(process->pid(), *port)) {
+    while (process->running() && !group_listens_on(process->process_group(), *port)) {
         const auto now = std::chrono::steady_clock::now();
         // Without its probe pyOCD waits for ever ("Waiting for a debug probe to be connected"):
         // a probe being plugged in or re-enumerating gets a few seconds, then the error says so.

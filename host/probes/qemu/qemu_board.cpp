@@ -51,8 +51,8 @@ Result<std::unique_ptr<QemuBoard>> QemuBoard::start(const board::Board& board, c
         std::unique_ptr<QemuBoard> qemu(new QemuBoard(std::move(*process), ports, log_file));
 
         const auto deadline = std::chrono::steady_clock::now() + timeout;
-        const int pid = qemu->process().pid();
-        while (qemu->running() && !(process_listens_on(pid, ports.gdb) && process_listens_on(pid, ports.uart))) {
+        const int group = qemu->process().process_group();
+        while (qemu->running() && !(group_listens_on(group, ports.gdb) && group_listens_on(group, ports.uart))) {
             if (std::chrono::steady_clock::now() > deadline)
                 return make_error(ErrorKind::timeout, "QEMU did not open its GDB and UART ports within " +
                                                           std::to_string(timeout.count()) + " ms");
