@@ -1,9 +1,11 @@
 #include "host/cli/daemon_commands.hpp"
 
+#include "host/cli/out_file.hpp"
 #include "host/cli/run_command.hpp"
 #include "host/cli/signals.hpp"
 #include "host/daemon/client.hpp"
 #include "host/daemon/job.hpp"
+#include "host/results/json_import.hpp"
 
 #include <fmt/format.h>
 #include <memory>
@@ -24,6 +26,7 @@ struct DaemonArgs {
     bool follow = false;
     bool json = false;  // jobs, boards: the reply's list as JSON
     std::uint64_t job = 0;
+    OutArgs out;  // submit, follow: the job's results, once it has ended
 };
 
 Request request(RequestType type, const std::string& board = {}, std::uint64_t job = 0) {
@@ -68,8 +71,51 @@ std::string describe(const daemon::Job& job) {
     return text;
 }
 
-// Prints a job's progress until it ends; the exit code says how it ended.
-int follow(Client& client, std::uint64_t id) {
+// The format of --out, checked before anything is queued or followed; nullopt without --out.
+Result<std::optional<OutFormat>> checked_out_format(const OutArgs& out) {
+    if (out.file.empty()) return std::optional<OutFormat>{};
+    auto format = out_format(out, {OutFormat::json, OutFormat::csv, OutFormat::junit});
+    if (!format) return format.error();
+    if (auto folder = out_folder_exists(out); !folder) return folder.error();
+    return std::optional<OutFormat>{*format};
+}
+
+// A bad --out is bad input (2); its folder missing is a file that cannot be written (3), as for `rig run`.
+int out_refused(const std::string& command, const Error& e) {
+    fmt::print(stderr, "rig {}: {}\n", command, e.message);
+    return e.kind == ErrorKind::io ? exit_write_failed : exit_bad_input;
+}
+
+// --out for a job that has ended, as `rig run --out` writes it: the run from the result file rigd
+// wrote, or for a failed job (JUnit only) one failing case that says why. A cancelled job writes
+// nothing. Returns the exit code: the job's, or 3 when the file could not be written.
+int write_job_out(const std::string& command, const OutArgs& out, OutFormat format, const daemon::Job& job) {
+    const int code = exit_code_of(job);
+    Result<void> written;
+    if (job.state == daemon::JobState::done && !job.result_file.empty()) {
+        auto report = results::read_gbench_json(job.result_file);
+        written = report ? write_run_out(out, format, *report) : Result<void>(report.error());
+    } else if (job.state == daemon::JobState::failed && format == OutFormat::junit) {
+        const std::string message = job.failure.empty() ? job.reason : job.failure + ": " + job.reason;
+        written = write_failed_run_junit(
+            out, fmt::format("rig {} {}", command, job.board), job.board, message,
+            fmt::format("job {} on rigd; step {}", job.id, job.failed_step.empty() ? "unknown" : job.failed_step));
+    } else {
+        fmt::print(stderr, "rig {}: --out {} not written: job {} {}\n", command, out.file, job.id,
+                   daemon::to_string(job.state));
+        return code;
+    }
+    if (!written) {
+        fmt::print(stderr, "rig {}: --out {} not written: {}\n", command, out.file, written.error().message);
+        return code == exit_ok ? exit_write_failed : code;
+    }
+    fmt::print("{}: {}\n", to_string(format), out.file);
+    return code;
+}
+
+// Prints a job's progress until it ends, then writes --out if asked; the exit code says how it ended.
+int follow(Client& client, std::uint64_t id, const std::string& command = "follow", const OutArgs& out = {},
+           std::optional<OutFormat> out_format = std::nullopt) {
     if (auto sent = client.send(request(RequestType::follow, {}, id)); !sent) return fail("follow", sent.error());
     std::string board;
     std::optional<daemon::JobState> last_state;
@@ -99,7 +145,7 @@ int follow(Client& client, std::uint64_t id) {
             fmt::print("{}\n", describe(job));
             if (!job.result_file.empty()) fmt::print("results: {}\n", job.result_file);
             if (job.history_run > 0) fmt::print("history: run {}\n", job.history_run);
-            return exit_code_of(job);
+            return out_format ? write_job_out(command, out, *out_format, job) : exit_code_of(job);
         }
     }
 }
@@ -137,7 +183,15 @@ void add_daemon_commands(CLI::App& app, int& exit_code) {
         ->capture_default_str();
     submit->add_option("-f,--filter", args->filter, filter_help)->check(filter_check());
     submit->add_flag("--follow", args->follow, "Print the job's progress until it ends");
+    add_out_options(*submit, args->out,
+                    "json: Google Benchmark JSON, csv: Google Benchmark CSV, junit: JUnit XML; waits for the job as "
+                    "--follow does");
     submit->callback([args, &exit_code] {
+        auto format = checked_out_format(args->out);
+        if (!format) {
+            exit_code = out_refused("submit", format.error());
+            return;
+        }
         with_client("submit", *args, exit_code, [&](Client& client) -> int {
             Request r = request(RequestType::submit, args->board);
             r.repetitions = args->repetitions;
@@ -147,7 +201,7 @@ void add_daemon_commands(CLI::App& app, int& exit_code) {
             const auto job = daemon::job_from_json(reply->at("job"));
             fmt::print("job {} queued on {}\n", job.id, job.board);
             std::fflush(stdout);
-            return args->follow ? follow(client, job.id) : exit_ok;
+            return args->follow || *format ? follow(client, job.id, "submit", args->out, *format) : exit_ok;
         });
     });
 
@@ -179,8 +233,16 @@ void add_daemon_commands(CLI::App& app, int& exit_code) {
     auto* follow_cmd =
         subcommand(app, "follow", "Print a job's progress until it ends (exit 0 done, 1 failed, 130 cancelled)", args);
     follow_cmd->add_option("job", args->job, "Job id")->required();
+    add_out_options(*follow_cmd, args->out,
+                    "json: Google Benchmark JSON, csv: Google Benchmark CSV, junit: JUnit XML; once the job ends");
     follow_cmd->callback([args, &exit_code] {
-        with_client("follow", *args, exit_code, [&](Client& client) -> int { return follow(client, args->job); });
+        auto format = checked_out_format(args->out);
+        if (!format) {
+            exit_code = out_refused("follow", format.error());
+            return;
+        }
+        with_client("follow", *args, exit_code,
+                    [&](Client& client) -> int { return follow(client, args->job, "follow", args->out, *format); });
     });
 
     auto* cancel = subcommand(app, "cancel", "Cancel a queued or running job", args);

@@ -1,5 +1,9 @@
 #include "host/cli/out_file.hpp"
 
+#include "host/results/gbench_json.hpp"
+#include "host/results/junit_xml.hpp"
+#include "host/util/atomic_file.hpp"
+
 #include <fmt/format.h>
 
 namespace rig::cli {
@@ -48,6 +52,37 @@ Result<OutFormat> out_format(const OutArgs& out, const std::vector<OutFormat>& s
                           fmt::format("this command writes --out as {}, not {}", list, to_string(format)));
     }
     return format;
+}
+
+Result<void> out_folder_exists(const OutArgs& out) {
+    const auto folder = std::filesystem::absolute(out.file).parent_path();
+    std::error_code ec;
+    if (!std::filesystem::is_directory(folder, ec))
+        return make_error(ErrorKind::io, "--out " + out.file + ": the folder " + folder.string() + " does not exist");
+    return {};
+}
+
+Result<void> write_run_out(const OutArgs& out, OutFormat format, const results::RunReport& report) {
+    std::string text;
+    switch (format) {
+        case OutFormat::json:
+            text = results::to_gbench_json(report);
+            break;
+        case OutFormat::csv:
+            text = results::to_gbench_csv(report);
+            break;
+        case OutFormat::junit:
+            text = results::junit_xml({results::junit_suite_of_run(report)});
+            break;
+    }
+    return util::write_file_atomically(out.file, text);
+}
+
+Result<void> write_failed_run_junit(const OutArgs& out, const std::string& suite, const std::string& board,
+                                    const std::string& message, const std::string& detail) {
+    results::JunitSuite failed{suite, {}};
+    failed.cases.push_back({board, "run", message, "run failed", detail});
+    return util::write_file_atomically(out.file, results::junit_xml({failed}));
 }
 
 }  // namespace rig::cli

@@ -1,8 +1,9 @@
 #pragma once
-// `--out FILE` and `--format json|csv|junit` of `rig run`, `rig compare` and `rig nightly`: what
-// a CI job keeps. The format comes from --format, else from the file's extension (.json, .csv,
+// `--out FILE` and `--format json|csv|junit` of `rig run`, `rig submit`/`rig follow`, `rig compare`
+// and `rig nightly`: what a CI job keeps. The format comes from --format, else from the file's extension (.json, .csv,
 // .xml); each command says which formats it can write. Files are written atomically.
 
+#include "host/results/run_report.hpp"
 #include "host/util/result.hpp"
 
 #include <CLI/CLI.hpp>
@@ -24,5 +25,16 @@ void add_out_options(CLI::App& cmd, OutArgs& out, const std::string& formats_hel
 
 // The format to write (invalid_argument when it cannot be told or the command cannot write it).
 Result<OutFormat> out_format(const OutArgs& out, const std::vector<OutFormat>& supported);
+
+// The folder --out goes in exists (io otherwise): checked before a board is used, like the results
+// folder, so that nothing is measured for a file that cannot be written.
+Result<void> out_folder_exists(const OutArgs& out);
+
+// A run as Google Benchmark JSON or CSV, or as a JUnit suite with a case per benchmark.
+Result<void> write_run_out(const OutArgs& out, OutFormat format, const results::RunReport& report);
+
+// A run that did not finish, for CI's JUnit reader: one failing case on `board` that says why.
+Result<void> write_failed_run_junit(const OutArgs& out, const std::string& suite, const std::string& board,
+                                    const std::string& message, const std::string& detail);
 
 }  // namespace rig::cli

@@ -42,23 +42,6 @@ struct RunArgs {
     bool list = false;  // --list: print the selection (rig benchmarks) instead of running
 };
 
-// --out: the run in the format asked for, written atomically.
-Result<void> write_out(const RunArgs& args, OutFormat format, const results::RunReport& report) {
-    std::string text;
-    switch (format) {
-        case OutFormat::json:
-            text = results::to_gbench_json(report);
-            break;
-        case OutFormat::csv:
-            text = results::to_gbench_csv(report);
-            break;
-        case OutFormat::junit:
-            text = results::junit_xml({results::junit_suite_of_run(report)});
-            break;
-    }
-    return util::write_file_atomically(args.out.file, text);
-}
-
 int exit_code_for(const Error& e, session::Step step) {
     // An image that cannot be read, parsed or placed on the board is bad input, whatever the cause.
     if (e.kind != ErrorKind::cancelled && step <= session::Step::check_image) return exit_bad_input;
@@ -81,11 +64,8 @@ int run(const RunArgs& args) {
             return exit_bad_input;
         }
         out_format_ = *format;
-        // Like the results folder: find out before the board is used.
-        const auto folder = std::filesystem::absolute(args.out.file).parent_path();
-        std::error_code ec;
-        if (!std::filesystem::is_directory(folder, ec)) {
-            fmt::print(stderr, "rig run: --out {}: the folder {} does not exist\n", args.out.file, folder.string());
+        if (auto folder = out_folder_exists(args.out); !folder) {
+            fmt::print(stderr, "rig run: {}\n", folder.error().message);
             return exit_write_failed;
         }
     }
@@ -150,11 +130,11 @@ int run(const RunArgs& args) {
         const int code = exit_code_for(report.error(), last_step);
         // CI reads a failed run from the JUnit file too: one failing case that says why.
         if (out_format_ == OutFormat::junit && code != exit_cancelled) {
-            results::JunitSuite suite{"rig run " + board->name, {}};
-            suite.cases.push_back(
-                {board->name, "run", report.error().message, "run failed",
-                 "step " + std::string(session::to_string(last_step)) + "; board log: " + log_file.string()});
-            if (auto written = util::write_file_atomically(args.out.file, results::junit_xml({suite})); !written)
+            const auto detail =
+                "step " + std::string(session::to_string(last_step)) + "; board log: " + log_file.string();
+            if (auto written = write_failed_run_junit(args.out, "rig run " + board->name, board->name,
+                                                      report.error().message, detail);
+                !written)
                 fmt::print(stderr, "rig run: --out {} not written: {}\n", args.out.file, written.error().message);
         }
         return code;
@@ -178,7 +158,7 @@ int run(const RunArgs& args) {
     }
     bool out_failed = false;
     if (out_format_) {
-        if (auto written = write_out(args, *out_format_, *report); !written) {
+        if (auto written = write_run_out(args.out, *out_format_, *report); !written) {
             fmt::print(stderr, "rig run: --out {} not written: {}\n", args.out.file, written.error().message);
             out_failed = true;
         }

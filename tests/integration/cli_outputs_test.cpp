@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <thread>
@@ -196,15 +197,34 @@ TEST_F(CliOutputs, ListAndDoctorPrintJson) {
     EXPECT_FALSE(found["programs"].empty());
 }
 
+// rigd on the QEMU board, its files in `dir`, listening on dir/rigd.sock; stopped when destroyed.
+std::unique_ptr<rig::util::ChildProcess> start_rigd(const fs::path& dir, std::vector<std::string> extra = {}) {
+    const auto socket = dir / "rigd.sock";
+    std::vector<std::string> argv{rigd_binary.string(),
+                                  "--socket",
+                                  socket.string(),
+                                  "--boards",
+                                  "qemu_mps2_an386",
+                                  "--results-dir",
+                                  (dir / "results").string(),
+                                  "--state-dir",
+                                  (dir / "state").string(),
+                                  "--history",
+                                  (dir / "history.sqlite").string(),
+                                  "--health-interval",
+                                  "0"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto rigd = std::make_unique<rig::util::ChildProcess>(argv, dir / "rigd.log");
+    for (int i = 0; i < 400 && !fs::exists(socket) && rigd->running(); ++i) std::this_thread::sleep_for(25ms);
+    EXPECT_TRUE(fs::exists(socket)) << rig::util::tail_of_file(dir / "rigd.log");
+    return rigd;
+}
+
 TEST_F(CliOutputs, JobsAndBoardsPrintJson) {
     const auto dir = scratch("rigd");
     const auto socket = dir / "rigd.sock";
-    rig::util::ChildProcess rigd({rigd_binary.string(), "--socket", socket.string(), "--boards", "qemu_mps2_an386",
-                                  "--results-dir", (dir / "results").string(), "--state-dir", (dir / "state").string(),
-                                  "--history", (dir / "history.sqlite").string(), "--health-interval", "0"},
-                                 dir / "rigd.log");
-    for (int i = 0; i < 400 && !fs::exists(socket); ++i) std::this_thread::sleep_for(25ms);
-    ASSERT_TRUE(fs::exists(socket)) << rig::util::tail_of_file(dir / "rigd.log");
+    const auto rigd = start_rigd(dir);
+    ASSERT_TRUE(fs::exists(socket));
     const auto boards = rig_cmd({"boards", "--json", "--socket", socket.string()});
     ASSERT_EQ(boards.exit_status, 0) << boards.err;
     const auto b = nlohmann::json::parse(boards.out);
@@ -218,6 +238,55 @@ TEST_F(CliOutputs, JobsAndBoardsPrintJson) {
     ASSERT_EQ(j.size(), 1u) << jobs.out;
     EXPECT_EQ(j[0]["board"], "qemu_mps2_an386");
     EXPECT_EQ(j[0]["state"], "done");
+}
+
+// A CI job that queues on the bench's rigd keeps the same files as one that runs the board itself:
+// --out on submit (which then waits) and on follow, from the result file rigd wrote.
+TEST_F(CliOutputs, SubmitAndFollowWriteTheJobsRunAsRunDoes) {
+    const auto dir = scratch("rigd_out");
+    const auto socket = dir / "rigd.sock";
+    const auto rigd = start_rigd(dir);
+    ASSERT_TRUE(fs::exists(socket));
+    const auto xml = dir / "job.xml";
+    const auto submitted =
+        rig_cmd({"submit", "-r", "2", "-f", "syscall/", "--out", xml.string(), "--socket", socket.string()});
+    ASSERT_EQ(submitted.exit_status, 0) << submitted.out << submitted.err;
+    EXPECT_NE(submitted.out.find("junit: " + xml.string()), std::string::npos) << submitted.out;
+    const auto cases = junit_cases(xml);
+    EXPECT_TRUE(cases.contains("syscall/null")) << read_file(xml);
+    EXPECT_TRUE(std::none_of(cases.begin(), cases.end(), [](const auto& c) { return c.second; })) << read_file(xml);
+
+    const auto json_file = dir / "job.json";
+    const auto followed = rig_cmd({"follow", "1", "--out", json_file.string(), "--socket", socket.string()});
+    ASSERT_EQ(followed.exit_status, 0) << followed.out << followed.err;
+    const auto run = nlohmann::json::parse(read_file(json_file));
+    EXPECT_EQ(run["context"]["board"], "qemu_mps2_an386") << read_file(json_file);
+    EXPECT_FALSE(run["benchmarks"].empty());
+
+    // Refused before anything is queued: a format it cannot tell, a folder that is not there.
+    const auto bad = rig_cmd({"submit", "--out", (dir / "job.txt").string(), "--socket", socket.string()});
+    EXPECT_EQ(bad.exit_status, 2) << bad.err;
+    EXPECT_NE(bad.err.find("cannot tell the format of --out"), std::string::npos) << bad.err;
+    const auto nowhere = rig_cmd({"submit", "--out", (dir / "no" / "job.xml").string(), "--socket", socket.string()});
+    EXPECT_EQ(nowhere.exit_status, 3) << nowhere.err;
+    const auto jobs = rig_cmd({"jobs", "--json", "--socket", socket.string()});
+    EXPECT_EQ(nlohmann::json::parse(jobs.out).size(), 1u) << jobs.out;
+}
+
+// A job that fails leaves one failing JUnit case that says why, as a failed `rig run` does.
+TEST_F(CliOutputs, AFailedJobLeavesAFailingJunitCase) {
+    const auto dir = scratch("rigd_failed");
+    const auto socket = dir / "rigd.sock";
+    std::ofstream(dir / "not-an-elf") << "this is not firmware\n";
+    const auto rigd = start_rigd(dir, {"--image", (dir / "not-an-elf").string()});
+    ASSERT_TRUE(fs::exists(socket));
+    const auto xml = dir / "job.xml";
+    const auto submitted = rig_cmd({"submit", "-r", "1", "--out", xml.string(), "--socket", socket.string()});
+    EXPECT_EQ(submitted.exit_status, 1) << submitted.out << submitted.err;
+    const auto cases = junit_cases(xml);
+    ASSERT_EQ(cases.size(), 1u) << read_file(xml);
+    EXPECT_TRUE(cases.begin()->second) << read_file(xml);
+    EXPECT_NE(read_file(xml).find("job 1 on rigd; step "), std::string::npos) << read_file(xml);
 }
 
 // On a terminal `rig run` shows one status line that rewrites itself, with N/M and the time left.
