@@ -178,7 +178,8 @@ void add_paper_command(CLI::App& app, int& exit_code) {
                     "with --results, give --results-without-frame-pointer instead)")
         ->excludes(results);
     cmd->add_option("--results-without-frame-pointer", args->results_without_frame_pointer,
-                    "A result file of the image without frame pointers (instead of the history's run)");
+                    "A result file of the image without frame pointers (instead of the history's run)")
+        ->excludes("--without-frame-pointer");
     cmd->add_option("--history", args->history, "History database")->capture_default_str();
     cmd->add_option("--worktrees", args->worktrees, "Nightly worktrees (the commit's source for the unsafe count)")
         ->capture_default_str();

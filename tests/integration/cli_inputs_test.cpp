@@ -62,6 +62,12 @@ TEST(CliInputs, PaperRefusesAVariantBoardWithAResultFile) {
         {"paper", "--results", (dir / "run.json").string(), "--without-frame-pointer", "qemu_mps2_an386_nofp"}, dir);
     EXPECT_EQ(r.exit_code, 2) << r.output;
     EXPECT_TRUE(has(r, "--results excludes --without-frame-pointer")) << r.output;
+    // Two ways to name the variant's run: one of them would be silently ignored.
+    const auto both = rig({"paper", "--results-without-frame-pointer", (dir / "nofp.json").string(),
+                           "--without-frame-pointer", "qemu_mps2_an386_nofp"},
+                          dir);
+    EXPECT_EQ(both.exit_code, 2) << both.output;
+    EXPECT_TRUE(has(both, "excludes")) << both.output;
 }
 
 TEST(CliInputs, ImportOfAFolderSaysItIsAFolder) {
