@@ -220,12 +220,16 @@ fn the_argument_command_answers_what_the_kernel_set() {
     assert_eq!(r0(&p), 0x2000_1234);
 }
 
-/// A boundary whose process "runs" and is preempted by an interrupt with its frame at word 8.
-struct Preempting;
+/// A boundary whose process "runs" and is preempted by an interrupt: with its frame at word 8 of
+/// its memory, or (`outside`) with a stack pointer outside it.
+struct Preempting {
+    outside: bool,
+}
 
 impl super::UserspaceKernelBoundary for Preempting {
     fn switch_to(&self, process: &mut Process<'_>) -> Result<(), ProcessFault> {
-        Err(ProcessFault::Preempted { stack_pointer: process.memory.as_ptr() as usize + 8 * 4 })
+        let stack_pointer = if self.outside { 4 } else { process.memory.as_ptr() as usize + 8 * 4 };
+        Err(ProcessFault::Preempted { stack_pointer })
     }
     fn syscall(_: u32) -> u32 {
         unreachable!()
@@ -262,49 +266,21 @@ fn a_preempted_process_is_not_answered_and_no_upcall_rewrites_its_frame() {
     let interrupted = [0xAAAA, 0xBBBB, 0xCCCC, 0xDDDD];
     p.memory[8..12].copy_from_slice(&interrupted);
     p.memory[8 + 6] = 0x1234;
-    assert_eq!(super::step(&Preempting, &mut p), Ok(SyscallKind::Preempted));
+    assert_eq!(super::step(&Preempting { outside: false }, &mut p), Ok(SyscallKind::Preempted));
     assert_eq!(p.memory[8..12], interrupted);
     assert_eq!(p.state(), State::Ready, "a preempted process is runnable, and not at a yield");
     assert!(p.is_runnable());
     // An upcall queued now waits for its next yield: the frame still resumes at 0x1234.
     assert!(p.schedule_upcall([1, 2, 3]));
-    assert_eq!(super::step(&Preempting, &mut p), Ok(SyscallKind::Preempted));
+    assert_eq!(super::step(&Preempting { outside: false }, &mut p), Ok(SyscallKind::Preempted));
     assert_eq!(p.memory[8..12], interrupted);
     assert_eq!(p.memory[8 + 6], 0x1234);
-}
-
-/// A boundary whose process is preempted with its frame outside its memory.
-struct PreemptedOutside;
-
-impl super::UserspaceKernelBoundary for PreemptedOutside {
-    fn switch_to(&self, _: &mut Process<'_>) -> Result<(), ProcessFault> {
-        Err(ProcessFault::Preempted { stack_pointer: 4 })
-    }
-    fn syscall(_: u32) -> u32 {
-        unreachable!()
-    }
-    fn syscall3(_: u32, _: u32, _: u32, _: u32) -> u32 {
-        unreachable!()
-    }
-    fn fault() -> ! {
-        unreachable!()
-    }
-    fn code_region(&self) -> Result<crate::memory_protection::Region, crate::memory_protection::LayoutError> {
-        unreachable!()
-    }
-    fn read_word(_: u32) -> u32 {
-        unreachable!()
-    }
-    fn write_word(_: u32, _: u32) {}
-    fn jump(_: u32) -> ! {
-        unreachable!()
-    }
 }
 
 #[test]
 fn a_preempted_process_whose_stack_pointer_is_outside_its_memory_is_stopped() {
     let mut region = ProcessRegion::<32, 0>::new();
     let mut p = Process::new(0, &mut region, app);
-    assert_eq!(super::step(&PreemptedOutside, &mut p), Err(ProcessFault::StackPointer));
+    assert_eq!(super::step(&Preempting { outside: true }, &mut p), Err(ProcessFault::StackPointer));
     assert_eq!(p.state(), State::Faulted(ProcessFault::StackPointer));
 }
