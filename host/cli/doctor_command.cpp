@@ -113,6 +113,25 @@ Answer try_board(const board::Board& b, const fs::path& scratch, std::vector<std
                       std::string(b.counter == board::CounterUnit::cycles ? ", counter rate" : "")};
 }
 
+// Missing, as text: what one board lacks under one heading ("board nrf52840dk:"), in the order
+// first met; other items (programs) alone, with no items under them.
+std::vector<std::pair<std::string, std::vector<std::string>>> grouped_by_board(
+    const std::vector<std::string>& missing) {
+    std::vector<std::pair<std::string, std::vector<std::string>>> groups;
+    for (const auto& m : missing) {
+        const auto colon = m.find(": ");
+        if (!m.starts_with("board ") || colon == std::string::npos) {
+            groups.emplace_back(m, std::vector<std::string>{});
+            continue;
+        }
+        const auto heading = m.substr(0, colon);
+        auto group = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == heading; });
+        if (group == groups.end()) group = groups.insert(groups.end(), {heading, {}});
+        group->second.push_back(m.substr(colon + 2));
+    }
+    return groups;
+}
+
 int run_doctor(const board::SearchPath& boards_dir, bool json) {
     const bool text = !json;
     // Separate arrays, put into the document at the end: an ordered_json object keeps its members in
@@ -221,7 +240,14 @@ int run_doctor(const board::SearchPath& boards_dir, bool json) {
 
     say(text, "\nMissing:\n");
     if (missing.empty()) say(text, "  nothing\n");
-    for (const auto& m : missing) say(text, "  - {}\n", m);
+    for (const auto& [what, items] : grouped_by_board(missing)) {
+        if (items.empty()) {
+            say(text, "  - {}\n", what);
+            continue;
+        }
+        say(text, "  - {}:\n", what);
+        for (const auto& item : items) say(text, "      {}\n", item);
+    }
     say(text, "\n{}\n",
         qemu_ok ? "doctor: the QEMU board works; `rig run` can run here."
                 : "doctor: no QEMU board answers; `rig run` cannot run here (see Missing).");

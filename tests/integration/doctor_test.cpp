@@ -3,6 +3,7 @@
 #include "tests/integration/qemu_process.hpp"
 
 #include <gtest/gtest.h>
+#include <iterator>
 #include <regex>
 
 namespace {
@@ -33,6 +34,10 @@ TEST(Doctor, ListsTheQemuBoardAsAnsweringAndTheRealBoardsAsAbsent) {
     EXPECT_TRUE(has(R"(^  lacks    sam4l_xplained +its probe, Atmel EDBG \(USB 03eb:2111\), is not attached)"))
         << out.output;
     EXPECT_TRUE(has(R"(^Missing:)")) << out.output;
+    // Each board's gaps under one heading: what to connect, then its probe.
+    EXPECT_TRUE(has(R"(^  - board nrf52840dk:\n      connect it \(.*\n      its probe, SEGGER J-Link)")) << out.output;
+    const std::regex heading(R"(^  - board nrf52840dk:)", std::regex::multiline);
+    EXPECT_EQ(std::distance(std::sregex_iterator(out.output.begin(), out.output.end(), heading), {}), 1) << out.output;
 }
 
 }  // namespace
