@@ -128,6 +128,10 @@ int compare(const CompareArgs& args) {
             return exit_bad_input;
         }
         out_format_ = *format;
+        if (auto target = check_out_target(args.out); !target) {
+            fmt::print(stderr, "rig compare: {}\n", target.error().message);
+            return target.error().kind == ErrorKind::invalid_argument ? exit_bad_input : exit_write_failed;
+        }
     }
     std::string ref_a, ref_b, board_a = args.board, board_b = args.board;
     if (!args.board_a.empty() || !args.board_b.empty()) {

@@ -6,8 +6,11 @@
 #include "host/daemon/client.hpp"
 #include "host/daemon/job.hpp"
 #include "host/results/json_import.hpp"
+#include "host/util/atomic_file.hpp"
 
 #include <fmt/format.h>
+#include <fstream>
+#include <iterator>
 #include <memory>
 
 namespace rig::cli {
@@ -52,6 +55,8 @@ int fail(const std::string& command, const Error& e) {
     }
 }
 
+// As `rig run` would have exited on the same run: a job that failed on its image or its request
+// (a filter that matches nothing) is bad input, 2; any other failure 1.
 int exit_code_of(const daemon::Job& job) {
     switch (job.state) {
         case daemon::JobState::done:
@@ -59,7 +64,7 @@ int exit_code_of(const daemon::Job& job) {
         case daemon::JobState::cancelled:
             return exit_cancelled;
         default:
-            return exit_run_failed;
+            return job.failure == "image error" || job.failure == "bad request" ? exit_bad_input : exit_run_failed;
     }
 }
 
@@ -76,7 +81,7 @@ Result<std::optional<OutFormat>> checked_out_format(const OutArgs& out) {
     if (out.file.empty()) return std::optional<OutFormat>{};
     auto format = out_format(out, {OutFormat::json, OutFormat::csv, OutFormat::junit});
     if (!format) return format.error();
-    if (auto folder = out_folder_exists(out); !folder) return folder.error();
+    if (auto target = check_out_target(out); !target) return target.error();
     return std::optional<OutFormat>{*format};
 }
 
@@ -86,6 +91,25 @@ int out_refused(const std::string& command, const Error& e) {
     return e.kind == ErrorKind::io ? exit_write_failed : exit_bad_input;
 }
 
+// The run of a job that is done, from the result file rigd wrote: as it is for json (the same
+// bytes, as `rig run --out` gives the result file's), converted for csv and junit. A later
+// complete run at the same commit replaces that file: then this job's run is no longer there,
+// which is said rather than another run written under this job's name.
+Result<void> write_finished_job_out(const OutArgs& out, OutFormat format, const daemon::Job& job) {
+    auto report = results::read_gbench_json(job.result_file);
+    if (!report) return report.error();
+    if (!job.run_id.empty() && report->info.run_id != job.run_id)
+        return make_error(ErrorKind::not_found,
+                          fmt::format("{} now holds run {}, a later run at the same commit; job {}'s run {} is in "
+                                      "rigd's history as run {}",
+                                      job.result_file, report->info.run_id, job.id, job.run_id, job.history_run));
+    if (format != OutFormat::json) return write_run_out(out, format, *report);
+    std::ifstream in(job.result_file, std::ios::binary);
+    const std::string bytes{std::istreambuf_iterator<char>(in), {}};
+    if (!in.good() && !in.eof()) return make_error(ErrorKind::io, "cannot read " + job.result_file);
+    return util::write_file_atomically(out.file, bytes);
+}
+
 // --out for a job that has ended, as `rig run --out` writes it: the run from the result file rigd
 // wrote, or for a failed job (JUnit only) one failing case that says why. A cancelled job writes
 // nothing. Returns the exit code: the job's, or 3 when the file could not be written.
@@ -93,8 +117,7 @@ int write_job_out(const std::string& command, const OutArgs& out, OutFormat form
     const int code = exit_code_of(job);
     Result<void> written;
     if (job.state == daemon::JobState::done && !job.result_file.empty()) {
-        auto report = results::read_gbench_json(job.result_file);
-        written = report ? write_run_out(out, format, *report) : Result<void>(report.error());
+        written = write_finished_job_out(out, format, job);
     } else if (job.state == daemon::JobState::failed && format == OutFormat::junit) {
         const std::string message = job.failure.empty() ? job.reason : job.failure + ": " + job.reason;
         written = write_failed_run_junit(
@@ -116,7 +139,7 @@ int write_job_out(const std::string& command, const OutArgs& out, OutFormat form
 // Prints a job's progress until it ends, then writes --out if asked; the exit code says how it ended.
 int follow(Client& client, std::uint64_t id, const std::string& command = "follow", const OutArgs& out = {},
            std::optional<OutFormat> out_format = std::nullopt) {
-    if (auto sent = client.send(request(RequestType::follow, {}, id)); !sent) return fail("follow", sent.error());
+    if (auto sent = client.send(request(RequestType::follow, {}, id)); !sent) return fail(command, sent.error());
     std::string board;
     std::optional<daemon::JobState> last_state;
     while (true) {
@@ -126,9 +149,13 @@ int follow(Client& client, std::uint64_t id, const std::string& command = "follo
                 fmt::print(stderr, "rig: stopped following; job {} goes on (`rig cancel {}` stops it)\n", id, id);
                 return exit_cancelled;
             }
-            return fail("follow", message.error());
+            const int code = fail(command, message.error());
+            // rigd stopped or died: the job is queued again (or failed, after a crash) when it is back.
+            fmt::print(stderr, "rig {}: job {} was not seen to end; when rigd is back: rig follow {}{}\n", command, id,
+                       id, out.file.empty() ? "" : " --out " + out.file);
+            return code;
         }
-        if (!message->value("ok", false)) return fail("follow", Client::error_of(*message));
+        if (!message->value("ok", false)) return fail(command, Client::error_of(*message));
         const std::string event = message->value("event", "");
         if (event == "progress") {
             fmt::print(stderr, "[{}] {}\n", board, message->value("line", ""));
@@ -176,7 +203,10 @@ CLI::App* subcommand(CLI::App& app, const char* name, const char* help, const st
 void add_daemon_commands(CLI::App& app, int& exit_code) {
     auto args = std::make_shared<DaemonArgs>();
 
-    auto* submit = subcommand(app, "submit", "Queue a run on rigd (see `rig run` for a run without the daemon)", args);
+    auto* submit = subcommand(app, "submit",
+                              "Queue a run on rigd (see `rig run` for a run without the daemon); with --follow or "
+                              "--out it exits as `rig follow` does",
+                              args);
     submit->add_option("-b,--board", args->board, "Board")->capture_default_str();
     submit->add_option("-r,--repetitions", args->repetitions, "Samples per benchmark")
         ->check(CLI::Range(1, 1000))
@@ -231,7 +261,10 @@ void add_daemon_commands(CLI::App& app, int& exit_code) {
     });
 
     auto* follow_cmd =
-        subcommand(app, "follow", "Print a job's progress until it ends (exit 0 done, 1 failed, 130 cancelled)", args);
+        subcommand(app, "follow",
+                   "Print a job's progress until it ends (exit 0 done, 1 failed, 2 failed on its image or request, 3 "
+                   "--out not written, 130 cancelled)",
+                   args);
     follow_cmd->add_option("job", args->job, "Job id")->required();
     add_out_options(*follow_cmd, args->out,
                     "json: Google Benchmark JSON, csv: Google Benchmark CSV, junit: JUnit XML; once the job ends");

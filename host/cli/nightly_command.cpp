@@ -69,6 +69,10 @@ int nightly_main(const NightlyArgs& args) {
             fmt::print(stderr, "rig nightly: {}\n", format.error().message);
             return exit_bad_input;
         }
+        if (auto target = check_out_target(args.out); !target) {
+            fmt::print(stderr, "rig nightly: {}\n", target.error().message);
+            return target.error().kind == ErrorKind::invalid_argument ? exit_bad_input : exit_write_failed;
+        }
     }
     nightly::NightlyOptions o;
     o.repo = args.repo;

@@ -21,7 +21,10 @@ const char* to_string(OutFormat format) {
 }
 
 void add_out_options(CLI::App& cmd, OutArgs& out, const std::string& formats_help) {
-    cmd.add_option("--out", out.file, "Also write the results to this file (" + formats_help + ")");
+    // `--out ""` (an unset variable in a CI script) would otherwise read as no --out at all.
+    const CLI::Validator named([](const std::string& file) { return file.empty() ? "needs a file name, not an empty string" : ""; },
+                               "FILE");
+    cmd.add_option("--out", out.file, "Also write the results to this file (" + formats_help + ")")->check(named);
     cmd.add_option("--format", out.format, "Format of --out (default: from its extension, .json .csv .xml)")
         ->check(CLI::IsMember({"json", "csv", "junit"}));
 }
@@ -54,11 +57,9 @@ Result<OutFormat> out_format(const OutArgs& out, const std::vector<OutFormat>& s
     return format;
 }
 
-Result<void> out_folder_exists(const OutArgs& out) {
-    const auto folder = std::filesystem::absolute(out.file).parent_path();
-    std::error_code ec;
-    if (!std::filesystem::is_directory(folder, ec))
-        return make_error(ErrorKind::io, "--out " + out.file + ": the folder " + folder.string() + " does not exist");
+Result<void> check_out_target(const OutArgs& out) {
+    if (out.file.empty()) return make_error(ErrorKind::invalid_argument, "--out needs a file name");
+    if (auto writable = util::check_can_write_atomically(out.file); !writable) return writable.error().context("--out");
     return {};
 }
 

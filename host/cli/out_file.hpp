@@ -26,9 +26,11 @@ void add_out_options(CLI::App& cmd, OutArgs& out, const std::string& formats_hel
 // The format to write (invalid_argument when it cannot be told or the command cannot write it).
 Result<OutFormat> out_format(const OutArgs& out, const std::vector<OutFormat>& supported);
 
-// The folder --out goes in exists (io otherwise): checked before a board is used, like the results
-// folder, so that nothing is measured for a file that cannot be written.
-Result<void> out_folder_exists(const OutArgs& out);
+// --out can be written: checked before a board is used, like the results folder, so that nothing
+// is measured for a file that cannot be written. invalid_argument (exit 2) for an empty name or a
+// target that is not a file (a folder, /dev/null, a FIFO); io (exit 3) for a folder that is
+// missing, read-only or not ours to write.
+Result<void> check_out_target(const OutArgs& out);
 
 // A run as Google Benchmark JSON or CSV, or as a JUnit suite with a case per benchmark.
 Result<void> write_run_out(const OutArgs& out, OutFormat format, const results::RunReport& report);

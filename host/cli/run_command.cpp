@@ -64,9 +64,9 @@ int run(const RunArgs& args) {
             return exit_bad_input;
         }
         out_format_ = *format;
-        if (auto folder = out_folder_exists(args.out); !folder) {
-            fmt::print(stderr, "rig run: {}\n", folder.error().message);
-            return exit_write_failed;
+        if (auto target = check_out_target(args.out); !target) {
+            fmt::print(stderr, "rig run: {}\n", target.error().message);
+            return target.error().kind == ErrorKind::invalid_argument ? exit_bad_input : exit_write_failed;
         }
     }
     auto board = board::find_board(args.board, boards_search_path(args.boards_dir));

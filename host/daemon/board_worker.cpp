@@ -165,6 +165,7 @@ void BoardWorker::run_job(const JobQueue::Work& work) {
     }
     outcome.state = JobState::done;
     outcome.result_file = recorded.result_file.string();
+    outcome.run_id = report->info.run_id;
     outcome.history_run = recorded.history_run;
     queue_.add_progress(job.id, "run id " + report->info.run_id);
     if (recorded.history_error)

@@ -42,6 +42,7 @@ nlohmann::json to_json(const Job& job) {
             {"progress", job.progress},
             {"progress_total", job.progress_total},
             {"result_file", job.result_file},
+            {"run_id", job.run_id},
             {"history_run", job.history_run},
             {"submitted_at", job.submitted_at},
             {"started_at", job.started_at},
@@ -67,6 +68,7 @@ Job job_from_json(const nlohmann::json& j) {
     job.progress = j.value("progress", std::vector<std::string>{});
     job.progress_total = j.value("progress_total", job.progress.size());
     job.result_file = j.value("result_file", "");
+    job.run_id = j.value("run_id", "");
     job.history_run = j.value("history_run", std::int64_t{0});
     job.submitted_at = j.value("submitted_at", "");
     job.started_at = j.value("started_at", "");

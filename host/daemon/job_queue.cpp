@@ -365,6 +365,7 @@ void JobQueue::finish_job(std::uint64_t id, const Outcome& outcome) {
     job->failed_step = outcome.failed_step;
     job->failure = outcome.failure;
     job->result_file = outcome.result_file;
+    job->run_id = outcome.run_id;
     job->history_run = outcome.history_run;
     job->finished_at = utc_now_ms();
     job->finished_seq = next_seq_++;

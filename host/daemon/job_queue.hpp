@@ -92,7 +92,7 @@ public:
     void add_progress(std::uint64_t id, const std::string& line);
     struct Outcome {
         JobState state = JobState::done;
-        std::string reason, failed_step, failure, result_file;
+        std::string reason, failed_step, failure, result_file, run_id;
         std::int64_t history_run = 0;
         BoardVerdict verdict = BoardVerdict::unknown;
     };

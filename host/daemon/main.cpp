@@ -77,9 +77,10 @@ int serve(const Args& args) {
         fmt::print(stderr, "rigd: {}\n", boards.error().message);
         return util::exit_bad_input;
     }
-    const std::filesystem::path results_dir = args.results_dir;
+    // Absolute: clients read the result files rigd names from folders of their own.
+    const std::filesystem::path results_dir = std::filesystem::absolute(args.results_dir);
     const std::filesystem::path state_dir =
-        args.state_dir.empty() ? results_dir / "rigd" : std::filesystem::path(args.state_dir);
+        args.state_dir.empty() ? results_dir / "rigd" : std::filesystem::absolute(args.state_dir);
     std::vector<std::string> names;
     for (const auto& b : *boards) names.push_back(b.name);
     auto queue = daemon::JobQueue::open(state_dir / "queue.json", names);
@@ -107,12 +108,12 @@ int serve(const Args& args) {
     worker_config.results_dir = results_dir;
     // The history goes with an explicit --results-dir; otherwise it is the resolved default.
     if (!args.history.empty())
-        worker_config.history_file = args.history;
-    else if (results_dir != config::results_dir())
+        worker_config.history_file = std::filesystem::absolute(args.history);
+    else if (results_dir != std::filesystem::absolute(config::results_dir()))
         worker_config.history_file = results_dir / "history.sqlite";
     else
         worker_config.history_file = config::history_file();
-    worker_config.image = args.image;
+    worker_config.image = args.image.empty() ? std::filesystem::path() : std::filesystem::absolute(args.image);
     worker_config.health.interval = std::chrono::minutes(args.health_minutes);
     worker_config.health.first_retry = std::min<std::chrono::milliseconds>(
         std::chrono::seconds(args.health_retry_seconds), worker_config.health.interval);

@@ -70,6 +70,25 @@ TEST(CliInputs, PaperRefusesAVariantBoardWithAResultFile) {
     EXPECT_TRUE(has(both, "excludes")) << both.output;
 }
 
+// --out that is not a file to replace is refused before the board is used, and left as it was:
+// a device (/dev/null replaced by a regular file breaks the machine), a folder, an empty name.
+TEST(CliInputs, OutThatIsNotAFileIsRefusedAndLeftAlone) {
+    const auto dir = scratch("out_not_a_file");
+    for (const auto& target : {std::string("/dev/null"), dir.string()}) {
+        const auto r = rig({"run", "--out", target, "--format", "json", "--history", (dir / "h.sqlite").string(),
+                            "--results-dir", (dir / "results").string()},
+                           dir);
+        EXPECT_EQ(r.exit_code, 2) << r.output;
+        EXPECT_TRUE(has(r, "not a file to write")) << r.output;
+        EXPECT_FALSE(has(r, "start probe")) << "the board was used";
+    }
+    EXPECT_TRUE(fs::is_character_file("/dev/null"));
+    EXPECT_TRUE(fs::is_directory(dir));
+    const auto empty = rig({"run", "--out", "", "--results-dir", (dir / "results").string()}, dir);
+    EXPECT_EQ(empty.exit_code, 2) << empty.output;
+    EXPECT_TRUE(has(empty, "needs a file name")) << empty.output;
+}
+
 TEST(CliInputs, ImportOfAFolderSaysItIsAFolder) {
     const auto dir = scratch("import_dir");
     fs::create_directories(dir / "results");

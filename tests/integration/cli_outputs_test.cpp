@@ -273,6 +273,31 @@ TEST_F(CliOutputs, SubmitAndFollowWriteTheJobsRunAsRunDoes) {
     EXPECT_EQ(nlohmann::json::parse(jobs.out).size(), 1u) << jobs.out;
 }
 
+// Every complete run at one commit writes results/<board>/<commit>.json: an earlier job's --out
+// says its run is no longer there instead of writing the later one under its name.
+TEST_F(CliOutputs, FollowOutOfAJobWhoseResultFileWasReplacedSaysSo) {
+    const auto dir = scratch("rigd_replaced");
+    const auto socket = dir / "rigd.sock";
+    const auto rigd = start_rigd(dir);
+    ASSERT_TRUE(fs::exists(socket));
+    for (int job = 1; job <= 2; ++job) {
+        const auto submitted = rig_cmd({"submit", "-r", "1", "--follow", "--socket", socket.string()});
+        ASSERT_EQ(submitted.exit_status, 0) << submitted.out << submitted.err;
+    }
+    const auto jobs = nlohmann::json::parse(rig_cmd({"jobs", "--json", "--socket", socket.string()}).out);
+    ASSERT_EQ(jobs.size(), 2u);
+    EXPECT_EQ(jobs[0]["result_file"], jobs[1]["result_file"]) << jobs.dump(2);
+    EXPECT_TRUE(fs::path(jobs[0]["result_file"].get<std::string>()).is_absolute()) << jobs.dump(2);
+    const auto first = rig_cmd({"follow", "1", "--out", (dir / "one.json").string(), "--socket", socket.string()});
+    EXPECT_EQ(first.exit_status, 3) << first.err;
+    EXPECT_NE(first.err.find("a later run at the same commit"), std::string::npos) << first.err;
+    EXPECT_FALSE(fs::exists(dir / "one.json"));
+    const auto second = rig_cmd({"follow", "2", "--out", (dir / "two.json").string(), "--socket", socket.string()});
+    EXPECT_EQ(second.exit_status, 0) << second.err;
+    // The result file itself, byte for byte, as `rig run --out x.json` gives it.
+    EXPECT_EQ(read_file(dir / "two.json"), read_file(jobs[1]["result_file"].get<std::string>()));
+}
+
 // A job that fails leaves one failing JUnit case that says why, as a failed `rig run` does.
 TEST_F(CliOutputs, AFailedJobLeavesAFailingJunitCase) {
     const auto dir = scratch("rigd_failed");
@@ -282,7 +307,8 @@ TEST_F(CliOutputs, AFailedJobLeavesAFailingJunitCase) {
     ASSERT_TRUE(fs::exists(socket));
     const auto xml = dir / "job.xml";
     const auto submitted = rig_cmd({"submit", "-r", "1", "--out", xml.string(), "--socket", socket.string()});
-    EXPECT_EQ(submitted.exit_status, 1) << submitted.out << submitted.err;
+    EXPECT_EQ(submitted.exit_status, 2) << "an image error is bad input, as for rig run\n"
+                                        << submitted.out << submitted.err;
     const auto cases = junit_cases(xml);
     ASSERT_EQ(cases.size(), 1u) << read_file(xml);
     EXPECT_TRUE(cases.begin()->second) << read_file(xml);
