@@ -72,7 +72,7 @@ std::string describe(const daemon::Job& job) {
     std::string text =
         fmt::format("{} {} on {}: {}", job.hold ? "hold" : "job", job.id, job.board, daemon::to_string(job.state));
     if (!job.failure.empty()) text += " (" + job.failure + ")";
-    if (!job.reason.empty()) text += ": " + job.reason;
+    if (!job.reason.empty() && job.reason != job.failure) text += ": " + job.reason;
     return text;
 }
 

@@ -24,9 +24,11 @@ void add_out_options(CLI::App& cmd, OutArgs& out, const std::string& formats_hel
     // `--out ""` (an unset variable in a CI script) would otherwise read as no --out at all.
     const CLI::Validator named([](const std::string& file) { return file.empty() ? "needs a file name, not an empty string" : ""; },
                                "FILE");
-    cmd.add_option("--out", out.file, "Also write the results to this file (" + formats_help + ")")->check(named);
+    auto* file =
+        cmd.add_option("--out", out.file, "Also write the results to this file (" + formats_help + ")")->check(named);
     cmd.add_option("--format", out.format, "Format of --out (default: from its extension, .json .csv .xml)")
-        ->check(CLI::IsMember({"json", "csv", "junit"}));
+        ->check(CLI::IsMember({"json", "csv", "junit"}))
+        ->needs(file);
 }
 
 Result<OutFormat> out_format(const OutArgs& out, const std::vector<OutFormat>& supported) {
