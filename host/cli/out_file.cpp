@@ -22,8 +22,8 @@ const char* to_string(OutFormat format) {
 
 void add_out_options(CLI::App& cmd, OutArgs& out, const std::string& formats_help) {
     // `--out ""` (an unset variable in a CI script) would otherwise read as no --out at all.
-    const CLI::Validator named([](const std::string& file) { return file.empty() ? "needs a file name, not an empty string" : ""; },
-                               "FILE");
+    const CLI::Validator named(
+        [](const std::string& file) { return file.empty() ? "needs a file name, not an empty string" : ""; }, "FILE");
     auto* file =
         cmd.add_option("--out", out.file, "Also write the results to this file (" + formats_help + ")")->check(named);
     cmd.add_option("--format", out.format, "Format of --out (default: from its extension, .json .csv .xml)")

@@ -32,10 +32,10 @@ struct Job {
     std::string failed_step;  // failed: the session step that failed ("flash", "hello", …)
     std::string failure;      // failed: "flash error", "no answer on the UART", "benchmark failure", …
     std::vector<std::string> progress;
-    std::size_t progress_total = 0;                     // lines produced, including those past max_progress_lines
-    std::string result_file;                            // done: the Google Benchmark JSON written
-    std::string run_id;  // done: the run's id (a later complete run at the same commit replaces the file)
-    std::int64_t history_run = 0;                       // done: the run's id in the history database (0 = not stored)
+    std::size_t progress_total = 0;  // lines produced, including those past max_progress_lines
+    std::string result_file;         // done: the Google Benchmark JSON written
+    std::string run_id;              // done: the run's id (a later complete run at the same commit replaces the file)
+    std::int64_t history_run = 0;    // done: the run's id in the history database (0 = not stored)
     std::string submitted_at, started_at, finished_at;  // UTC, ISO 8601 with milliseconds
     // Positions in the daemon's one sequence of state changes: the order in which jobs started and
     // ended, independent of clocks (tests check overlap and serialisation with these).

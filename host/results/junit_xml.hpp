@@ -38,5 +38,4 @@ JunitSuite junit_suite_of_run(const RunReport& report, const std::vector<std::st
 // benchmark only the old side measured (it stopped running).
 JunitSuite junit_suite_of_comparison(const Comparison& comparison);
 
-
 }  // namespace rig::results
