@@ -56,7 +56,8 @@ int fail(const std::string& command, const Error& e) {
 }
 
 // As `rig run` would have exited on the same run: a job that failed on its image or its request
-// (a filter that matches nothing) is bad input, 2; any other failure 1.
+// (a filter that matches nothing) is bad input, 2; one whose results could not be written 3; any
+// other failure 1.
 int exit_code_of(const daemon::Job& job) {
     switch (job.state) {
         case daemon::JobState::done:
@@ -64,7 +65,8 @@ int exit_code_of(const daemon::Job& job) {
         case daemon::JobState::cancelled:
             return exit_cancelled;
         default:
-            return job.failure == "image error" || job.failure == "bad request" ? exit_bad_input : exit_run_failed;
+            if (job.failure == "image error" || job.failure == "bad request") return exit_bad_input;
+            return job.failure == "results not written" ? exit_write_failed : exit_run_failed;
     }
 }
 
@@ -96,17 +98,20 @@ int out_refused(const std::string& command, const Error& e) {
 // complete run at the same commit replaces that file: then this job's run is no longer there,
 // which is said rather than another run written under this job's name.
 Result<void> write_finished_job_out(const OutArgs& out, OutFormat format, const daemon::Job& job) {
-    auto report = results::read_gbench_json(job.result_file);
-    if (!report) return report.error();
-    if (!job.run_id.empty() && report->info.run_id != job.run_id)
-        return make_error(ErrorKind::not_found,
-                          fmt::format("{} now holds run {}, a later run at the same commit; job {}'s run {} is in "
-                                      "rigd's history as run {}",
-                                      job.result_file, report->info.run_id, job.id, job.run_id, job.history_run));
-    if (format != OutFormat::json) return write_run_out(out, format, *report);
+    // Read once: the bytes checked are the bytes written, even if rigd replaces the file meanwhile.
     std::ifstream in(job.result_file, std::ios::binary);
     const std::string bytes{std::istreambuf_iterator<char>(in), {}};
-    if (!in.good() && !in.eof()) return make_error(ErrorKind::io, "cannot read " + job.result_file);
+    if (!in) return make_error(ErrorKind::io, "cannot read " + job.result_file);
+    auto report = results::parse_gbench_json(bytes);
+    if (!report) return report.error().context(job.result_file);
+    if (!job.run_id.empty() && report->info.run_id != job.run_id)
+        return make_error(
+            ErrorKind::not_found,
+            fmt::format("{} now holds run {}, a later run at the same commit; job {}'s run {} {}", job.result_file,
+                        report->info.run_id, job.id, job.run_id,
+                        job.history_run > 0 ? fmt::format("is in rigd's history as run {}", job.history_run)
+                                            : std::string("was not stored in the history")));
+    if (format != OutFormat::json) return write_run_out(out, format, *report);
     return util::write_file_atomically(out.file, bytes);
 }
 
@@ -119,7 +124,9 @@ int write_job_out(const std::string& command, const OutArgs& out, OutFormat form
     if (job.state == daemon::JobState::done && !job.result_file.empty()) {
         written = write_finished_job_out(out, format, job);
     } else if (job.state == daemon::JobState::failed && format == OutFormat::junit) {
-        const std::string message = job.failure.empty() ? job.reason : job.failure + ": " + job.reason;
+        const std::string message = job.failure.empty() || job.reason == job.failure ? job.reason
+                                    : job.reason.empty()                             ? job.failure
+                                                                                     : job.failure + ": " + job.reason;
         written = write_failed_run_junit(
             out, fmt::format("rig {} {}", command, job.board), job.board, message,
             fmt::format("job {} on rigd; step {}", job.id, job.failed_step.empty() ? "unknown" : job.failed_step));
@@ -136,9 +143,22 @@ int write_job_out(const std::string& command, const OutArgs& out, OutFormat form
     return code;
 }
 
+// The `rig follow` that picks job `id` up again with the same socket and --out.
+std::string follow_command(std::uint64_t id, const DaemonArgs& args) {
+    const auto quoted = [](const std::string& word) {
+        return word.find_first_of(" '\"\\$`*?[]{}()<>|&;#~!") == std::string::npos ? word : "'" + word + "'";
+    };
+    std::string text = fmt::format("rig follow {}", id);
+    if (args.socket != daemon::default_client_socket().string()) text += " --socket " + quoted(args.socket);
+    if (!args.out.file.empty()) text += " --out " + quoted(args.out.file);
+    if (!args.out.format.empty()) text += " --format " + args.out.format;
+    return text;
+}
+
 // Prints a job's progress until it ends, then writes --out if asked; the exit code says how it ended.
-int follow(Client& client, std::uint64_t id, const std::string& command = "follow", const OutArgs& out = {},
-           std::optional<OutFormat> out_format = std::nullopt) {
+int follow(Client& client, std::uint64_t id, const std::string& command, const DaemonArgs& args,
+           std::optional<OutFormat> out_format) {
+    const OutArgs& out = args.out;
     if (auto sent = client.send(request(RequestType::follow, {}, id)); !sent) return fail(command, sent.error());
     std::string board;
     std::optional<daemon::JobState> last_state;
@@ -151,8 +171,8 @@ int follow(Client& client, std::uint64_t id, const std::string& command = "follo
             }
             const int code = fail(command, message.error());
             // rigd stopped or died: the job is queued again (or failed, after a crash) when it is back.
-            fmt::print(stderr, "rig {}: job {} was not seen to end; when rigd is back: rig follow {}{}\n", command, id,
-                       id, out.file.empty() ? "" : " --out " + out.file);
+            fmt::print(stderr, "rig {}: job {} was not seen to end; when rigd is back: {}\n", command, id,
+                       follow_command(id, args));
             return code;
         }
         if (!message->value("ok", false)) return fail(command, Client::error_of(*message));
@@ -231,7 +251,7 @@ void add_daemon_commands(CLI::App& app, int& exit_code) {
             const auto job = daemon::job_from_json(reply->at("job"));
             fmt::print("job {} queued on {}\n", job.id, job.board);
             std::fflush(stdout);
-            return args->follow || *format ? follow(client, job.id, "submit", args->out, *format) : exit_ok;
+            return args->follow || *format ? follow(client, job.id, "submit", *args, *format) : exit_ok;
         });
     });
 
@@ -263,7 +283,7 @@ void add_daemon_commands(CLI::App& app, int& exit_code) {
     auto* follow_cmd =
         subcommand(app, "follow",
                    "Print a job's progress until it ends (exit 0 done, 1 failed, 2 failed on its image or request, 3 "
-                   "--out not written, 130 cancelled)",
+                   "results or --out not written, 130 cancelled)",
                    args);
     follow_cmd->add_option("job", args->job, "Job id")->required();
     add_out_options(*follow_cmd, args->out,
@@ -275,7 +295,7 @@ void add_daemon_commands(CLI::App& app, int& exit_code) {
             return;
         }
         with_client("follow", *args, exit_code,
-                    [&](Client& client) -> int { return follow(client, args->job, "follow", args->out, *format); });
+                    [&](Client& client) -> int { return follow(client, args->job, "follow", *args, *format); });
     });
 
     auto* cancel = subcommand(app, "cancel", "Cancel a queued or running job", args);

@@ -78,9 +78,21 @@ int serve(const Args& args) {
         return util::exit_bad_input;
     }
     // Absolute: clients read the result files rigd names from folders of their own.
-    const std::filesystem::path results_dir = std::filesystem::absolute(args.results_dir);
-    const std::filesystem::path state_dir =
-        args.state_dir.empty() ? results_dir / "rigd" : std::filesystem::absolute(args.state_dir);
+    if (args.results_dir.empty()) {
+        fmt::print(stderr, "rigd: --results-dir needs a folder, not an empty string\n");
+        return util::exit_bad_input;
+    }
+    std::error_code ec;
+    const auto absolute = [&ec](const std::string& path) {
+        return path.empty() || ec ? std::filesystem::path(path) : std::filesystem::absolute(path, ec);
+    };
+    const std::filesystem::path results_dir = absolute(args.results_dir);
+    const std::filesystem::path state_dir = args.state_dir.empty() ? results_dir / "rigd" : absolute(args.state_dir);
+    const std::filesystem::path history = absolute(args.history), image = absolute(args.image);
+    if (ec) {  // the working folder is gone
+        fmt::print(stderr, "rigd: cannot make the paths absolute: {}\n", ec.message());
+        return util::exit_bad_input;
+    }
     std::vector<std::string> names;
     for (const auto& b : *boards) names.push_back(b.name);
     auto queue = daemon::JobQueue::open(state_dir / "queue.json", names);
@@ -107,13 +119,13 @@ int serve(const Args& args) {
     daemon::WorkerConfig worker_config;
     worker_config.results_dir = results_dir;
     // The history goes with an explicit --results-dir; otherwise it is the resolved default.
-    if (!args.history.empty())
-        worker_config.history_file = std::filesystem::absolute(args.history);
-    else if (results_dir != std::filesystem::absolute(config::results_dir()))
+    if (!history.empty())
+        worker_config.history_file = history;
+    else if (results_dir != absolute(config::results_dir().string()))
         worker_config.history_file = results_dir / "history.sqlite";
     else
         worker_config.history_file = config::history_file();
-    worker_config.image = args.image.empty() ? std::filesystem::path() : std::filesystem::absolute(args.image);
+    worker_config.image = image;
     worker_config.health.interval = std::chrono::minutes(args.health_minutes);
     worker_config.health.first_retry = std::min<std::chrono::milliseconds>(
         std::chrono::seconds(args.health_retry_seconds), worker_config.health.interval);

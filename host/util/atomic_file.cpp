@@ -23,9 +23,12 @@ struct Replacement {
 Result<Replacement> replacement_for(const std::filesystem::path& target) {
     std::error_code ec;
     Replacement r{target};
-    if (std::filesystem::is_symlink(target, ec)) {
-        r.path = std::filesystem::weakly_canonical(target, ec);  // a dangling link: the file it would name
-        if (ec) return make_error(ErrorKind::io, "cannot resolve the link " + target.string() + ": " + ec.message());
+    // Link by link (a dangling link names the file to create), as the kernel would, with its bound.
+    for (int hop = 0; std::filesystem::is_symlink(r.path, ec); ++hop) {
+        if (hop == 40) return make_error(ErrorKind::invalid_argument, target.string() + ": too many symbolic links");
+        auto next = std::filesystem::read_symlink(r.path, ec);
+        if (ec) return make_error(ErrorKind::io, "cannot read the link " + r.path.string() + ": " + ec.message());
+        r.path = (next.is_absolute() ? next : r.path.parent_path() / next).lexically_normal();
     }
     struct stat st {};
     if (::stat(r.path.c_str(), &st) != 0) {

@@ -8,6 +8,7 @@
 #include "tests/integration/scratch_dir.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <filesystem>
 #include <fstream>
@@ -70,11 +71,13 @@ TEST(CliInputs, PaperRefusesAVariantBoardWithAResultFile) {
     EXPECT_TRUE(has(both, "excludes")) << both.output;
 }
 
-// --out that is not a file to replace is refused before the board is used, and left as it was:
-// a device (/dev/null replaced by a regular file breaks the machine), a folder, an empty name.
+// --out that is not a file to replace is refused before the board is used, and left as it was: a
+// FIFO or a device (/dev/null replaced by a regular file broke a machine; this test's own FIFO
+// stands in for it, so that a broken check cannot do that again), a folder, an empty name.
 TEST(CliInputs, OutThatIsNotAFileIsRefusedAndLeftAlone) {
     const auto dir = scratch("out_not_a_file");
-    for (const auto& target : {std::string("/dev/null"), dir.string()}) {
+    ASSERT_EQ(::mkfifo((dir / "fifo").c_str(), 0600), 0);
+    for (const auto& target : {(dir / "fifo").string(), dir.string()}) {
         const auto r = rig({"run", "--out", target, "--format", "json", "--history", (dir / "h.sqlite").string(),
                             "--results-dir", (dir / "results").string()},
                            dir);
@@ -82,7 +85,7 @@ TEST(CliInputs, OutThatIsNotAFileIsRefusedAndLeftAlone) {
         EXPECT_TRUE(has(r, "not a file to write")) << r.output;
         EXPECT_FALSE(has(r, "start probe")) << "the board was used";
     }
-    EXPECT_TRUE(fs::is_character_file("/dev/null"));
+    EXPECT_TRUE(fs::is_fifo(dir / "fifo"));
     EXPECT_TRUE(fs::is_directory(dir));
     const auto empty = rig({"run", "--out", "", "--results-dir", (dir / "results").string()}, dir);
     EXPECT_EQ(empty.exit_code, 2) << empty.output;

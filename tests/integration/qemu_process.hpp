@@ -55,7 +55,10 @@ public:
             while (process_->running() && !probes::group_listens_on(process_->process_group(), gdb_port_) &&
                    std::chrono::steady_clock::now() < deadline)
                 std::this_thread::sleep_for(std::chrono::milliseconds(10));
-            if (process_->running()) return;
+            if (process_->running()) {
+                if (probes::group_listens_on(process_->process_group(), gdb_port_)) return;
+                throw std::runtime_error("QEMU did not listen on its gdbstub port within 30 s: " + process_->output());
+            }
             last_output = process_->output();
             if (last_output.find("Failed to bind") == std::string::npos &&
                 last_output.find("Address already in use") == std::string::npos)

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 
@@ -71,9 +72,18 @@ fs::path log_file(const std::string& name) {
 }
 
 TEST(LocalPorts, AStrangerOnThePortIsNotTheServer) {
+    // The server first, and asked once it runs `sleep`: a child between fork and exec still holds
+    // copies of the test's descriptors (the stranger's socket among them) until it closes them.
+    rig::util::ChildProcess server({"sleep", "30"}, log_file("stranger"));
+    const auto comm = fs::path("/proc") / std::to_string(server.pid()) / "comm";
+    for (const auto deadline = std::chrono::steady_clock::now() + 30s; std::chrono::steady_clock::now() < deadline;) {
+        std::ifstream in(comm);
+        std::string name;
+        if (std::getline(in, name) && name == "sleep") break;
+        std::this_thread::sleep_for(5ms);
+    }
     const Listener stranger(AF_INET);
     ASSERT_TRUE(stranger.ok());
-    rig::util::ChildProcess server({"sleep", "30"}, log_file("stranger"));
     EXPECT_FALSE(group_listens_on(server.process_group(), stranger.port()));
     server.stop();
     fs::remove(log_file("stranger"));
