@@ -120,19 +120,9 @@ std::string describe(const results::RunInfo& i) {
 }
 
 int compare(const CompareArgs& args) {
-    std::optional<OutFormat> out_format_;
-    if (!args.out.file.empty()) {
-        auto format = out_format(args.out, {OutFormat::json, OutFormat::junit});
-        if (!format) {
-            fmt::print(stderr, "rig compare: {}\n", format.error().message);
-            return exit_bad_input;
-        }
-        out_format_ = *format;
-        if (auto target = check_out_target(args.out); !target) {
-            fmt::print(stderr, "rig compare: {}\n", target.error().message);
-            return target.error().kind == ErrorKind::invalid_argument ? exit_bad_input : exit_write_failed;
-        }
-    }
+    const auto out = checked_out(args.out, {OutFormat::json, OutFormat::junit});
+    if (!out) return out_refused("compare", out.error());
+    const std::optional<OutFormat> out_format_ = *out;
     std::string ref_a, ref_b, board_a = args.board, board_b = args.board;
     if (!args.board_a.empty() || !args.board_b.empty()) {
         if (args.board_a.empty() || args.board_b.empty() || args.refs.empty() || args.refs.size() > 2) {

@@ -78,21 +78,6 @@ std::string describe(const daemon::Job& job) {
     return text;
 }
 
-// The format of --out, checked before anything is queued or followed; nullopt without --out.
-Result<std::optional<OutFormat>> checked_out_format(const OutArgs& out) {
-    if (out.file.empty()) return std::optional<OutFormat>{};
-    auto format = out_format(out, {OutFormat::json, OutFormat::csv, OutFormat::junit});
-    if (!format) return format.error();
-    if (auto target = check_out_target(out); !target) return target.error();
-    return std::optional<OutFormat>{*format};
-}
-
-// A bad --out is bad input (2); its folder missing is a file that cannot be written (3), as for `rig run`.
-int out_refused(const std::string& command, const Error& e) {
-    fmt::print(stderr, "rig {}: {}\n", command, e.message);
-    return e.kind == ErrorKind::io ? exit_write_failed : exit_bad_input;
-}
-
 // The run of a job that is done, from the result file rigd wrote: as it is for json (the same
 // bytes, as `rig run --out` gives the result file's), converted for csv and junit. A later
 // complete run at the same commit replaces that file: then this job's run is no longer there,
@@ -237,7 +222,7 @@ void add_daemon_commands(CLI::App& app, int& exit_code) {
                     "json: Google Benchmark JSON, csv: Google Benchmark CSV, junit: JUnit XML; waits for the job as "
                     "--follow does");
     submit->callback([args, &exit_code] {
-        auto format = checked_out_format(args->out);
+        auto format = checked_out(args->out, {OutFormat::json, OutFormat::csv, OutFormat::junit});
         if (!format) {
             exit_code = out_refused("submit", format.error());
             return;
@@ -289,7 +274,7 @@ void add_daemon_commands(CLI::App& app, int& exit_code) {
     add_out_options(*follow_cmd, args->out,
                     "json: Google Benchmark JSON, csv: Google Benchmark CSV, junit: JUnit XML; once the job ends");
     follow_cmd->callback([args, &exit_code] {
-        auto format = checked_out_format(args->out);
+        auto format = checked_out(args->out, {OutFormat::json, OutFormat::csv, OutFormat::junit});
         if (!format) {
             exit_code = out_refused("follow", format.error());
             return;

@@ -64,16 +64,7 @@ int nightly_main(const NightlyArgs& args) {
         fmt::print(stderr, "rig nightly: give exactly one of --range A..B and --since-last\n");
         return exit_bad_input;
     }
-    if (!args.out.file.empty()) {
-        if (auto format = out_format(args.out, {OutFormat::junit}); !format) {
-            fmt::print(stderr, "rig nightly: {}\n", format.error().message);
-            return exit_bad_input;
-        }
-        if (auto target = check_out_target(args.out); !target) {
-            fmt::print(stderr, "rig nightly: {}\n", target.error().message);
-            return target.error().kind == ErrorKind::invalid_argument ? exit_bad_input : exit_write_failed;
-        }
-    }
+    if (auto out = checked_out(args.out, {OutFormat::junit}); !out) return out_refused("nightly", out.error());
     nightly::NightlyOptions o;
     o.repo = args.repo;
     o.range = args.range;

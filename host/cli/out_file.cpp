@@ -3,6 +3,7 @@
 #include "host/results/gbench_json.hpp"
 #include "host/results/junit_xml.hpp"
 #include "host/util/atomic_file.hpp"
+#include "host/util/exit_code.hpp"
 
 #include <fmt/format.h>
 
@@ -59,10 +60,17 @@ Result<OutFormat> out_format(const OutArgs& out, const std::vector<OutFormat>& s
     return format;
 }
 
-Result<void> check_out_target(const OutArgs& out) {
-    if (out.file.empty()) return make_error(ErrorKind::invalid_argument, "--out needs a file name");
+Result<std::optional<OutFormat>> checked_out(const OutArgs& out, const std::vector<OutFormat>& supported) {
+    if (out.file.empty()) return std::optional<OutFormat>{};
+    auto format = out_format(out, supported);
+    if (!format) return format.error();
     if (auto writable = util::check_can_write_atomically(out.file); !writable) return writable.error().context("--out");
-    return {};
+    return std::optional<OutFormat>{*format};
+}
+
+int out_refused(const std::string& command, const Error& e) {
+    fmt::print(stderr, "rig {}: {}\n", command, e.message);
+    return e.kind == ErrorKind::io ? util::exit_write_failed : util::exit_bad_input;
 }
 
 Result<void> write_run_out(const OutArgs& out, OutFormat format, const results::RunReport& report) {

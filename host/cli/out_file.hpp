@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,11 +27,16 @@ void add_out_options(CLI::App& cmd, OutArgs& out, const std::string& formats_hel
 // The format to write (invalid_argument when it cannot be told or the command cannot write it).
 Result<OutFormat> out_format(const OutArgs& out, const std::vector<OutFormat>& supported);
 
-// --out can be written: checked before a board is used, like the results folder, so that nothing
-// is measured for a file that cannot be written. invalid_argument (exit 2) for an empty name or a
-// target that is not a file (a folder, /dev/null, a FIFO); io (exit 3) for a folder that is
-// missing, read-only or not ours to write.
-Result<void> check_out_target(const OutArgs& out);
+// --out as a command checks it before any work (a board run, a queued job), like the results
+// folder, so that nothing is measured for a file that cannot be written: the format (nullopt
+// without --out), or why not. invalid_argument for a format it cannot tell or write, an empty name
+// or a target that is not a file (a folder, /dev/null, a FIFO); io for a folder that is missing,
+// read-only or not ours to write.
+Result<std::optional<OutFormat>> checked_out(const OutArgs& out, const std::vector<OutFormat>& supported);
+
+// Says why --out was refused ("rig <command>: …") and returns the exit code: 3 when the file
+// cannot be written there (io), else 2 (bad input).
+int out_refused(const std::string& command, const Error& e);
 
 // A run as Google Benchmark JSON or CSV, or as a JUnit suite with a case per benchmark.
 Result<void> write_run_out(const OutArgs& out, OutFormat format, const results::RunReport& report);

@@ -35,21 +35,18 @@ std::string strip_dirty(std::string c) {
     return c;
 }
 
-// The run of the image without frame pointers at `commit` (board <board>_nofp), if there is one:
-// its rows say "not measured" otherwise, so a missing twin is a note, not an error.
+// The run of the image without frame pointers at `commit` (board <board>_nofp, or the one named),
+// if there is one; one that cannot be loaded is said and left out.
 std::optional<results::RunReport> without_frame_pointer(const PaperArgs& args, const results::History& h,
                                                         const std::string& commit) {
     const std::string board =
         args.without_frame_pointer.empty() ? board::frame_pointer_twin(args.board) : args.without_frame_pointer;
-    if (board.empty()) return std::nullopt;  // the board is itself the image without frame pointers
-    auto found = h.latest_run(board, commit);
-    if (!found || !*found) return std::nullopt;
-    auto r = h.load_run((*found)->id);
-    if (!r) {
-        fmt::print(stderr, "rig paper: {}\n", r.error().message);
+    auto run = frame_pointer_twin_run(h, board, commit);
+    if (!run) {
+        fmt::print(stderr, "rig paper: {}\n", run.error().message);
         return std::nullopt;
     }
-    return std::move(*r);
+    return std::move(*run);
 }
 
 int paper(const PaperArgs& args) {
@@ -161,6 +158,16 @@ Result<report::Inventory> inventory_for(const std::string& commit, const std::fi
     auto inv = report::scan_tree(source_dir());
     if (inv) inv->commit = here.empty() ? "checkout (commit unknown)" : here;
     return inv;
+}
+
+Result<std::optional<results::RunReport>> frame_pointer_twin_run(const results::History& h, const std::string& board,
+                                                                 const std::string& commit) {
+    if (board.empty()) return std::optional<results::RunReport>{};  // the board is itself the twin
+    auto found = h.latest_run(board, commit);
+    if (!found || !*found) return std::optional<results::RunReport>{};
+    auto run = h.load_run((*found)->id);
+    if (!run) return run.error();
+    return std::optional<results::RunReport>{std::move(*run)};
 }
 
 void add_paper_command(CLI::App& app, int& exit_code) {

@@ -88,9 +88,8 @@ int report_main(const ReportArgs& args) {
         if (!inv && !input.inventories.empty()) inv = &input.inventories.back().inventory;
         // The same commit's image without frame pointers, when its board (<board>_nofp) ran it.
         std::optional<results::RunReport> nofp;
-        if (const auto name = board::frame_pointer_twin(b); !name.empty())
-            if (auto twin = h->latest_run(name, mine->back().commit); twin && *twin)
-                if (auto r = h->load_run((*twin)->id)) nofp = std::move(*r);
+        if (auto twin = frame_pointer_twin_run(*h, board::frame_pointer_twin(b), mine->back().commit))
+            nofp = std::move(*twin);
         input.paper.push_back(report::build_paper_table(*run, inv, nofp ? &*nofp : nullptr));
     }
 

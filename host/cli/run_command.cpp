@@ -56,19 +56,9 @@ int exit_code_for(const Error& e, session::Step step) {
 }
 
 int run(const RunArgs& args) {
-    std::optional<OutFormat> out_format_;
-    if (!args.out.file.empty()) {
-        auto format = out_format(args.out, {OutFormat::json, OutFormat::csv, OutFormat::junit});
-        if (!format) {
-            fmt::print(stderr, "rig run: {}\n", format.error().message);
-            return exit_bad_input;
-        }
-        out_format_ = *format;
-        if (auto target = check_out_target(args.out); !target) {
-            fmt::print(stderr, "rig run: {}\n", target.error().message);
-            return target.error().kind == ErrorKind::invalid_argument ? exit_bad_input : exit_write_failed;
-        }
-    }
+    const auto out = checked_out(args.out, {OutFormat::json, OutFormat::csv, OutFormat::junit});
+    if (!out) return out_refused("run", out.error());
+    const std::optional<OutFormat> out_format_ = *out;
     auto board = board::find_board(args.board, boards_search_path(args.boards_dir));
     if (!board) {
         fmt::print(stderr, "rig run: {}\n", board.error().message);

@@ -617,9 +617,9 @@ Result<NightlyResult> run_nightly(const NightlyOptions& o) {
                 lanes[k].push({i, commit, date ? *date : "", where, image->second});
                 continue;
             }
-            const auto why = images->failed_targets.count(b.firmware_target)
-                                 ? images->failed_targets.at(b.firmware_target)
-                                 : "the build made no image " + b.image_name();
+            const auto failed = images->failed_targets.find(b.firmware_target);
+            const auto why =
+                failed != images->failed_targets.end() ? failed->second : "the build made no image " + b.image_name();
             night.add(i, k, {commit, b.name, Outcome::failed, why});
             night.say(fmt::format("{} {}: FAILED: {}", where, b.name, why));
         }

@@ -97,13 +97,13 @@ bool group_listens_on(int process_group, std::uint16_t port) {
     add_listening_inodes("/proc/net/tcp6", port, inodes);
     if (inodes.empty()) return false;
     // The leader is the server itself unless a wrapper started it: asked first, it saves a walk of /proc.
-    const auto leader = holds_socket(std::to_string(process_group), inodes);
-    if (leader != Holds::no) return true;
+    const auto leader = std::to_string(process_group);
+    if (holds_socket(leader, inodes) != Holds::no) return true;
     std::error_code ec;
     for (fs::directory_iterator procs("/proc", ec), end; !ec && procs != end; procs.increment(ec)) {
         const auto pid = procs->path().filename().string();
         if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
-        if (pid == std::to_string(process_group) || process_group_of(pid) != process_group) continue;
+        if (pid == leader || process_group_of(pid) != process_group) continue;
         if (holds_socket(pid, inodes) != Holds::no) return true;
     }
     return false;
